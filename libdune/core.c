@@ -1,0 +1,194 @@
+/*
+ * core.c - dune_init and dune_enter: pick a host side, build the guest's
+ * view of the address space, and move the calling thread into it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "host.h"
+#include "internal.h"
+
+#define HOST_STACK_SIZE (256 * 1024)
+
+ptent_t *pgroot;
+uintptr_t dune_doorbell_va;
+uint64_t dune_doorbell_gpa;
+const struct host_ops *host;
+__thread struct dune_percpu *dune_self;
+__thread int dune_guest_mode;
+static int initialized;
+
+static int choose_host(void)
+{
+	const char *want = getenv("DUNE_HOST");
+	if (!want || !*want || !strcmp(want, "kvm")) {
+		host = &host_kvm_ops;
+		return 0;
+	}
+	if (!strcmp(want, "kmod")) {
+		dune_log("DUNE_HOST=kmod: this build has no kmod host side yet; "
+			 "unset DUNE_HOST to use /dev/kvm");
+		return -ENOTSUP;
+	}
+	dune_log("DUNE_HOST=%s is not a host side; use 'kvm' or 'kmod'", want);
+	return -EINVAL;
+}
+
+static int slot_set_any_mode(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	if (dune_guest_mode)
+		return (int)hypercall(HC_SLOT_SET, id, (long)gpa, (long)size, (long)hva);
+	return host->slot_set(id, gpa, size, hva);
+}
+
+int dune_init(bool map_full)
+{
+	int r;
+
+	(void)map_full;
+	if (initialized)
+		return 0;
+	dune_debug = getenv("DUNE_DEBUG") && *getenv("DUNE_DEBUG") != '0';
+	if ((r = choose_host()) < 0)
+		return r;
+	if ((r = host->vm_create()) < 0)
+		return r;
+	if ((r = layout_init(host->phys_bits())) < 0) {
+		dune_log("cannot lay out guest-physical memory (%u address bits): error %d",
+			 host->phys_bits(), -r);
+		return r;
+	}
+	if ((r = slots_init(host->max_slots(), slot_set_any_mode)) < 0 ||
+	    (r = ptpool_init()) < 0) {
+		dune_log("out of memory setting up the guest's memory (error %d)", -r);
+		return r;
+	}
+	pgroot = ptpool_alloc();
+	if (!pgroot)
+		return -ENOMEM;
+	guest_idt_init();
+	syscall_init();
+	/* the doorbell: a host page nobody maps, pointing at the unused top
+	 * guest-physical chunk, where no slot ever goes */
+	dune_doorbell_va = (uintptr_t)mmap(NULL, PGSIZE, PROT_NONE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	dune_doorbell_gpa = (uint64_t)layout_pa_chunks_total() << CHUNK_SHIFT;
+	if (dune_doorbell_va == (uintptr_t)MAP_FAILED ||
+	    dune_vm_map_phys(pgroot, (void *)dune_doorbell_va, PGSIZE,
+			     (void *)dune_doorbell_gpa, PERM_R | PERM_W | PERM_U) < 0)
+		return -ENOMEM;
+	if ((r = mirror_sync_all()) < 0) {
+		dune_log("cannot map the address space into the guest (error %d): "
+			 "too many mappings or guest-physical space exhausted", -r);
+		return r;
+	}
+	if ((r = guest_probe_ring0_fpu()) < 0) {
+		dune_log("probing the guest CPU failed (error %d)", -r);
+		return r;
+	}
+	dune_dbg("guest mode: %s", dune_deprivileged
+		 ? "deprivileged (this host's ring 0 has no FPU: the program runs in "
+		   "ring 3, privileged instructions are emulated)"
+		 : "ring 0");
+	dune_dbg("host side %s, %u guest-physical bits, %u slots max, %lu KiB mirrored "
+		 "in %u slots", host->name, host->phys_bits(), host->max_slots(),
+		 (unsigned long)(mirror_bytes() >> 10), slots_count());
+	initialized = 1;
+	return 0;
+}
+
+static void *map_stack(size_t size)
+{
+	void *p = mmap(NULL, size + PGSIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	mprotect(p, PGSIZE, PROT_NONE); /* guard */
+	return p;
+}
+
+int dune_enter(void)
+{
+	struct dune_percpu *pc;
+	void *hstack;
+	int r;
+
+	if (!initialized) {
+		dune_log("dune_enter called before dune_init; call dune_init first");
+		return -EINVAL;
+	}
+	if (dune_guest_mode)
+		return 0;
+	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hstack = map_stack(HOST_STACK_SIZE);
+	if (pc == MAP_FAILED || !hstack)
+		return -ENOMEM;
+	if ((r = guest_percpu_init(pc)) < 0)
+		return r;
+	pc->host_stack = (uintptr_t)hstack;
+	pc->doorbell = dune_doorbell_va;
+	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	pc->tid = (int)raw_syscall0(SYS_gettid);
+	raw_syscall2(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &pc->fs_base);
+	if ((r = host->vcpu_create(pc)) < 0) {
+		dune_log("the host refused a vCPU (error %d)", -r);
+		return r;
+	}
+	/* this thread's new stacks and per-CPU page must be in the guest */
+	if ((r = mirror_sync_all()) < 0)
+		return r;
+	dune_self = pc;
+	return __dune_enter(pc, pc->host_stack + pc->host_stack_size, &pc->enter);
+}
+
+/* First code on the host stack: boot the vCPU where __dune_enter recorded. */
+void dune_host_main(struct dune_percpu *pc)
+{
+	struct guest_boot boot;
+	int r;
+
+	guest_boot_state(pc, &boot);
+	r = host->vcpu_boot(pc, &boot);
+	if (r < 0) {
+		dune_log("the host refused the vCPU's boot state (error %d)", -r);
+		dune_self = NULL;
+		dune_host_return(&pc->enter, r);
+	}
+	if (dune_debug) {
+		struct kvm_sregs sr;
+		host->vcpu_get_sregs(pc, &sr);
+		dune_log("thread %d enters dune mode on host side %s (cr0 0x%llx cr4 0x%llx "
+			 "efer 0x%llx cs 0x%x)", pc->tid, host->name, sr.cr0, sr.cr4, sr.efer,
+			 sr.cs.selector);
+	}
+	host_loop(pc);
+}
+
+bool dune_in_guest(void)
+{
+	return dune_guest_mode;
+}
+
+const char *dune_host_name(void)
+{
+	return host ? host->name : "none";
+}
+
+void dune_get_mem_stats(struct dune_mem_stats *st)
+{
+	mirror_lock();
+	st->slots = slots_count();
+	st->slot_bytes = slots_bytes();
+	st->mirrored_bytes = mirror_bytes();
+	st->pt_pages = ptpool_in_use();
+	mirror_unlock();
+}
+
+void *dune_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	return mmap(addr, length, prot, flags, fd, offset);
+}

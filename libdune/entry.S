@@ -1,0 +1,419 @@
+/*
+ * entry.S - the ways into and out of guest ring 0.
+ *
+ * Every offset used here is checked against its C struct in offsets.c.
+ */
+#include "percpu.h"
+
+#define GD_KT 0x10
+#define GD_UD 0x28
+#define GD_UT 0x30
+
+#define TF_RAX 112
+#define TF_ERR 120
+#define TF_RIP 128
+#define TF_CS 136
+#define TF_RFLAGS 144
+#define TF_RSP 152
+#define TF_SS 160
+#define TF_SIZE 168
+
+#define REGS_RAX 0
+#define REGS_RBX 8
+#define REGS_RCX 16
+#define REGS_RDX 24
+#define REGS_RSI 32
+#define REGS_RDI 40
+#define REGS_RSP 48
+#define REGS_RBP 56
+#define REGS_R8 64
+#define REGS_R9 72
+#define REGS_R10 80
+#define REGS_R11 88
+#define REGS_R12 96
+#define REGS_R13 104
+#define REGS_R14 112
+#define REGS_R15 120
+#define REGS_RIP 128
+
+#define XSAVE_AREA 4096
+
+	.text
+
+/* long raw_syscall6(nr, a0, a1, a2, a3, a4, a5): errno is never touched */
+	.globl raw_syscall6
+	.type raw_syscall6, @function
+raw_syscall6:
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	mov %rdx, %rsi
+	mov %rcx, %rdx
+	mov %r8, %r10
+	mov %r9, %r8
+	mov 8(%rsp), %r9
+	syscall
+	ret
+	.size raw_syscall6, .-raw_syscall6
+
+/*
+ * int __dune_enter(struct dune_percpu *pc, uintptr_t host_stack_top,
+ *                  void *enter_state)
+ * Records where the guest starts (our caller, with rax = 0) and moves this
+ * thread's host half onto its own stack, where dune_host_main runs the vCPU.
+ */
+	.globl __dune_enter
+	.type __dune_enter, @function
+__dune_enter:
+	mov %rbx, 0(%rdx)
+	mov %rbp, 8(%rdx)
+	mov %r12, 16(%rdx)
+	mov %r13, 24(%rdx)
+	mov %r14, 32(%rdx)
+	mov %r15, 40(%rdx)
+	lea 8(%rsp), %rax
+	mov %rax, 48(%rdx)
+	mov (%rsp), %rax
+	mov %rax, 56(%rdx)
+	mov %rsi, %rsp
+	xor %ebp, %ebp
+	call dune_host_main
+	ud2
+	.size __dune_enter, .-__dune_enter
+
+/* void dune_host_return(void *enter_state, long ret): back to __dune_enter's
+ * caller in host mode, returning ret (entering failed). */
+	.globl dune_host_return
+	.type dune_host_return, @function
+dune_host_return:
+	mov %rsi, %rax
+	mov 0(%rdi), %rbx
+	mov 8(%rdi), %rbp
+	mov 16(%rdi), %r12
+	mov 24(%rdi), %r13
+	mov 32(%rdi), %r14
+	mov 40(%rdi), %r15
+	mov 48(%rdi), %rsp
+	jmp *56(%rdi)
+	.size dune_host_return, .-dune_host_return
+
+/*
+ * SYSCALL from guest ring 0. FMASK is 0, so flags are as the caller left
+ * them. The fast path touches no stack (the caller's red zone survives):
+ * arguments go to the hypercall block, `out` hands them to the host half.
+ */
+	.globl dune_syscall_entry
+	.type dune_syscall_entry, @function
+dune_syscall_entry:
+	cmp $512, %rax
+	jae 1f
+	bt %rax, dune_slow_syscalls(%rip)
+	jc syscall_slow
+1:	mov %rax, %gs:PC_HC_ARG0
+	mov %rdi, %gs:PC_HC_ARG0+8
+	mov %rsi, %gs:PC_HC_ARG0+16
+	mov %rdx, %gs:PC_HC_ARG0+24
+	mov %r10, %gs:PC_HC_ARG0+32
+	mov %r8, %gs:PC_HC_ARG0+40
+	mov %r9, %gs:PC_HC_ARG0+48
+	movq $HC_SYSCALL, %gs:PC_HC_OP
+	mov %gs:PC_DOORBELL, %rax
+	movb %al, (%rax)
+	mov %gs:PC_HC_RET, %rax
+	jmp *%rcx
+
+/* System calls that change the address space: handled in C, which updates
+ * the guest's view after the host call. Runs on the caller's stack below
+ * its red zone, with the caller's FPU state saved around the C code. */
+syscall_slow:
+	lea -128(%rsp), %rsp
+	sub $48, %rsp
+	push %rax
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %rbp
+	push %rbx
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	mov %rsp, %rbx
+	mov %rcx, TF_RIP(%rbx)
+	mov %r11, TF_RFLAGS(%rbx)
+	lea (TF_SIZE + 128)(%rbx), %rax
+	mov %rax, TF_RSP(%rbx)
+	movq $0x10, TF_CS(%rbx)
+	movq $0x18, TF_SS(%rbx)
+	movq $0, TF_ERR(%rbx)
+	call fpu_save_below_rbx
+	mov %rbx, %rdi
+	call dune_syscall_slow
+	call fpu_restore_at_rsp
+	mov %rbx, %rsp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %rbx
+	pop %rbp
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	pop %rax
+	mov 8(%rsp), %rcx	/* tf->rip */
+	mov 32(%rsp), %rsp	/* tf->rsp */
+	jmp *%rcx
+	.size dune_syscall_entry, .-dune_syscall_entry
+
+/*
+ * FPU helpers for the paths above and below: the area sits under the frame
+ * at %rbx, 64-byte aligned; the helpers are called with a return address on
+ * top, so they move it. Clobber rax, rcx, rdx.
+ */
+	.type fpu_save_below_rbx, @function
+fpu_save_below_rbx:
+	pop %rcx			/* return address */
+	lea -XSAVE_AREA(%rbx), %rsp
+	and $-64, %rsp
+	/* XRSTOR wants the header beyond XSTATE_BV zeroed */
+	xor %eax, %eax
+	mov %rax, 512(%rsp)
+	mov %rax, 520(%rsp)
+	mov %rax, 528(%rsp)
+	mov %rax, 536(%rsp)
+	mov %rax, 544(%rsp)
+	mov %rax, 552(%rsp)
+	mov %rax, 560(%rsp)
+	mov %rax, 568(%rsp)
+	cmpb $0, dune_use_xsave(%rip)
+	je 1f
+	push %rcx
+	mov $-1, %eax
+	mov $-1, %edx
+	xsave64 8(%rsp)
+	pop %rcx
+	jmp *%rcx
+1:	fxsave64 (%rsp)
+	jmp *%rcx
+	.size fpu_save_below_rbx, .-fpu_save_below_rbx
+
+	.type fpu_restore_at_rsp, @function
+fpu_restore_at_rsp:
+	pop %rcx
+	mov %rax, %r11			/* keep a C return value */
+	cmpb $0, dune_use_xsave(%rip)
+	je 1f
+	mov $-1, %eax
+	mov $-1, %edx
+	xrstor64 (%rsp)
+	mov %r11, %rax
+	jmp *%rcx
+1:	fxrstor64 (%rsp)
+	mov %r11, %rax
+	jmp *%rcx
+	.size fpu_restore_at_rsp, .-fpu_restore_at_rsp
+
+/*
+ * Exceptions: every vector arrives on IST1 (the interrupted stack may be
+ * the program's, with a live red zone). The frame is copied to the next
+ * free trap stack, so handlers can nest (a fault inside a fault handler)
+ * up to TRAP_STACK_DEPTH deep.
+ */
+	.align 16
+	.globl dune_trap_entries
+dune_trap_entries:
+vector = 0
+	.rept 256
+	.align 16
+	.if (vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $vector
+	jmp trap_common
+vector = vector + 1
+	.endr
+
+trap_common:			/* IST: vec err rip cs rflags rsp ss */
+	push %rax
+	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
+	mov %rsp, %rbx
+	cmpq $14, 16(%rbx)
+	jne 1f
+	mov %cr2, %rax		/* before anything can fault again */
+	mov %rax, %gs:PC_CR2
+1:	mov %gs:PC_TRAP_SP, %rax
+	cmp %gs:PC_TRAP_SP_LIMIT, %rax
+	jbe trap_overflow
+	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	mov %rax, %rsp
+	pushq 64(%rbx)		/* ss */
+	pushq 56(%rbx)		/* rsp */
+	pushq 48(%rbx)		/* rflags */
+	pushq 40(%rbx)		/* cs */
+	pushq 32(%rbx)		/* rip */
+	pushq 24(%rbx)		/* err */
+	pushq 8(%rbx)		/* rax */
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %rbp
+	pushq 0(%rbx)		/* rbx */
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	mov 16(%rbx), %r12	/* vector */
+	mov %rsp, %rbx		/* tf */
+	cmpb $0, dune_deprivileged(%rip)
+	jne trap_deprivileged
+	call fpu_save_below_rbx
+	cld
+	mov %rbx, %rdi
+	mov %r12, %rsi
+	call dune_trap_dispatch
+	call fpu_restore_at_rsp
+trap_return:
+	mov %rbx, %rsp
+	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %rbx
+	pop %rbp
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	pop %rax
+	add $8, %rsp		/* error code */
+	iretq
+
+/*
+ * Hosts whose ring 0 cannot use the FPU (PVM): the program runs in ring 3.
+ * Here in ring 0 only integer code runs: privileged instructions the
+ * program executed (#GP) are emulated, everything else is bounced to the
+ * handlers in ring 3, on the same trap stack.
+ */
+trap_deprivileged:
+	testb $3, TF_CS(%rbx)
+	jz trap_overflow	/* libdune's own ring-0 code faulted */
+	cmp $13, %r12
+	jne 2f
+	cld
+	mov %rbx, %rdi
+	and $-16, %rsp
+	call dune_emulate_privileged
+	mov %rbx, %rsp
+	test %eax, %eax
+	jnz trap_return
+2:	mov %rbx, %rax
+	and $-16, %rax
+	pushq $(GD_UD | 3)
+	push %rax
+	pushq $0x202
+	pushq $(GD_UT | 3)
+	lea trap_user_entry(%rip), %rax
+	push %rax
+	iretq			/* rbx = tf and r12 = vector go along */
+trap_user_entry:
+	call fpu_save_below_rbx
+	cld
+	mov %rbx, %rdi
+	mov %r12, %rsi
+	call dune_trap_dispatch
+	call fpu_restore_at_rsp
+	jmp trap_return
+
+trap_overflow:
+	/* handlers nested too deep, or a fault in libdune's ring-0 code */
+	movq $HC_FATAL, %gs:PC_HC_OP
+	movq $11, %gs:PC_HC_ARG0
+	mov %gs:PC_DOORBELL, %rax
+	movb %al, (%rax)
+	ud2
+
+/* Run once at dune_init on a throwaway vCPU: can ring 0 use the FPU? */
+	.globl dune_probe_fpu
+dune_probe_fpu:
+	pxor %xmm0, %xmm0
+	movb %al, (%rax)
+	ud2
+
+/*
+ * long host_clone_native(nr, flags, newsp, ptid, ctid, tls, struct kvm_regs *g)
+ * Host side of clone/fork/vfork from the guest. The parent returns the
+ * result. The child continues the guest's code natively, outside dune mode:
+ * the guest's registers, its stack (or newsp), rax = 0.
+ */
+	.globl host_clone_native
+	.type host_clone_native, @function
+host_clone_native:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov 56(%rsp), %r12
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	mov %rdx, %rsi
+	mov %rcx, %rdx
+	mov %r8, %r10
+	mov %r9, %r8
+	syscall
+	test %rax, %rax
+	jz 1f
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+1:	test %rsi, %rsi
+	jnz 2f
+	mov REGS_RSP(%r12), %rsi
+2:	mov REGS_RIP(%r12), %rax
+	mov %rax, -8(%rsi)
+	mov %rsi, %rsp
+	mov REGS_RBX(%r12), %rbx
+	mov REGS_RCX(%r12), %rcx
+	mov REGS_RDX(%r12), %rdx
+	mov REGS_RSI(%r12), %rsi
+	mov REGS_RDI(%r12), %rdi
+	mov REGS_RBP(%r12), %rbp
+	mov REGS_R8(%r12), %r8
+	mov REGS_R9(%r12), %r9
+	mov REGS_R10(%r12), %r10
+	mov REGS_R11(%r12), %r11
+	mov REGS_R13(%r12), %r13
+	mov REGS_R14(%r12), %r14
+	mov REGS_R15(%r12), %r15
+	mov REGS_R12(%r12), %r12
+	xor %eax, %eax
+	jmp *-8(%rsp)
+	.size host_clone_native, .-host_clone_native
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,65 @@
+/*
+ * host.h - how a guest is run: one implementation per host side
+ * (host_kvm.c: /dev/kvm; host_kmod.c: /dev/dune). Nothing outside these
+ * files knows which one is in use.
+ */
+#ifndef LIBDUNE_HOST_H
+#define LIBDUNE_HOST_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+
+#include "percpu.h"
+
+/* The complete boot state of a vCPU, in KVM's structure layouts. */
+struct guest_boot {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	uint64_t lstar, star, fmask, kernel_gs_base;
+	uint64_t xcr0;
+	uint32_t mxcsr;
+	uint16_t fcw;
+};
+
+enum host_exit_kind {
+	EXIT_HYPERCALL, /* reserved: hypercalls arrive as EXIT_MMIO on the doorbell */
+	EXIT_INTR,      /* a signal is pending for the host thread */
+	EXIT_MMIO,      /* access to guest-physical memory with no slot */
+	EXIT_MEMFAULT,  /* the host could not back a guest access */
+	EXIT_SHUTDOWN,  /* triple fault */
+	EXIT_OTHER,     /* anything else: ends the process with a report */
+};
+
+struct host_exit {
+	enum host_exit_kind kind;
+	uint64_t gpa;       /* EXIT_MMIO, EXIT_MEMFAULT (~0 if unknown) */
+	uint32_t len;       /* EXIT_MMIO */
+	int is_write;       /* EXIT_MMIO */
+	uint8_t *data;      /* EXIT_MMIO: bytes to write / to fill for a read */
+	uint32_t code;      /* EXIT_OTHER: host-specific reason */
+	const char *what;   /* EXIT_OTHER: a name for the reason */
+};
+
+struct host_ops {
+	const char *name;
+	/* Opens the device and creates the VM; 0 or -errno with a message
+	 * already printed (cause and remedy). */
+	int (*vm_create)(void);
+	unsigned (*max_slots)(void);
+	unsigned (*phys_bits)(void);
+	int (*slot_set)(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva);
+	int (*vcpu_create)(struct dune_percpu *pc);
+	int (*vcpu_boot)(struct dune_percpu *pc, const struct guest_boot *boot);
+	/* Runs the guest until it needs the host; returns 0 or -errno. */
+	int (*vcpu_run)(struct dune_percpu *pc, struct host_exit *ex);
+	int (*vcpu_get_regs)(struct dune_percpu *pc, struct kvm_regs *regs);
+	int (*vcpu_set_regs)(struct dune_percpu *pc, const struct kvm_regs *regs);
+	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);
+	int (*vcpu_set_sregs)(struct dune_percpu *pc, const struct kvm_sregs *sregs);
+	void (*vcpu_destroy)(struct dune_percpu *pc);
+};
+
+extern const struct host_ops host_kvm_ops;
+extern const struct host_ops *host;
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * hostloop.c - the host half of a thread in dune mode: runs its vCPU and
+ * answers the guest's hypercalls. It lives on a stack of its own and uses
+ * raw system calls only: the guest half may hold libc locks, and errno is
+ * shared with it through TLS.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "host.h"
+#include "internal.h"
+
+void host_die_signal(int sig)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
+	uint64_t set = 1ULL << (sig - 1);
+	int pid = (int)raw_syscall0(SYS_getpid), tid = (int)raw_syscall0(SYS_gettid);
+
+	raw_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8);
+	raw_syscall3(SYS_tgkill, pid, tid, sig);
+	raw_syscall1(SYS_exit_group, 128 + sig);
+	__builtin_unreachable();
+}
+
+static void dump_vcpu(struct dune_percpu *pc)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	if (host->vcpu_get_regs(pc, &r) < 0 || host->vcpu_get_sregs(pc, &s) < 0)
+		return;
+	dune_log("rip 0x%llx rsp 0x%llx rflags 0x%llx cr2 0x%llx cr3 0x%llx",
+		 r.rip, r.rsp, r.rflags, s.cr2, s.cr3);
+	dune_log("rax 0x%llx rbx 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx rdi 0x%llx",
+		 r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi);
+}
+
+static long arch_prctl(struct dune_percpu *pc, long code, long addr)
+{
+	struct kvm_sregs s;
+	long r = host->vcpu_get_sregs(pc, &s);
+	if (r < 0)
+		return r;
+	switch (code) {
+	case 0x1002: /* ARCH_SET_FS: the guest's FS only */
+		s.fs.base = (uint64_t)addr;
+		pc->fs_base = (uint64_t)addr;
+		return host->vcpu_set_sregs(pc, &s);
+	case 0x1003: /* ARCH_GET_FS */
+		*(uint64_t *)addr = s.fs.base;
+		return 0;
+	case 0x1001: /* ARCH_SET_GS: GS belongs to libdune in ring 0 */
+	case 0x1004:
+		return -EPERM;
+	default:
+		return raw_syscall6(SYS_arch_prctl, code, addr, 0, 0, 0, 0);
+	}
+}
+
+static long host_syscall(struct dune_percpu *pc)
+{
+	uint64_t *a = pc->hc_args;
+	long nr = (long)a[0];
+	struct kvm_regs regs;
+
+	switch (nr) {
+	case SYS_clone:
+	case SYS_fork:
+	case SYS_vfork:
+		/* the child carries on natively, outside dune mode */
+		if (host->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		if (nr != SYS_clone)
+			return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
+		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
+					 (long)a[4], (long)a[5], &regs);
+	case SYS_clone3:
+		return -ENOSYS; /* libc falls back to clone */
+	case SYS_arch_prctl:
+		return arch_prctl(pc, (long)a[1], (long)a[2]);
+	case SYS_exit:
+		host->vcpu_destroy(pc);
+		break;
+	}
+	return raw_syscall6(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+			    (long)a[5], (long)a[6]);
+}
+
+static void handle_hypercall(struct dune_percpu *pc)
+{
+	uint64_t *a = pc->hc_args;
+	struct host_vma v;
+
+	switch (pc->hc_op) {
+	case HC_SYSCALL:
+		pc->hc_ret = host_syscall(pc);
+		break;
+	case HC_SLOT_SET:
+		pc->hc_ret = host->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
+		break;
+	case HC_QUERY_VMA:
+		pc->hc_ret = procmap_find((uintptr_t)a[0], &v);
+		if (pc->hc_ret == 0) {
+			a[1] = v.start;
+			a[2] = v.end;
+			a[3] = (uint64_t)v.prot;
+		}
+		break;
+	case HC_FATAL:
+		host_die_signal((int)a[0]);
+	default:
+		dune_log("unknown hypercall %lu from the guest", (unsigned long)pc->hc_op);
+		pc->hc_ret = -ENOSYS;
+	}
+}
+
+/* Guest-physical memory without a slot: the host half does the access on
+ * the host mapping (a slot may be in the middle of being replaced). */
+static int handle_mmio(struct host_exit *ex)
+{
+	uint8_t *va = layout_pa_to_va(ex->gpa);
+	struct host_vma v;
+	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
+		return -EFAULT;
+	if (ex->is_write ? !(v.prot & 2) : !(v.prot & 1))
+		return -EFAULT;
+	if (ex->is_write)
+		memcpy(va, ex->data, ex->len);
+	else
+		memcpy(ex->data, va, ex->len);
+	return 0;
+}
+
+void host_loop(struct dune_percpu *pc)
+{
+	struct host_exit ex;
+
+	for (;;) {
+		int r;
+		dune_guest_mode = 1;
+		r = host->vcpu_run(pc, &ex);
+		dune_guest_mode = 0;
+		if (r < 0) {
+			dune_log("running the guest failed (error %d); ending the process", -r);
+			host_die_signal(SIGSEGV);
+		}
+		switch (ex.kind) {
+		case EXIT_HYPERCALL:
+			handle_hypercall(pc);
+			break;
+		case EXIT_INTR:
+			break; /* handlers already ran, in host mode */
+		case EXIT_MMIO:
+			if (ex.gpa == dune_doorbell_gpa) {
+				handle_hypercall(pc);
+				break;
+			}
+			if (handle_mmio(&ex) == 0)
+				break;
+			dune_log("guest access to guest-physical 0x%llx has no host memory "
+				 "behind it; ending the process with SIGBUS",
+				 (unsigned long long)ex.gpa);
+			dump_vcpu(pc);
+			host_die_signal(SIGBUS);
+		case EXIT_MEMFAULT:
+			dune_log("the host could not back a guest access (gpa 0x%llx): memory "
+				 "unmapped by another thread?; ending the process with SIGSEGV",
+				 (unsigned long long)ex.gpa);
+			dump_vcpu(pc);
+			host_die_signal(SIGSEGV);
+		case EXIT_SHUTDOWN:
+			dune_log("the guest triple-faulted (an exception while delivering "
+				 "one); ending the process with SIGSEGV");
+			dump_vcpu(pc);
+			host_die_signal(SIGSEGV);
+		case EXIT_OTHER:
+			dune_log("%s (code 0x%x); ending the process", ex.what ? ex.what : "exit",
+				 ex.code);
+			dump_vcpu(pc);
+			host_die_signal(SIGSEGV);
+		}
+	}
+}

@@ -1,0 +1,44 @@
+/* offsets.c - entry.S hard-codes these; the build fails if they drift. */
+#include <linux/kvm.h>
+#include <stddef.h>
+
+#include "internal.h"
+
+#define CHECK(type, field, off) \
+	_Static_assert(offsetof(type, field) == (off), #type "." #field)
+
+CHECK(struct dune_percpu, self, PC_SELF);
+CHECK(struct dune_percpu, trap_sp, PC_TRAP_SP);
+CHECK(struct dune_percpu, trap_sp_limit, PC_TRAP_SP_LIMIT);
+CHECK(struct dune_percpu, hc_op, PC_HC_OP);
+CHECK(struct dune_percpu, hc_args, PC_HC_ARG0);
+CHECK(struct dune_percpu, hc_ret, PC_HC_RET);
+CHECK(struct dune_percpu, syscall_rsp, PC_SYSCALL_RSP);
+CHECK(struct dune_percpu, tmp, PC_TMP);
+CHECK(struct dune_percpu, in_user, PC_IN_USER);
+CHECK(struct dune_percpu, doorbell, PC_DOORBELL);
+CHECK(struct dune_percpu, cr2, PC_CR2);
+
+CHECK(struct dune_tf, rax, 112);
+CHECK(struct dune_tf, err, 120);
+CHECK(struct dune_tf, rip, 128);
+CHECK(struct dune_tf, cs, 136);
+CHECK(struct dune_tf, rflags, 144);
+CHECK(struct dune_tf, rsp, 152);
+CHECK(struct dune_tf, ss, 160);
+_Static_assert(sizeof(struct dune_tf) == 168, "dune_tf size");
+
+CHECK(struct kvm_regs, rax, 0);
+CHECK(struct kvm_regs, rbx, 8);
+CHECK(struct kvm_regs, rcx, 16);
+CHECK(struct kvm_regs, rdx, 24);
+CHECK(struct kvm_regs, rsi, 32);
+CHECK(struct kvm_regs, rdi, 40);
+CHECK(struct kvm_regs, rsp, 48);
+CHECK(struct kvm_regs, rbp, 56);
+CHECK(struct kvm_regs, r8, 64);
+CHECK(struct kvm_regs, r12, 96);
+CHECK(struct kvm_regs, r15, 120);
+CHECK(struct kvm_regs, rip, 128);
+
+_Static_assert(sizeof(struct dune_tss) == 104, "TSS size");

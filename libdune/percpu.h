@@ -1,0 +1,90 @@
+/*
+ * percpu.h - one per thread in dune mode (one vCPU each).
+ *
+ * In guest ring 0, GS base points here; entry.S reaches the fields below
+ * through %gs with the PC_* offsets, checked against the struct at compile
+ * time. The host half of the same thread reads the hypercall block after
+ * the guest rings the doorbell: both halves share the memory.
+ */
+#ifndef LIBDUNE_PERCPU_H
+#define LIBDUNE_PERCPU_H
+
+
+/* Hypercall: the guest writes the block below, then one byte to the
+ * doorbell page, which is mapped to guest-physical memory with no slot:
+ * an MMIO exit, available from any ring on every host side. */
+
+/* hypercall operations (guest -> host) */
+#define HC_SYSCALL 1    /* arg0 = nr, arg1..6 = args -> ret */
+#define HC_SLOT_SET 2   /* arg0 = slot, arg1 = gpa, arg2 = size, arg3 = hva */
+#define HC_QUERY_VMA 3  /* arg0 = va -> ret 0 and arg1..3 = start,end,prot */
+#define HC_FATAL 4      /* arg0 = signal: end the process with it */
+#define HC_GET_FS 5     /* -> ret = guest FS base (from the vCPU) */
+
+#define PC_SELF 0
+#define PC_TRAP_SP 8
+#define PC_TRAP_SP_LIMIT 16
+#define PC_HC_OP 24
+#define PC_HC_ARG0 32 /* 7 args: 32..80 */
+#define PC_HC_RET 88
+#define PC_SYSCALL_RSP 96
+#define PC_TMP 104
+#define PC_IN_USER 112
+#define PC_DOORBELL 120 /* VA whose write exits to the host: the hypercall */
+#define PC_CR2 128      /* CR2 of the last #PF, saved by the ring-0 stub */
+
+#define TRAP_STACK_SIZE (64 * 1024)
+#define TRAP_STACK_DEPTH 4
+#define IST_STACK_SIZE 4096
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#include "dune.h"
+
+struct dune_tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t ist[8]; /* ist[0] is reserved */
+	uint16_t reserved1[5];
+	uint16_t iomb;
+} __attribute__((packed));
+
+struct host_vcpu;
+
+struct dune_percpu {
+	uint64_t self;
+	uint64_t trap_sp;       /* top of the next free trap stack */
+	uint64_t trap_sp_limit; /* lowest allowed trap_sp (nesting bound) */
+	uint64_t hc_op;
+	uint64_t hc_args[7];
+	int64_t hc_ret;
+	uint64_t syscall_rsp;
+	uint64_t tmp;
+	uint64_t in_user;
+	uint64_t doorbell;
+	uint64_t cr2;
+
+	/* C only below */
+	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
+	struct dune_tss tss __attribute__((aligned(16)));
+	uintptr_t stacks;      /* IST + trap stacks, one mapping */
+	size_t stacks_size;
+	uintptr_t host_stack;  /* the host loop's own stack */
+	size_t host_stack_size;
+	struct host_vcpu *vcpu;
+	int tid;
+	int nested_traps;
+
+	/* state captured by __dune_enter: where the guest starts */
+	struct {
+		uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+	} enter;
+	uint64_t fs_base;
+};
+
+#define DUNE_PERCPU_SIZE 8192
+_Static_assert(sizeof(struct dune_percpu) <= DUNE_PERCPU_SIZE, "percpu size");
+#endif
+
+#endif

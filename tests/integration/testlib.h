@@ -1,0 +1,64 @@
+/* testlib.h - a few helpers for integration tests: each test program is one
+ * scenario; it prints PASS/FAIL lines and exits 0 only if everything passed.
+ * A watchdog alarm ends a hung guest. */
+#ifndef TESTLIB_H
+#define TESTLIB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dune.h"
+
+static int tl_failures;
+
+#define CHECK(cond)                                                              \
+	do {                                                                     \
+		if (!(cond)) {                                                   \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			tl_failures++;                                           \
+		}                                                                \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                           \
+	do {                                                                     \
+		long long _a = (long long)(a), _b = (long long)(b);              \
+		if (_a != _b) {                                                  \
+			fprintf(stderr, "FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, \
+				__LINE__, #a, #b, _a, _b);                       \
+			tl_failures++;                                           \
+		}                                                                \
+	} while (0)
+
+/* scales iteration counts down in emulators (DUNE_ITERS_SCALE=0.01) */
+static inline long tl_iters(long n)
+{
+	const char *s = getenv("DUNE_ITERS_SCALE");
+	double f = s ? atof(s) : 1.0;
+	long r = (long)(n * f);
+	return r < 1 ? 1 : r;
+}
+
+static inline void tl_watchdog(unsigned seconds)
+{
+	alarm(seconds);
+}
+
+static inline void tl_enter(void)
+{
+	int r = dune_init_and_enter();
+	if (r) {
+		fprintf(stderr, "FAIL dune_init_and_enter: %d\n", r);
+		exit(2);
+	}
+}
+
+static inline int tl_finish(const char *name)
+{
+	printf("%s %s\n", tl_failures ? "FAIL" : "PASS", name);
+	fflush(stdout);
+	return tl_failures ? 1 : 0;
+}
+
+#endif
