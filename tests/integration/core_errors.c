@@ -1,0 +1,63 @@
+/* Bad input: no /dev/kvm, no permission, a bad DUNE_HOST: dune_init returns
+ * -errno and prints one line naming the cause and the fix. */
+#include <errno.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include "testlib.h"
+
+static void expect(const char *name, void (*setup)(void), int err, const char *needle)
+{
+	int p[2], status;
+	char out[2048] = "";
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 2);
+		alarm(20);
+		setup();
+		_exit(dune_init(1) == -err ? 0 : 1);
+	}
+	close(p[1]);
+	while ((n = read(p[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
+		got += n;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !strstr(out, needle)) {
+		fprintf(stderr, "FAIL %s: status 0x%x, output: %s\n", name, status, out);
+		tl_failures++;
+	}
+}
+
+static void no_kvm(void)
+{
+	/* a private /dev without kvm */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+		_exit(77);
+}
+
+static void no_permission(void)
+{
+	if (getuid() == 0 && setuid(65534))
+		_exit(77);
+}
+
+static void bad_host(void)
+{
+	setenv("DUNE_HOST", "bogus", 1);
+}
+
+int main(void)
+{
+	tl_watchdog(60);
+	expect("missing /dev/kvm", no_kvm, ENOENT, "cannot open /dev/kvm: no such device");
+	expect("no permission", no_permission, EACCES, "permission denied");
+	expect("bad DUNE_HOST", bad_host, EINVAL, "DUNE_HOST=bogus is not a host side");
+	return tl_finish("core_errors");
+}
