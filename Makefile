@@ -4,14 +4,19 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -fno-omit-frame-pointer -D_GNU_SOURCE
 B := build
+PREFIX ?= /usr/local
+
+# Debian packages: building and host tests / the emulated machines
+DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev musl-tools pkg-config
+DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
+	syslinux-common genisoimage cpio xz-utils kmod
 
 LIBDUNE_SRCS := $(wildcard libdune/*.c)
 LIBDUNE_ASM := $(wildcard libdune/*.S)
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
-LIBDUNE_STATIC_OBJS := $(patsubst $(B)/libdune/%,$(B)/static/libdune/%,$(LIBDUNE_OBJS))
 
-.PHONY: all
+.PHONY: all run check bench install clean deps deps-vm
 all: $(B)/libdune.a tests apps
 
 $(B)/libdune/%.o: libdune/%.c libdune/*.h
@@ -28,5 +33,36 @@ $(B)/libdune/%.o: libdune/%.S libdune/percpu.h
 $(B)/libdune.a: $(LIBDUNE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+# Installs what is missing (as root); prints the command otherwise.
+deps:
+	@tools/apt-need $(DEPS_BUILD)
+deps-vm:
+	@tools/apt-need $(DEPS_VM)
+
+run: deps
+	$(MAKE) all
+	$(B)/apps/demo
+
+# Every test: unit and integration on this host, then both emulated
+# machines; the last line sums them up.
+check: deps deps-vm
+	$(MAKE) all
+	tools/check-all $(MAKE)
+
+bench: deps
+	$(MAKE) $(B)/apps/bench
+	$(B)/apps/bench
+
+install: $(B)/libdune.a
+	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
+	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
+	install -m 644 $(B)/libdune.a $(DESTDIR)$(PREFIX)/lib/libdune.a
+	sed 's|@PREFIX@|$(PREFIX)|' libdune/libdune.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdune.pc
+
+clean:
+	rm -rf $(B)/libdune $(B)/libdune.a $(B)/tests $(B)/static $(B)/unit $(B)/apps $(B)/vm
+
 include tests/tests.mk
--include apps/apps.mk
+include apps/apps.mk
+include tests/vm/vm.mk

@@ -1,0 +1,9 @@
+# apps.mk - programs built on libdune.
+APPS := $(B)/apps/demo $(B)/apps/bench
+
+$(B)/apps/%: apps/%/*.c $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilibdune $(filter %.c,$^) $(B)/libdune.a -o $@ -lpthread
+
+.PHONY: apps
+apps: $(APPS)

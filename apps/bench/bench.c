@@ -1,0 +1,198 @@
+/*
+ * bench - costs in dune mode beside native Linux, measured in one run:
+ * first natively, then the same operations after entering.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dune.h"
+
+#define NPAGES 100
+
+static long iters(long n)
+{
+	const char *s = getenv("DUNE_ITERS_SCALE");
+	long r = (long)(n * (s ? atof(s) : 1.0));
+	return r < 1 ? 1 : r;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+struct result {
+	const char *name;
+	double native_ns, dune_ns;
+};
+
+static struct result results[] = {
+	{ "getppid (forwarded syscall)", 0, 0 },
+	{ "exception round trip (int3)", 0, 0 },
+	{ "first-touch page fault", 0, 0 },
+	{ "appel1: protect, trap, unprotect", 0, 0 },
+	{ "appel2: per page over 100 pages", 0, 0 },
+};
+
+/* ---- the operations ---- */
+
+static double bench_getppid(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (now_ns() - t) / n;
+}
+
+static double bench_int3(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++)
+		asm volatile("int3");
+	return (now_ns() - t) / n;
+}
+
+static double bench_first_touch(long n)
+{
+	size_t len = (size_t)n * 4096;
+	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	double t = now_ns();
+	for (long i = 0; i < n; i++)
+		p[i * 4096] = 1;
+	t = (now_ns() - t) / n;
+	munmap((void *)p, len);
+	return t;
+}
+
+static volatile char *prot_pages;
+static int in_dune;
+
+static void unprotect(void *addr)
+{
+	if (in_dune)
+		dune_vm_mprotect(pgroot, addr, 4096, PERM_R | PERM_W | PERM_U);
+	else
+		mprotect(addr, 4096, PROT_READ | PROT_WRITE);
+}
+
+static void protect(void *addr, size_t len)
+{
+	if (in_dune)
+		dune_vm_mprotect(pgroot, addr, len, PERM_R | PERM_U);
+	else
+		mprotect(addr, len, PROT_READ);
+}
+
+static double bench_appel1(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++) {
+		protect((void *)prot_pages, 4096);
+		prot_pages[8] = 1; /* traps; the handler unprotects */
+	}
+	return (now_ns() - t) / n;
+}
+
+static double bench_appel2(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++) {
+		protect((void *)prot_pages, NPAGES * 4096);
+		for (int p = 0; p < NPAGES; p++)
+			prot_pages[p * 4096] = 1;
+	}
+	return (now_ns() - t) / (n * NPAGES);
+}
+
+/* ---- handlers ---- */
+
+static void sig_trap(int sig)
+{
+	(void)sig;
+}
+
+static void sig_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	unprotect((void *)((uintptr_t)si->si_addr & ~4095UL));
+}
+
+static void dune_trap(struct dune_tf *tf)
+{
+	(void)tf;
+}
+
+static void dune_pgflt(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
+{
+	(void)fec;
+	(void)tf;
+	unprotect((void *)(addr & ~4095UL));
+}
+
+static void run_all(int dune)
+{
+	for (int k = 0; k < 2; k++) { /* first round warms up */
+		double v[5];
+		v[0] = bench_getppid(iters(dune ? 20000 : 200000));
+		v[1] = bench_int3(iters(dune ? 5000 : 50000));
+		v[2] = bench_first_touch(iters(20000));
+		v[3] = bench_appel1(iters(dune ? 5000 : 20000));
+		v[4] = bench_appel2(iters(dune ? 50 : 200));
+		if (k == 1)
+			for (int i = 0; i < 5; i++)
+				*(dune ? &results[i].dune_ns : &results[i].native_ns) = v[i];
+	}
+}
+
+static void print_us(double ns)
+{
+	if (ns < 1000)
+		printf(" %9.0f ns", ns);
+	else
+		printf(" %9.2f us", ns / 1000);
+}
+
+int main(void)
+{
+	struct sigaction sa;
+
+	alarm(600);
+	prot_pages = mmap(NULL, NPAGES * 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sig_trap;
+	sigaction(SIGTRAP, &sa, NULL);
+	sa.sa_sigaction = sig_segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	run_all(0);
+
+	if (dune_init_and_enter()) {
+		fprintf(stderr, "bench: cannot enter dune mode\n");
+		return 1;
+	}
+	in_dune = 1;
+	dune_register_intr_handler(T_BRKPT, dune_trap);
+	dune_register_pgflt_handler(dune_pgflt);
+	run_all(1);
+
+	printf("\n%-36s %12s %12s %8s\n", "operation", "native", "dune", "ratio");
+	for (unsigned i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+		printf("%-36s", results[i].name);
+		print_us(results[i].native_ns);
+		print_us(results[i].dune_ns);
+		printf(" %7.2fx\n", results[i].dune_ns / results[i].native_ns);
+	}
+	printf("(host side %s; ratio = dune / native, lower is better)\n", dune_host_name());
+	return 0;
+}
