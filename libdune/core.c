@@ -11,8 +11,6 @@
 #include "host.h"
 #include "internal.h"
 
-#define HOST_STACK_SIZE (256 * 1024)
-
 ptent_t *pgroot;
 uintptr_t dune_doorbell_va;
 uint64_t dune_doorbell_gpa;
@@ -71,6 +69,8 @@ int dune_init(bool map_full)
 		return -ENOMEM;
 	guest_idt_init();
 	syscall_init();
+	if ((r = vcpus_init()) < 0)
+		return r;
 	/* the doorbell: a host page nobody maps, pointing at the unused top
 	 * guest-physical chunk, where no slot ever goes */
 	dune_doorbell_va = (uintptr_t)mmap(NULL, PGSIZE, PROT_NONE,
@@ -100,20 +100,9 @@ int dune_init(bool map_full)
 	return 0;
 }
 
-static void *map_stack(size_t size)
-{
-	void *p = mmap(NULL, size + PGSIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	mprotect(p, PGSIZE, PROT_NONE); /* guard */
-	return p;
-}
-
 int dune_enter(void)
 {
 	struct dune_percpu *pc;
-	void *hstack;
 	int r;
 
 	if (!initialized) {
@@ -122,22 +111,13 @@ int dune_enter(void)
 	}
 	if (dune_guest_mode)
 		return 0;
-	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	hstack = map_stack(HOST_STACK_SIZE);
-	if (pc == MAP_FAILED || !hstack)
+	pc = vcpu_get();
+	if (!pc) {
+		dune_log("no vCPU for this thread: out of memory or the host refused one");
 		return -ENOMEM;
-	if ((r = guest_percpu_init(pc)) < 0)
-		return r;
-	pc->host_stack = (uintptr_t)hstack;
-	pc->doorbell = dune_doorbell_va;
-	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	}
 	pc->tid = (int)raw_syscall0(SYS_gettid);
 	raw_syscall2(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &pc->fs_base);
-	if ((r = host->vcpu_create(pc)) < 0) {
-		dune_log("the host refused a vCPU (error %d)", -r);
-		return r;
-	}
 	/* this thread's new stacks and per-CPU page must be in the guest */
 	if ((r = mirror_sync_all()) < 0)
 		return r;
@@ -156,6 +136,7 @@ void dune_host_main(struct dune_percpu *pc)
 	if (r < 0) {
 		dune_log("the host refused the vCPU's boot state (error %d)", -r);
 		dune_self = NULL;
+		vcpu_put(pc);
 		dune_host_return(&pc->enter, r);
 	}
 	if (dune_debug) {

@@ -364,7 +364,8 @@ dune_probe_fpu:
  * long host_clone_native(nr, flags, newsp, ptid, ctid, tls, struct kvm_regs *g)
  * Host side of clone/fork/vfork from the guest. The parent returns the
  * result. The child continues the guest's code natively, outside dune mode:
- * the guest's registers, its stack (or newsp), rax = 0.
+ * the guest's registers, its stack (or newsp), rax = 0, at the address its
+ * syscall instruction would have returned to (rcx).
  */
 	.globl host_clone_native
 	.type host_clone_native, @function
@@ -395,7 +396,8 @@ host_clone_native:
 1:	test %rsi, %rsi
 	jnz 2f
 	mov REGS_RSP(%r12), %rsi
-2:	mov REGS_RIP(%r12), %rax
+2:	mov REGS_RCX(%r12), %rax	/* the guest's syscall return address:
+					 * the vCPU itself stopped inside the stub */
 	mov %rax, -8(%rsi)
 	mov %rsi, %rsp
 	mov REGS_RBX(%r12), %rbx
@@ -415,5 +417,29 @@ host_clone_native:
 	xor %eax, %eax
 	jmp *-8(%rsp)
 	.size host_clone_native, .-host_clone_native
+
+/*
+ * long host_clone_raw(flags, host_stack_top, ptid, ctid, tls, pc)
+ * A new thread for a guest clone: the child starts its host half on its
+ * own host stack in dune_thread_main(pc).
+ */
+	.globl host_clone_raw
+	.type host_clone_raw, @function
+host_clone_raw:
+	push %r12
+	mov %r9, %r12		/* pc: preserved across syscall */
+	mov %rcx, %r10		/* ctid; flags, stack, ptid, tls are in place */
+	mov $56, %eax		/* SYS_clone */
+	syscall
+	test %rax, %rax
+	jz 1f
+	pop %r12
+	ret
+1:	xor %ebp, %ebp
+	mov %r12, %rdi
+	and $-16, %rsp
+	call dune_thread_main
+	ud2
+	.size host_clone_raw, .-host_clone_raw
 
 	.section .note.GNU-stack,"",@progbits

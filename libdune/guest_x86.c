@@ -48,7 +48,6 @@ int guest_idt_init(void)
 int guest_percpu_init(struct dune_percpu *pc)
 {
 	size_t size = IST_STACK_SIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH + PGSIZE;
-	uintptr_t tss = (uintptr_t)&pc->tss;
 	void *stacks;
 
 	stacks = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -58,6 +57,15 @@ int guest_percpu_init(struct dune_percpu *pc)
 	mprotect(stacks, PGSIZE, PROT_NONE);
 	pc->stacks = (uintptr_t)stacks;
 	pc->stacks_size = size;
+	guest_percpu_reset(pc);
+	return 0;
+}
+
+/* Descriptor tables and stack pointers, as for a fresh thread. */
+void guest_percpu_reset(struct dune_percpu *pc)
+{
+	uintptr_t tss = (uintptr_t)&pc->tss;
+
 	pc->self = (uint64_t)pc;
 	pc->trap_sp = pc->stacks + PGSIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH;
 	pc->trap_sp_limit = pc->stacks + PGSIZE;
@@ -76,7 +84,6 @@ int guest_percpu_init(struct dune_percpu *pc)
 	pc->tss.ist[1] = pc->trap_sp + IST_STACK_SIZE;
 	pc->tss.rsp[0] = pc->trap_sp + IST_STACK_SIZE;
 	pc->tss.iomb = sizeof(pc->tss);
-	return 0;
 }
 
 static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
@@ -134,16 +141,7 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	s->cr4 = cr4;
 	s->efer = 0x1 | 0x100 | 0x400 | 0x800; /* SCE, LME, LMA, NXE */
 
-	b->lstar = (uint64_t)dune_syscall_entry;
-	b->star = ((uint64_t)0x23 << 48) | ((uint64_t)GD_KT << 32);
-	b->fmask = 0;
-	if (dune_use_xsave) {
-		uint32_t lo, hi;
-		asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-		b->xcr0 = ((uint64_t)hi << 32) | lo;
-	}
-	asm volatile("stmxcsr %0" : "=m"(b->mxcsr));
-	asm volatile("fnstcw %0" : "=m"(b->fcw));
+	guest_boot_msrs(b);
 
 	b->regs.rip = pc->enter.rip;
 	b->regs.rsp = pc->enter.rsp;
@@ -155,6 +153,21 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	b->regs.r15 = pc->enter.r15;
 	b->regs.rax = 0;
 	b->regs.rflags = dune_deprivileged ? 0x202 : 0x2;
+}
+
+/* The model-specific part of the boot state: the same for every vCPU. */
+void guest_boot_msrs(struct guest_boot *b)
+{
+	b->lstar = (uint64_t)dune_syscall_entry;
+	b->star = ((uint64_t)0x23 << 48) | ((uint64_t)GD_KT << 32);
+	b->fmask = 0;
+	if (dune_use_xsave) {
+		uint32_t lo, hi;
+		asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		b->xcr0 = ((uint64_t)hi << 32) | lo;
+	}
+	asm volatile("stmxcsr %0" : "=m"(b->mxcsr));
+	asm volatile("fnstcw %0" : "=m"(b->fcw));
 }
 
 /*

@@ -11,14 +11,13 @@
 
 #include "percpu.h"
 
-/* The complete boot state of a vCPU, in KVM's structure layouts. */
-struct guest_boot {
+/* Everything of a vCPU that a fork must carry to the child's new VM. */
+struct vcpu_snapshot {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
-	uint64_t lstar, star, fmask, kernel_gs_base;
-	uint64_t xcr0;
-	uint32_t mxcsr;
-	uint16_t fcw;
+	struct kvm_xsave xsave;
+	struct kvm_xcrs xcrs;
+	uint64_t msrs[4]; /* LSTAR, STAR, FMASK, KERNEL_GS_BASE */
 };
 
 enum host_exit_kind {
@@ -57,6 +56,10 @@ struct host_ops {
 	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);
 	int (*vcpu_set_sregs)(struct dune_percpu *pc, const struct kvm_sregs *sregs);
 	void (*vcpu_destroy)(struct dune_percpu *pc);
+	/* fork: the whole vCPU state, and a new VM in the child */
+	int (*vcpu_save)(struct dune_percpu *pc, struct vcpu_snapshot *snap);
+	int (*vcpu_restore)(struct dune_percpu *pc, const struct vcpu_snapshot *snap);
+	int (*vm_recreate)(void);
 };
 
 extern const struct host_ops host_kvm_ops;

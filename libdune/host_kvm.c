@@ -320,6 +320,64 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	/* v itself is left: free() is not safe in the host loop */
 }
 
+static const uint32_t snapshot_msrs[4] = { 0xc0000082, 0xc0000081, 0xc0000084, 0xc0000102 };
+
+static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
+{
+	struct host_vcpu *v = pc->vcpu;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[4];
+	} m = { .hdr.nmsrs = 4 };
+	long r;
+
+	for (int i = 0; i < 4; i++)
+		m.e[i].index = snapshot_msrs[i];
+	if ((r = kvm_ioctl(v->fd, KVM_GET_REGS, &snap->regs)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_GET_SREGS, &snap->sregs)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_GET_XSAVE, &snap->xsave)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_GET_XCRS, &snap->xcrs)) < 0)
+		return (int)r;
+	if (kvm_ioctl(v->fd, KVM_GET_MSRS, &m) != 4)
+		return -EIO;
+	for (int i = 0; i < 4; i++)
+		snap->msrs[i] = m.e[i].data;
+	return 0;
+}
+
+static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+{
+	struct host_vcpu *v = pc->vcpu;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[5];
+	} m = { .hdr.nmsrs = 5 };
+	unsigned int a, d;
+	long r;
+
+	for (int i = 0; i < 4; i++) {
+		m.e[i].index = snapshot_msrs[i];
+		m.e[i].data = snap->msrs[i];
+	}
+	asm volatile("rdtsc" : "=a"(a), "=d"(d));
+	m.e[4].index = 0x10;
+	m.e[4].data = ((uint64_t)d << 32) | a;
+	if ((r = kvm_ioctl(v->fd, KVM_SET_SREGS, (void *)&snap->sregs)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_SET_XCRS, (void *)&snap->xcrs)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_SET_XSAVE, (void *)&snap->xsave)) < 0 ||
+	    (r = kvm_ioctl(v->fd, KVM_SET_REGS, (void *)&snap->regs)) < 0)
+		return (int)r;
+	return kvm_ioctl(v->fd, KVM_SET_MSRS, &m) == 5 ? 0 : -EIO;
+}
+
+/* In a forked child: the parent's VM is not ours (KVM refuses another mm). */
+static int kvm_vm_recreate(void)
+{
+	raw_syscall1(SYS_close, vm_fd);
+	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	return vm_fd < 0 ? vm_fd : 0;
+}
+
 const struct host_ops host_kvm_ops = {
 	.name = "kvm",
 	.vm_create = kvm_vm_create,
@@ -334,5 +392,8 @@ const struct host_ops host_kvm_ops = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_save = kvm_vcpu_save,
+	.vcpu_restore = kvm_vcpu_restore,
+	.vm_recreate = kvm_vm_recreate,
 };
 

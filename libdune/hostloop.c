@@ -5,6 +5,7 @@
  * shared with it through TLS.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -72,21 +73,30 @@ static long host_syscall(struct dune_percpu *pc)
 
 	switch (nr) {
 	case SYS_clone:
-	case SYS_fork:
-	case SYS_vfork:
-		/* the child carries on natively, outside dune mode */
+		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
+			return host_clone_thread(pc, a[1], a[2], a[3], a[4], a[5]);
+		if (!(a[1] & CLONE_VM))
+			return host_fork(pc, a[1], a[3], a[4], a[5]);
+		/* CLONE_VM without a thread (vfork, posix_spawn): the child
+		 * shares our memory and bookkeeping, so it runs natively,
+		 * outside dune mode, until it execs or exits */
 		if (host->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
-		if (nr != SYS_clone)
-			return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
 		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
 					 (long)a[4], (long)a[5], &regs);
+	case SYS_fork:
+		return host_fork(pc, SIGCHLD, 0, 0, 0);
+	case SYS_vfork:
+		if (host->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
 	case SYS_clone3:
 		return -ENOSYS; /* libc falls back to clone */
 	case SYS_arch_prctl:
 		return arch_prctl(pc, (long)a[1], (long)a[2]);
 	case SYS_exit:
-		host->vcpu_destroy(pc);
+		/* this thread ends; its vCPU waits for the next one */
+		vcpu_put(pc);
 		break;
 	}
 	return raw_syscall6(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4],
@@ -144,9 +154,13 @@ void host_loop(struct dune_percpu *pc)
 
 	for (;;) {
 		int r;
+		pc->in_run = 1;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		tlb_sync(pc);
 		dune_guest_mode = 1;
 		r = host->vcpu_run(pc, &ex);
 		dune_guest_mode = 0;
+		pc->in_run = 0;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			host_die_signal(SIGSEGV);

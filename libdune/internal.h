@@ -107,11 +107,30 @@ static inline uint64_t dune_self_cr2(void)
 extern uintptr_t dune_doorbell_va;
 extern uint64_t dune_doorbell_gpa;
 int guest_probe_ring0_fpu(void);
+
+/* ---- vCPUs, threads, shootdowns (vcpus.c), fork (fork.c) ---- */
+extern int dune_kick_signal;
+int vcpus_init(void);
+struct dune_percpu *vcpu_get(void);
+void vcpu_put(struct dune_percpu *pc);
+unsigned vcpus_active(void);
+void vcpus_forget_others(struct dune_percpu *keep);
+void tlb_shootdown(void);
+void tlb_sync(struct dune_percpu *pc);
+long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_t newsp,
+		       uintptr_t ptid, uintptr_t ctid, uintptr_t tls);
+long host_clone_raw(unsigned long flags, uintptr_t stack, uintptr_t ptid, uintptr_t ctid,
+		    uintptr_t tls, struct dune_percpu *pc);
+void dune_thread_main(struct dune_percpu *pc) __attribute__((noreturn));
+long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
+	       uintptr_t tls);
 extern uint8_t dune_slow_syscalls[64]; /* bitmap over syscall numbers < 512 */
 
 /* ---- guest CPU setup (guest_x86.c) ---- */
 struct guest_boot;
 int guest_percpu_init(struct dune_percpu *pc);
+void guest_percpu_reset(struct dune_percpu *pc);
+void guest_boot_msrs(struct guest_boot *b);
 void guest_boot_state(struct dune_percpu *pc, struct guest_boot *boot);
 int guest_idt_init(void);
 extern uintptr_t dune_idt_base;

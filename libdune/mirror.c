@@ -132,10 +132,12 @@ static void flush(uintptr_t start, uintptr_t end)
 		return;
 	if (end - start > 64 * PGSIZE || (dune_deprivileged && end - start > PGSIZE)) {
 		dune_flush_tlb();
+		tlb_shootdown();
 		return;
 	}
 	for (uintptr_t va = start; va < end; va += PGSIZE)
 		dune_flush_tlb_one(va);
+	tlb_shootdown();
 }
 
 static int add_piece(uintptr_t a, uintptr_t b, int prot)

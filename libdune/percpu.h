@@ -38,9 +38,20 @@
 #define IST_STACK_SIZE 4096
 
 #ifndef __ASSEMBLER__
+#include <linux/kvm.h>
 #include <stdint.h>
 
 #include "dune.h"
+
+/* The complete boot state of a vCPU, in KVM's structure layouts. */
+struct guest_boot {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	uint64_t lstar, star, fmask, kernel_gs_base;
+	uint64_t xcr0;
+	uint32_t mxcsr;
+	uint16_t fcw;
+};
 
 struct dune_tss {
 	uint32_t reserved0;
@@ -74,13 +85,16 @@ struct dune_percpu {
 	size_t host_stack_size;
 	struct host_vcpu *vcpu;
 	int tid;
-	int nested_traps;
+	int state;              /* PC_FREE / PC_ACTIVE (vcpus.c) */
+	volatile int in_run;    /* inside KVM_RUN (or the kmod equivalent) */
+	volatile uint64_t tlb_gen_done; /* shootdowns this vCPU has honoured */
 
 	/* state captured by __dune_enter: where the guest starts */
 	struct {
 		uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
 	} enter;
 	uint64_t fs_base;
+	struct guest_boot boot; /* for a thread about to start */
 };
 
 #define DUNE_PERCPU_SIZE 8192

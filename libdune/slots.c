@@ -196,3 +196,14 @@ int slots_cover(uintptr_t hva, uint64_t size)
 	}
 	return 1;
 }
+
+/* A forked child's new VM: register every slot again, same ids. */
+int slots_replay(void)
+{
+	for (unsigned i = 0; i < nr_slots; i++) {
+		int r = slot_set(slots[i].id, slots[i].gpa, slots[i].size, slots[i].hva);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

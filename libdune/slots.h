@@ -21,6 +21,7 @@ int slots_add(uintptr_t hva, uint64_t size);
 int slots_remove(uintptr_t hva, uint64_t size);
 /* Merges neighbours that are contiguous in both spaces. */
 int slots_compact(void);
+int slots_replay(void);
 unsigned slots_count(void);
 uint64_t slots_bytes(void);
 /* 1 if every page of [hva, hva+size) is in a slot */

@@ -226,10 +226,12 @@ static void flush_range(uintptr_t va, uintptr_t end)
 		return;
 	if (end - va > 64 * PGSIZE || (dune_deprivileged && end - va > PGSIZE)) {
 		dune_flush_tlb();
+		tlb_shootdown();
 		return;
 	}
 	for (; va < end; va += PGSIZE)
 		dune_flush_tlb_one(va);
+	tlb_shootdown();
 }
 
 int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)

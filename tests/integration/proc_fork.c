@@ -1,0 +1,102 @@
+/* fork from dune mode: the child continues in dune mode with the same view
+ * and is independent afterwards; exec, vfork and posix_spawn work. */
+#include <spawn.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "testlib.h"
+
+extern char **environ;
+static volatile int counter = 10;
+static volatile int bp_hits;
+
+static void on_bp(struct dune_tf *tf)
+{
+	(void)tf;
+	bp_hits++;
+}
+
+int main(void)
+{
+	int status;
+	pid_t pid;
+	volatile char *page;
+
+	tl_watchdog(120);
+	tl_enter();
+	dune_register_intr_handler(T_BRKPT, on_bp);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	page[0] = 'p';
+
+	pid = fork();
+	if (pid == 0) {
+		int ok = dune_in_guest();
+		asm volatile("int3"); /* the child's handlers are the parent's */
+		ok &= bp_hits == 1;
+		ok &= page[0] == 'p';
+		page[0] = 'c';
+		counter = 99;
+		ok &= getppid() > 1;
+		/* new memory in the child */
+		char *m = malloc(4 << 20);
+		memset(m, 1, 4 << 20);
+		ok &= m[(4 << 20) - 1] == 1;
+		_exit(ok ? 42 : 1);
+	}
+	CHECK(pid > 0);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	CHECK_EQ(page[0], 'p'); /* independent after the fork */
+	CHECK_EQ(counter, 10);
+	CHECK_EQ(bp_hits, 0);
+
+	/* a child that dies by a fault shows the usual signal */
+	pid = fork();
+	if (pid == 0) {
+		{ volatile int *bad = (volatile int *)(uintptr_t)getpid() - getpid() + 2; *bad = 1; }
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+
+	/* fork + exec */
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exit 7", (char *)NULL);
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+
+	/* vfork + exec */
+	pid = vfork();
+	if (pid == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* posix_spawn */
+	{
+		char *argv[] = { "sh", "-c", "exit 3", NULL };
+		CHECK_EQ(posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ), 0);
+		waitpid(pid, &status, 0);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	}
+
+	/* system() and popen() */
+	CHECK_EQ(system("exit 5") >> 8, 5);
+	{
+		FILE *f = popen("echo piped", "r");
+		char buf[32] = "";
+		CHECK(f != NULL);
+		if (f) {
+			CHECK(fgets(buf, sizeof(buf), f) != NULL);
+			CHECK(!strcmp(buf, "piped\n"));
+			CHECK_EQ(pclose(f), 0);
+		}
+	}
+	return tl_finish("proc_fork");
+}
