@@ -3,6 +3,8 @@
  * view of the address space, and move the calling thread into it.
  */
 #include <errno.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -42,6 +44,16 @@ static int slot_set_any_mode(uint32_t id, uint64_t gpa, uint64_t size, uint64_t 
 	return host->slot_set(id, gpa, size, hva);
 }
 
+/* DUNE_DEBUG=1: say where the host half crashed, then die as usual */
+static void host_crash(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	dune_log("host half crashed: signal %d at rip 0x%llx, address %p, thread %ld", sig,
+		 (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], si->si_addr,
+		 raw_syscall0(SYS_gettid));
+	host_die_signal(sig);
+}
+
 int dune_init(bool map_full)
 {
 	int r;
@@ -50,6 +62,11 @@ int dune_init(bool map_full)
 	if (initialized)
 		return 0;
 	dune_debug = getenv("DUNE_DEBUG") && *getenv("DUNE_DEBUG") != '0';
+	if (dune_debug) {
+		struct sigaction sa = { .sa_sigaction = host_crash, .sa_flags = SA_SIGINFO };
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	if ((r = choose_host()) < 0)
 		return r;
 	if ((r = host->vm_create()) < 0)

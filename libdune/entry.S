@@ -349,6 +349,8 @@ trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
 	movq $HC_FATAL, %gs:PC_HC_OP
 	movq $11, %gs:PC_HC_ARG0
+	movq $1, %gs:PC_HC_ARG0+8	/* why: the trap path itself failed */
+	movq %rbx, %gs:PC_HC_ARG0+16
 	mov %gs:PC_DOORBELL, %rax
 	movb %al, (%rax)
 	ud2

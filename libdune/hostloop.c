@@ -124,6 +124,28 @@ static void handle_hypercall(struct dune_percpu *pc)
 		}
 		break;
 	case HC_FATAL:
+		if (a[1] == 1) {
+			dune_log("exception inside the trap path (trap stacks %s); ending the "
+				 "process with SIGSEGV", pc->trap_sp <= pc->trap_sp_limit
+				 ? "exhausted: handlers nested too deep" : "intact: a fault in ring 0");
+			if (a[2]) { /* the frame on the interrupt stack */
+				uint64_t *f = (uint64_t *)a[2];
+				dune_log("last exception: vector %lu error 0x%lx at rip 0x%lx cs 0x%lx "
+					 "rsp 0x%lx, cr2 0x%lx", (unsigned long)f[2], (unsigned long)f[3],
+					 (unsigned long)f[4], (unsigned long)f[5], (unsigned long)f[7],
+					 (unsigned long)pc->cr2);
+			}
+			{
+				ptent_t *pte = NULL;
+				int prot = -1;
+				int lr = dune_vm_lookup(pgroot, (void *)pc->cr2, CREATE_NONE, &pte);
+				int mr = mirror_lookup(pc->cr2, &prot);
+				dune_log("cr2 in pgroot: %d pte 0x%lx; mirrored %d prot %d; pa 0x%lx",
+					 lr, lr ? 0UL : (unsigned long)*pte, mr, prot,
+					 (unsigned long)dune_va_to_pa((void *)pc->cr2));
+			}
+			dump_vcpu(pc);
+		}
 		host_die_signal((int)a[0]);
 	default:
 		dune_log("unknown hypercall %lu from the guest", (unsigned long)pc->hc_op);

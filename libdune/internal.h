@@ -116,6 +116,7 @@ void vcpu_put(struct dune_percpu *pc);
 unsigned vcpus_active(void);
 void vcpus_forget_others(struct dune_percpu *keep);
 void tlb_shootdown(void);
+void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who);
 void tlb_sync(struct dune_percpu *pc);
 long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_t newsp,
 		       uintptr_t ptid, uintptr_t ctid, uintptr_t tls);

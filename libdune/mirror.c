@@ -348,15 +348,22 @@ int mirror_resolve_fault(uintptr_t va)
 	int prot;
 	long r;
 
+	int ok = 0;
+
+	/* the query and the mirroring are one step for the other threads */
+	mirror_lock();
 	if (mirror_lookup(va, NULL))
-		return 0;
+		goto out;
 	r = hypercall(HC_QUERY_VMA, (long)va, 0, 0, 0);
 	if (r < 0)
-		return 0;
+		goto out;
 	start = pc->hc_args[1];
 	end = pc->hc_args[2];
 	prot = (int)pc->hc_args[3];
 	if (!prot_to_pte(prot) || va < start || va >= end)
-		return 0;
-	return mirror_add(start, end, prot) == 0;
+		goto out;
+	ok = mirror_add(start, end, prot) == 0;
+out:
+	mirror_unlock();
+	return ok;
 }

@@ -59,6 +59,10 @@ long dune_syscall_slow(struct dune_tf *tf)
 	size_t len = tf->rsi;
 	int prot = 0;
 
+	/* The host call and the mirror update are one step for every other
+	 * thread: otherwise memory another thread maps in between (into a
+	 * range just unmapped here) would be unmirrored with it. */
+	mirror_lock();
 	switch (nr) {
 	case SYS_mmap:
 		r = fwd(tf);
@@ -120,6 +124,7 @@ long dune_syscall_slow(struct dune_tf *tf)
 		r = fwd(tf);
 		break;
 	}
+	mirror_unlock();
 	tf->rax = (uint64_t)r;
 	return r;
 }

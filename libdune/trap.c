@@ -110,6 +110,6 @@ void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 void dune_fatal_signal(int sig)
 {
 	if (dune_guest_mode)
-		hypercall(HC_FATAL, sig, 0, 0, 0);
+		hypercall(HC_FATAL, sig, 0, 0, 0); /* arg1 0: reported already */
 	host_die_signal(sig);
 }

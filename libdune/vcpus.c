@@ -52,7 +52,30 @@ int vcpus_init(void)
 	return sigaction(dune_kick_signal, &sa, NULL) ? -errno : 0;
 }
 
+static struct dune_percpu *percpu_map(void);
+
+/* A new vCPU: the guest reaches its page and stacks through GS and the TSS,
+ * so they are mirrored at once (adding entries is safe while others run). */
 static struct dune_percpu *percpu_new(void)
+{
+	struct dune_percpu *pc;
+	int r;
+
+	/* mapping and mirroring are one step for the guest's threads */
+	mirror_lock();
+	pc = percpu_map();
+	r = pc ? mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+			    PROT_READ | PROT_WRITE) : -ENOMEM;
+	if (r == 0)
+		r = mirror_add(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+			       PROT_READ | PROT_WRITE);
+	mirror_unlock();
+	if (r < 0 || host->vcpu_create(pc) < 0)
+		return NULL;
+	return pc;
+}
+
+static struct dune_percpu *percpu_map(void)
 {
 	struct dune_percpu *pc;
 	void *hstack;
@@ -68,13 +91,6 @@ static struct dune_percpu *percpu_new(void)
 		return NULL;
 	pc->host_stack = (uintptr_t)hstack;
 	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
-	/* the guest reaches these through GS and the TSS: mirror them now
-	 * (adding entries is safe while other vCPUs run) */
-	if (mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE) < 0 ||
-	    mirror_add(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size, PROT_READ | PROT_WRITE) < 0)
-		return NULL;
-	if (host->vcpu_create(pc) < 0)
-		return NULL;
 	return pc;
 }
 
@@ -232,5 +248,18 @@ void vcpus_forget_others(struct dune_percpu *keep)
 		host->vcpu_destroy(pc);
 		pc->state = PC_FREE;
 		pc->in_run = 0;
+	}
+}
+
+/* debugging aid: nothing may unmap a vCPU's per-CPU page */
+void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who)
+{
+	if (!dune_debug)
+		return;
+	for (int i = 0; i < nr_all; i++) {
+		uintptr_t p = (uintptr_t)all[i];
+		if (p < end && p + DUNE_PERCPU_SIZE > start)
+			dune_log("BUG: %s unmaps per-CPU page %p (range 0x%lx-0x%lx, guest %d)", who,
+				 (void *)p, (unsigned long)start, (unsigned long)end, dune_guest_mode);
 	}
 }

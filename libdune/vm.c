@@ -150,6 +150,7 @@ static void release_leaf(ptent_t e)
 
 void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end)
 {
+	vcpus_check_unmap(va, end, "vm_unmap_range");
 	while (va < end) {
 		ptent_t *pte;
 		int lvl;
@@ -179,6 +180,8 @@ void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end)
 
 void vm_protect_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags)
 {
+	if (!(flags & PTE_P))
+		vcpus_check_unmap(va, end, "vm_protect_range");
 	const ptent_t keep = PTE_ADDR_MASK | PTE_A | PTE_D | PTE_PS;
 	while (va < end) {
 		ptent_t *pte;
