@@ -86,7 +86,7 @@ int dune_init(bool map_full)
 		return -ENOMEM;
 	guest_idt_init();
 	syscall_init();
-	if ((r = vcpus_init()) < 0)
+	if ((r = vcpus_init()) < 0 || (r = signals_init()) < 0)
 		return r;
 	/* the doorbell: a host page nobody maps, pointing at the unused top
 	 * guest-physical chunk, where no slot ever goes */

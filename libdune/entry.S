@@ -118,6 +118,8 @@ dune_syscall_entry:
 	movq $HC_SYSCALL, %gs:PC_HC_OP
 	mov %gs:PC_DOORBELL, %rax
 	movb %al, (%rax)
+	.globl dune_syscall_stub_resume
+dune_syscall_stub_resume:	/* where the vCPU stands during a forwarded call */
 	mov %gs:PC_HC_RET, %rax
 	jmp *%rcx
 

@@ -320,6 +320,16 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	/* v itself is left: free() is not safe in the host loop */
 }
 
+static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
+{
+	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_XSAVE, xsave4k);
+}
+
+static int kvm_set_fpu(struct dune_percpu *pc, const void *xsave4k)
+{
+	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
+}
+
 static const uint32_t snapshot_msrs[4] = { 0xc0000082, 0xc0000081, 0xc0000084, 0xc0000102 };
 
 static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
@@ -392,6 +402,8 @@ const struct host_ops host_kvm_ops = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_get_fpu = kvm_get_fpu,
+	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,
 	.vcpu_restore = kvm_vcpu_restore,
 	.vm_recreate = kvm_vm_recreate,

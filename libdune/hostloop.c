@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -94,6 +95,20 @@ static long host_syscall(struct dune_percpu *pc)
 		return -ENOSYS; /* libc falls back to clone */
 	case SYS_arch_prctl:
 		return arch_prctl(pc, (long)a[1], (long)a[2]);
+	case SYS_rt_sigaction:
+		if ((a[2] && !guest_range_ok(a[2], 32, PROT_READ)) ||
+		    (a[3] && !guest_range_ok(a[3], 32, PROT_WRITE)))
+			return -EFAULT;
+		if (a[4] != 8)
+			return -EINVAL;
+		return signals_sigaction((int)a[1], (const void *)a[2], (void *)a[3]);
+	case SYS_sigaltstack:
+		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
+		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))
+			return -EFAULT;
+		if (host->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		vcpu_put(pc);
@@ -110,7 +125,16 @@ static void handle_hypercall(struct dune_percpu *pc)
 
 	switch (pc->hc_op) {
 	case HC_SYSCALL:
+		if (a[0] == SYS_rt_sigreturn) {
+			signals_sigreturn(pc); /* restores hc_ret too */
+			signals_deliver(pc, 0, 0, 0); /* what the old mask held back */
+			return;
+		}
 		pc->hc_ret = host_syscall(pc);
+		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
+		break;
+	case HC_SIGFAULT:
+		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
 		break;
 	case HC_SLOT_SET:
 		pc->hc_ret = host->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
@@ -192,7 +216,8 @@ void host_loop(struct dune_percpu *pc)
 			handle_hypercall(pc);
 			break;
 		case EXIT_INTR:
-			break; /* handlers already ran, in host mode */
+			signals_deliver(pc, 0, 0, 0);
+			break;
 		case EXIT_MMIO:
 			if (ex.gpa == dune_doorbell_gpa) {
 				handle_hypercall(pc);

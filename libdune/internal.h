@@ -61,6 +61,7 @@ int mirror_sync_all(void);           /* host mode: bring in line with /proc */
 int mirror_resolve_fault(uintptr_t va); /* 1: now mapped, retry; 0: real fault */
 void mirror_lock(void);
 void mirror_unlock(void);
+int mirror_locked_by_me(void);
 uint64_t mirror_bytes(void);
 
 /* ---- page-table pages (ptpool.c) ---- */
@@ -123,6 +124,15 @@ long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_
 long host_clone_raw(unsigned long flags, uintptr_t stack, uintptr_t ptid, uintptr_t ctid,
 		    uintptr_t tls, struct dune_percpu *pc);
 void dune_thread_main(struct dune_percpu *pc) __attribute__((noreturn));
+struct ksigaction;
+int signals_init(void);
+long signals_sigaction(int sig, const struct ksigaction *act, struct ksigaction *oact);
+long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint64_t rsp);
+void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);
+long signals_sigreturn(struct dune_percpu *pc);
+int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+int guest_range_ok(uint64_t addr, uint64_t len, int prot);
+extern char dune_syscall_stub_resume[];
 long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
 	       uintptr_t tls);
 extern uint8_t dune_slow_syscalls[64]; /* bitmap over syscall numbers < 512 */

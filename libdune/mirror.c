@@ -49,6 +49,11 @@ void mirror_lock(void)
 	lock_depth = 1;
 }
 
+int mirror_locked_by_me(void)
+{
+	return lock_owner == my_id();
+}
+
 void mirror_unlock(void)
 {
 	if (--lock_depth == 0)

@@ -19,7 +19,8 @@
 #define HC_SLOT_SET 2   /* arg0 = slot, arg1 = gpa, arg2 = size, arg3 = hva */
 #define HC_QUERY_VMA 3  /* arg0 = va -> ret 0 and arg1..3 = start,end,prot */
 #define HC_FATAL 4      /* arg0 = signal: end the process with it */
-#define HC_GET_FS 5     /* -> ret = guest FS base (from the vCPU) */
+#define HC_SIGFAULT 5   /* arg0 = signal, arg1 = vector, arg2 = tf, arg3 = cr2:
+                          * run the program's handler if it has one */
 
 #define PC_SELF 0
 #define PC_TRAP_SP 8
@@ -95,9 +96,19 @@ struct dune_percpu {
 	} enter;
 	uint64_t fs_base;
 	struct guest_boot boot; /* for a thread about to start */
+
+	/* signals for the guest (signals.c) */
+	volatile uint64_t sig_pending;  /* set by the host handler */
+	struct {
+		int32_t signo, errno_, code, pad;
+		uint8_t rest[112];
+	} sig_info[65];                 /* one siginfo_t per signal */
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	int sig_restart_nr;             /* a syscall to restart, or -1 */
 };
 
-#define DUNE_PERCPU_SIZE 8192
+#define DUNE_PERCPU_SIZE 16384
 _Static_assert(sizeof(struct dune_percpu) <= DUNE_PERCPU_SIZE, "percpu size");
 #endif
 

@@ -73,14 +73,17 @@ void dune_dump_trap_frame(struct dune_tf *tf)
 		 (unsigned long)tf->r13, (unsigned long)tf->r14, (unsigned long)tf->r15);
 }
 
-static void __attribute__((noreturn)) unhandled(struct dune_tf *tf, uint64_t vec,
-						 uintptr_t cr2)
+static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 {
+	/* the program's own signal handler, if it has one, takes it as the
+	 * kernel would give it (the host half resumes us there) */
+	hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2);
 	const char *name = vec < ARRAY_LEN(vector_names) ? vector_names[vec] : "interrupt";
 	dune_log("unhandled exception %s (vector %lu) at rip 0x%lx, cr2 0x%lx, "
 		 "error code 0x%x: no handler registered, ending the process",
 		 name, (unsigned long)vec, (unsigned long)tf->rip, (unsigned long)cr2,
 		 tf->err);
+	(void)0;
 	dune_dump_trap_frame(tf);
 	dune_fatal_signal(vector_signal(vec));
 }

@@ -13,7 +13,7 @@ static void crash(int what)
 {
 	switch (what) {
 	case C_PF:
-		{ volatile int *bad = (volatile int *)(uintptr_t)getpid() - getpid() + 4; *bad = 1; }
+		*tl_bad_ptr(16) = 1;
 		break;
 	case C_UD:
 		asm volatile("ud2");

@@ -54,7 +54,7 @@ int main(void)
 	/* a child that dies by a fault shows the usual signal */
 	pid = fork();
 	if (pid == 0) {
-		{ volatile int *bad = (volatile int *)(uintptr_t)getpid() - getpid() + 2; *bad = 1; }
+		*tl_bad_ptr(8) = 1;
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);

@@ -40,6 +40,13 @@ static inline long tl_iters(long n)
 	return r < 1 ? 1 : r;
 }
 
+/* an address the compiler cannot see through, for deliberate faults */
+static inline volatile int *tl_bad_ptr(unsigned long a)
+{
+	asm volatile("" : "+r"(a));
+	return (volatile int *)a;
+}
+
 static inline void tl_watchdog(unsigned seconds)
 {
 	alarm(seconds);

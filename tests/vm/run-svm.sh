@@ -2,7 +2,7 @@
 # run-svm.sh: run a test list inside QEMU TCG with an AMD EPYC CPU that has
 # SVM and nested paging; kvm-amd inside gives a real SVM+NPT /dev/kvm.
 #
-# Usage: tests/vm/run-svm.sh LISTFILE...
+# Usage: tests/vm/run-svm.sh [LISTFILE...]
 # Env:   VM_SVM_TIMEOUT  hard wall-clock limit for the machine in seconds (300)
 #        VM_SVM_MEM      guest memory in MiB (1024)
 #        VM_SVM_SMP      guest CPUs (1)
@@ -13,7 +13,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 LISTFILE..." >&2; exit 2; }
+case ${1:-} in -h|--help) echo "usage: $0 [LISTFILE...]" >&2; exit 2 ;; esac
 limit=${VM_SVM_TIMEOUT:-300}
 need_tool qemu-system-x86_64 qemu-system-x86
 need_tool timeout coreutils

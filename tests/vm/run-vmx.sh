@@ -4,7 +4,7 @@
 # kvm-intel is loaded inside; with VM_KVM_MODULES=none VM_MODULES=.../dune.ko
 # the project's own module is loaded instead.
 #
-# Usage: tests/vm/run-vmx.sh LISTFILE...
+# Usage: tests/vm/run-vmx.sh [LISTFILE...]
 # Env:   VM_VMX_TIMEOUT  hard wall-clock limit for the machine in seconds (900)
 #        VM_VMX_IPS      Bochs instructions per emulated second (400000000)
 #        VM_VMX_MEM      guest memory in MiB (512)
@@ -20,7 +20,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 LISTFILE..." >&2; exit 2; }
+case ${1:-} in -h|--help) echo "usage: $0 [LISTFILE...]" >&2; exit 2 ;; esac
 limit=${VM_VMX_TIMEOUT:-900}
 need_tool bochs-bin bochs
 need_tool /usr/share/bochs/BIOS-bochs-latest bochsbios
@@ -117,6 +117,7 @@ if [ "$status" = exited ]; then
     vm_log "vmx: Bochs exited early; the end of $out/bochs.out:"
     tail -n 15 "$out/bochs.out" | sed 's/^/[vm]   /' >&2
 fi
-vm_log "vmx: initramfs+iso $((t_built - t_start))s, boot to /init ${BOOT_SECONDS:-never}s, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
+boot_txt=never; [ -z "$BOOT_SECONDS" ] || boot_txt=${BOOT_SECONDS}s
+vm_log "vmx: initramfs+iso $((t_built - t_start))s, boot to /init $boot_txt, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
 echo "== vmx machine: $* ($((t_end - t_start))s) =="
 "$VM_DIR/parse-log.sh" "$out/console.log" "$status" "$@"

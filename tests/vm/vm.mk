@@ -36,12 +36,21 @@ VM_TEST_TIMEOUT ?= 60
 VM_ITERS_SCALE  ?= 0.01
 # Extra KEY=VALUE words exported to the tests.
 VM_ENV          ?=
-# Set to 0 to skip the self-test.
+# Per-machine overrides (dune.ko is VMX-only: VM_VMX_MODULES=kmod/dune.ko
+# VM_VMX_KVM_MODULES=none leaves the SVM machine on kvm-amd).
+VM_SVM_MODULES     ?= $(VM_MODULES)
+VM_VMX_MODULES     ?= $(VM_MODULES)
+VM_SVM_KVM_MODULES ?= $(VM_KVM_MODULES)
+VM_VMX_KVM_MODULES ?= $(VM_KVM_MODULES)
+# Set to 0 to skip the self-test (it needs /dev/kvm, so it is skipped on a
+# machine whose KVM modules are "none").
 VM_SELFTEST     ?= 1
 
 VM_SELFTEST_DIR := $(VM_OUT_DIR)/selftest
 VM_SELFTEST_BIN := $(VM_SELFTEST_DIR)/kvm_smoke
-VM_SELFTEST_LISTS := $(if $(filter 1,$(VM_SELFTEST)),$(VM_SELFTEST_DIR)/selftest.list)
+VM_SELFTEST_LIST := $(if $(filter 1,$(VM_SELFTEST)),$(VM_SELFTEST_DIR)/selftest.list)
+VM_SVM_SELFTEST := $(if $(filter none,$(VM_SVM_KVM_MODULES)),,$(VM_SELFTEST_LIST))
+VM_VMX_SELFTEST := $(if $(filter none,$(VM_VMX_KVM_MODULES)),,$(VM_SELFTEST_LIST))
 
 # Static build of the self-test: musl-gcc if present (kernel UAPI headers made
 # visible through a directory holding only linux/, asm/, asm-generic/), else
@@ -77,22 +86,24 @@ vm-selftest: $(VM_SELFTEST_DIR)/selftest.list $(VM_SELFTEST_DIR)/selftest-broken
 vm-kernel:
 	@VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) $(VM_SRC_DIR)/fetch-kernel.sh
 
-VM_RUN_ENV = VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) \
-	VM_MODULES='$(VM_MODULES)' VM_MODULE_FILES='$(VM_MODULE_FILES)' \
-	$(if $(VM_KVM_MODULES),VM_KVM_MODULES='$(VM_KVM_MODULES)') \
+VM_RUN_ENV = VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) VM_MODULE_FILES='$(VM_MODULE_FILES)' \
 	VM_SVM_TIMEOUT=$(VM_SVM_TIMEOUT) VM_VMX_TIMEOUT=$(VM_VMX_TIMEOUT) \
 	VM_TEST_TIMEOUT=$(VM_TEST_TIMEOUT) VM_ITERS_SCALE=$(VM_ITERS_SCALE) VM_ENV='$(VM_ENV)'
 
-check-svm: $(VM_SELFTEST_LISTS) $(VM_TESTS_LIST) $(VM_MODULES) $(VM_MODULE_FILES)
-	$(VM_RUN_ENV) $(VM_SRC_DIR)/run-svm.sh $(VM_SELFTEST_LISTS) $(VM_TESTS_LIST)
+check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_MODULES) $(VM_MODULE_FILES)
+	$(VM_RUN_ENV) VM_MODULES='$(VM_SVM_MODULES)' \
+	  VM_KVM_MODULES='$(or $(VM_SVM_KVM_MODULES),kvm-amd)' \
+	  $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST)
 
-check-vmx: $(VM_SELFTEST_LISTS) $(VM_TESTS_LIST) $(VM_MODULES) $(VM_MODULE_FILES)
-	$(VM_RUN_ENV) $(VM_SRC_DIR)/run-vmx.sh $(VM_SELFTEST_LISTS) $(VM_TESTS_LIST)
+check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_MODULES) $(VM_MODULE_FILES)
+	$(VM_RUN_ENV) VM_MODULES='$(VM_VMX_MODULES)' \
+	  VM_KVM_MODULES='$(or $(VM_VMX_KVM_MODULES),kvm-intel)' \
+	  $(VM_SRC_DIR)/run-vmx.sh $(VM_VMX_SELFTEST) $(VM_TESTS_LIST)
 
 # The harness must report the broken self-tests as failures: this target
 # succeeds only if run-svm.sh fails with exactly `1 passed, 2 failed`.
 check-vm-harness: $(VM_SELFTEST_DIR)/selftest-broken.list
-	@out=$$($(VM_RUN_ENV) VM_MODULES= $(VM_SRC_DIR)/run-svm.sh $<; echo "rc=$$?"); \
+	@out=$$($(VM_RUN_ENV) VM_MODULES= VM_KVM_MODULES=kvm-amd $(VM_SRC_DIR)/run-svm.sh $<; echo "rc=$$?"); \
 	  printf '%s\n' "$$out"; \
 	  if printf '%s\n' "$$out" | grep -qx '1 passed, 2 failed' && printf '%s\n' "$$out" | grep -qx 'rc=1'; then \
 	    echo "[vm] harness OK: the broken and the hanging test were caught"; \
