@@ -246,6 +246,8 @@ vector = 0
 vector = vector + 1
 	.endr
 
+	.globl dune_trap_code_start
+dune_trap_code_start:		/* no signal frames between here and the end */
 trap_common:			/* IST: vec err rip cs rflags rsp ss */
 	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
@@ -356,6 +358,9 @@ trap_overflow:
 	mov %gs:PC_DOORBELL, %rax
 	movb %al, (%rax)
 	ud2
+
+	.globl dune_trap_code_end
+dune_trap_code_end:
 
 /* Run once at dune_init on a throwaway vCPU: can ring 0 use the FPU? */
 	.globl dune_probe_fpu

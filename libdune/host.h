@@ -51,6 +51,9 @@ struct host_ops {
 	int (*vcpu_boot)(struct dune_percpu *pc, const struct guest_boot *boot);
 	/* Runs the guest until it needs the host; returns 0 or -errno. */
 	int (*vcpu_run)(struct dune_percpu *pc, struct host_exit *ex);
+	/* From a signal handler on the vCPU's own thread: make the current or
+	 * next run return at once (EXIT_INTR). */
+	void (*vcpu_kick)(struct dune_percpu *pc);
 	int (*vcpu_get_regs)(struct dune_percpu *pc, struct kvm_regs *regs);
 	int (*vcpu_set_regs)(struct dune_percpu *pc, const struct kvm_regs *regs);
 	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);

@@ -149,18 +149,15 @@ static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 static int kvm_vcpu_create(struct dune_percpu *pc)
 {
 	static int next_id;
-	struct host_vcpu *v = calloc(1, sizeof(*v));
+	struct host_vcpu *v = (struct host_vcpu *)pc->host_priv;
 	int id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	long r;
 
-	if (!v)
-		return -ENOMEM;
+	_Static_assert(sizeof(*v) <= sizeof(pc->host_priv), "host_priv too small");
+	memset(v, 0, sizeof(*v));
 	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
-	if (v->fd < 0) {
-		r = v->fd;
-		free(v);
-		return (int)r;
-	}
+	if (v->fd < 0)
+		return v->fd;
 	r = kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 	if (r < 0)
 		goto fail;
@@ -174,7 +171,6 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 	return 0;
 fail:
 	raw_syscall1(SYS_close, v->fd);
-	free(v);
 	return (int)r;
 }
 
@@ -233,6 +229,7 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct host_exit *ex)
 
 	memset(ex, 0, sizeof(*ex));
 	if (r == -EINTR || r == -EAGAIN) {
+		run->immediate_exit = 0;
 		ex->kind = EXIT_INTR;
 		return 0;
 	}
@@ -289,6 +286,14 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct host_exit *ex)
 	return 0;
 }
 
+static void kvm_vcpu_kick(struct dune_percpu *pc)
+{
+	/* a run that has not started yet returns at once; one under way is
+	 * interrupted by the signal itself */
+	if (pc->vcpu && pc->vcpu->run)
+		pc->vcpu->run->immediate_exit = 1;
+}
+
 static int kvm_get_regs(struct dune_percpu *pc, struct kvm_regs *regs)
 {
 	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_REGS, regs);
@@ -317,7 +322,6 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
 	raw_syscall1(SYS_close, v->fd);
 	pc->vcpu = NULL;
-	/* v itself is left: free() is not safe in the host loop */
 }
 
 static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
@@ -397,6 +401,7 @@ const struct host_ops host_kvm_ops = {
 	.vcpu_create = kvm_vcpu_create,
 	.vcpu_boot = kvm_vcpu_boot,
 	.vcpu_run = kvm_vcpu_run,
+	.vcpu_kick = kvm_vcpu_kick,
 	.vcpu_get_regs = kvm_get_regs,
 	.vcpu_set_regs = kvm_set_regs,
 	.vcpu_get_sregs = kvm_get_sregs,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "internal.h"
 
@@ -44,8 +45,12 @@ void mirror_lock(void)
 		lock_depth++;
 		return;
 	}
-	while (!__sync_bool_compare_and_swap(&lock_owner, 0, me))
+	for (int spins = 0; !__sync_bool_compare_and_swap(&lock_owner, 0, me); spins++) {
 		__builtin_ia32_pause();
+		/* the holder may be waiting for a CPU: give it ours */
+		if (spins > 200)
+			dune_sys(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+	}
 	lock_depth = 1;
 }
 
@@ -367,7 +372,12 @@ int mirror_resolve_fault(uintptr_t va)
 	prot = (int)pc->hc_args[3];
 	if (!prot_to_pte(prot) || va < start || va >= end)
 		goto out;
-	ok = mirror_add(start, end, prot) == 0;
+	r = mirror_add(start, end, prot);
+	if (r < 0)
+		dune_log("cannot map 0x%lx-0x%lx into the guest after a fault at 0x%lx "
+			 "(error %ld)", (unsigned long)start, (unsigned long)end,
+			 (unsigned long)va, -r);
+	ok = r == 0;
 out:
 	mirror_unlock();
 	return ok;

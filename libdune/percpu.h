@@ -85,6 +85,9 @@ struct dune_percpu {
 	uintptr_t host_stack;  /* the host loop's own stack */
 	size_t host_stack_size;
 	struct host_vcpu *vcpu;
+	uint64_t host_priv[8];  /* the host side's per-vCPU state lives here:
+				 * the host half may not malloc (a fork child
+				 * would find libc's locks taken) */
 	int tid;
 	int state;              /* PC_FREE / PC_ACTIVE (vcpus.c) */
 	volatile int in_run;    /* inside KVM_RUN (or the kmod equivalent) */

@@ -21,6 +21,8 @@
 #include "host.h"
 #include "internal.h"
 
+extern char dune_trap_code_start[], dune_trap_code_end[];
+
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000
 #endif
@@ -173,6 +175,10 @@ static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *re
 {
 	uint64_t ist = pc->stacks + pc->stacks_size - IST_STACK_SIZE;
 	if (regs->rsp >= ist && regs->rsp < pc->stacks + pc->stacks_size)
+		return 0;
+	/* entering or leaving a trap stack: a fault in the handler would
+	 * reuse the stack the frame is being popped from */
+	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
 		return 0;
 	if (dune_deprivileged) {
 		struct kvm_sregs s;

@@ -39,7 +39,11 @@ static void reg_unlock(void)
 
 static void kick_handler(int sig)
 {
-	(void)sig; /* only interrupts KVM_RUN */
+	struct dune_percpu *pc = dune_self;
+	(void)sig;
+	/* the kick may land just before KVM_RUN: make that run return too */
+	if (pc && pc->vcpu)
+		host->vcpu_kick(pc);
 }
 
 int vcpus_init(void)
@@ -166,8 +170,13 @@ void tlb_shootdown(void)
 			continue;
 		if (pc->in_run && pc->tlb_gen_done < gen)
 			dune_sys(SYS_tgkill, pid, pc->tid, dune_kick_signal, 0, 0, 0);
-		while (pc->in_run && pc->tlb_gen_done < gen && pc->state == PC_ACTIVE)
+		for (int spins = 0; pc->in_run && pc->tlb_gen_done < gen && pc->state == PC_ACTIVE;
+		     spins++) {
 			__builtin_ia32_pause();
+			/* more threads than CPUs: let the target run to answer */
+			if (spins > 200)
+				dune_sys(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+		}
 	}
 }
 

@@ -93,7 +93,7 @@ int main(void)
 	/* create/exit cycles: vCPUs are recycled, nothing leaks */
 	{
 		int fds0 = count_fds();
-		long n = tl_iters(300);
+		long n = tl_iters(1000);
 		for (long i = 0; i < n; i++) {
 			void *ret;
 			CHECK_EQ(pthread_create(&t[0], NULL, nothing, (void *)i), 0);
