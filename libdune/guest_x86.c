@@ -152,7 +152,9 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	b->regs.r14 = pc->enter.r14;
 	b->regs.r15 = pc->enter.r15;
 	b->regs.rax = 0;
-	b->regs.rflags = dune_deprivileged ? 0x202 : 0x2;
+	/* IF set: no interrupts are ever injected, but Bochs only interrupts a
+	 * nested guest (to run its own timer) when the guest has IF=1 */
+	b->regs.rflags = 0x202;
 }
 
 /* The model-specific part of the boot state: the same for every vCPU. */

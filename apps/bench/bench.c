@@ -2,6 +2,7 @@
  * bench - costs in dune mode beside native Linux, measured in one run:
  * first natively, then the same operations after entering.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +43,11 @@ static struct result results[] = {
 	{ "first-touch page fault", 0, 0 },
 	{ "appel1: protect, trap, unprotect", 0, 0 },
 	{ "appel2: per page over 100 pages", 0, 0 },
+	{ "thread create + join", 0, 0 },
+	{ "fork + exit + wait", 0, 0 },
+	{ "signal round trip (raise, handler)", 0, 0 },
 };
+#define NRESULTS (sizeof(results) / sizeof(results[0]))
 
 /* ---- the operations ---- */
 
@@ -113,6 +119,49 @@ static double bench_appel2(long n)
 	return (now_ns() - t) / (n * NPAGES);
 }
 
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
+static double bench_thread(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++) {
+		pthread_t th;
+		pthread_create(&th, NULL, thread_fn, NULL);
+		pthread_join(th, NULL);
+	}
+	return (now_ns() - t) / n;
+}
+
+static double bench_fork(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+	return (now_ns() - t) / n;
+}
+
+static volatile int usr1_seen;
+static void sig_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+static double bench_signal(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++)
+		raise(SIGUSR1);
+	return (now_ns() - t) / n;
+}
+
 /* ---- handlers ---- */
 
 static void sig_trap(int sig)
@@ -142,14 +191,17 @@ static void dune_pgflt(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
 static void run_all(int dune)
 {
 	for (int k = 0; k < 2; k++) { /* first round warms up */
-		double v[5];
+		double v[NRESULTS];
 		v[0] = bench_getppid(iters(dune ? 20000 : 200000));
 		v[1] = bench_int3(iters(dune ? 5000 : 50000));
 		v[2] = bench_first_touch(iters(20000));
 		v[3] = bench_appel1(iters(dune ? 5000 : 20000));
 		v[4] = bench_appel2(iters(dune ? 50 : 200));
+		v[5] = bench_thread(iters(dune ? 200 : 2000));
+		v[6] = bench_fork(iters(dune ? 20 : 200));
+		v[7] = bench_signal(iters(dune ? 2000 : 20000));
 		if (k == 1)
-			for (int i = 0; i < 5; i++)
+			for (unsigned i = 0; i < NRESULTS; i++)
 				*(dune ? &results[i].dune_ns : &results[i].native_ns) = v[i];
 	}
 }
@@ -175,6 +227,7 @@ int main(void)
 	sa.sa_sigaction = sig_segv;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGSEGV, &sa, NULL);
+	signal(SIGUSR1, sig_usr1);
 	run_all(0);
 
 	if (dune_init_and_enter()) {
@@ -187,7 +240,7 @@ int main(void)
 	run_all(1);
 
 	printf("\n%-36s %12s %12s %8s\n", "operation", "native", "dune", "ratio");
-	for (unsigned i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+	for (unsigned i = 0; i < NRESULTS; i++) {
 		printf("%-36s", results[i].name);
 		print_us(results[i].native_ns);
 		print_us(results[i].dune_ns);
