@@ -24,14 +24,18 @@ static int initialized;
 static int choose_host(void)
 {
 	const char *want = getenv("DUNE_HOST");
-	if (!want || !*want || !strcmp(want, "kvm")) {
+	/* /dev/dune when it is there (the shortest path), else /dev/kvm */
+	if (!want || !*want) {
+		host = host_kmod_available() ? &host_kmod_ops : &host_kvm_ops;
+		return 0;
+	}
+	if (!strcmp(want, "kvm")) {
 		host = &host_kvm_ops;
 		return 0;
 	}
 	if (!strcmp(want, "kmod")) {
-		dune_log("DUNE_HOST=kmod: this build has no kmod host side yet; "
-			 "unset DUNE_HOST to use /dev/kvm");
-		return -ENOTSUP;
+		host = &host_kmod_ops;
+		return 0;
 	}
 	dune_log("DUNE_HOST=%s is not a host side; use 'kvm' or 'kmod'", want);
 	return -EINVAL;

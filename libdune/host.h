@@ -69,6 +69,8 @@ struct host_ops {
 };
 
 extern const struct host_ops host_kvm_ops;
+extern const struct host_ops host_kmod_ops;
+int host_kmod_available(void);
 extern const struct host_ops *host;
 
 #endif

@@ -176,6 +176,10 @@ void tlb_shootdown(void)
 			/* more threads than CPUs: let the target run to answer */
 			if (spins > 200)
 				dune_sys(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+			/* a host side without an immediate-exit flag may miss a
+			 * kick that lands just before its run: kick again */
+			if (spins % 1000 == 999)
+				dune_sys(SYS_tgkill, pid, pc->tid, dune_kick_signal, 0, 0, 0);
 		}
 	}
 }
