@@ -38,6 +38,43 @@
 
 #define XSAVE_AREA 4096
 
+/* struct dune_tf, from rdi (lowest) up to rax, below the hardware frame */
+.macro PUSH_TF_REGS
+	push %rax
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %rbp
+	push %rbx
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+.endm
+
+.macro POP_TF_REGS
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %rbx
+	pop %rbp
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	pop %rax
+.endm
+
 	.text
 
 /* long raw_syscall6(nr, a0, a1, a2, a3, a4, a5): errno is never touched */
@@ -129,21 +166,7 @@ dune_syscall_stub_resume:	/* where the vCPU stands during a forwarded call */
 syscall_slow:
 	lea -128(%rsp), %rsp
 	sub $48, %rsp
-	push %rax
-	push %r15
-	push %r14
-	push %r13
-	push %r12
-	push %rbp
-	push %rbx
-	push %r11
-	push %r10
-	push %r9
-	push %r8
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
+	PUSH_TF_REGS
 	mov %rsp, %rbx
 	mov %rcx, TF_RIP(%rbx)
 	mov %r11, TF_RFLAGS(%rbx)
@@ -157,21 +180,7 @@ syscall_slow:
 	call dune_syscall_slow
 	call fpu_restore_at_rsp
 	mov %rbx, %rsp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %rbx
-	pop %rbp
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	pop %rax
+	POP_TF_REGS
 	mov 8(%rsp), %rcx	/* tf->rip */
 	mov 32(%rsp), %rsp	/* tf->rsp */
 	jmp *%rcx
@@ -295,21 +304,7 @@ trap_common:			/* IST: vec err rip cs rflags rsp ss */
 trap_return:
 	mov %rbx, %rsp
 	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %rbx
-	pop %rbp
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	pop %rax
+	POP_TF_REGS
 	add $8, %rsp		/* error code */
 	iretq
 

@@ -78,6 +78,7 @@ int vm_map_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags);
 void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end);
 void vm_protect_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags);
 ptent_t prot_to_pte(int prot);
+void tlb_flush_range(uintptr_t va, uintptr_t end);
 
 /* ---- guest-physical layout and memory slots (layout.c, slots.c) ---- */
 #include "layout.h"

@@ -136,20 +136,6 @@ static void coalesce(uintptr_t start, uintptr_t end)
 	}
 }
 
-static void flush(uintptr_t start, uintptr_t end)
-{
-	if (!dune_guest_mode)
-		return;
-	if (end - start > 64 * PGSIZE || (dune_deprivileged && end - start > PGSIZE)) {
-		dune_flush_tlb();
-		tlb_shootdown();
-		return;
-	}
-	for (uintptr_t va = start; va < end; va += PGSIZE)
-		dune_flush_tlb_one(va);
-	tlb_shootdown();
-}
-
 static int add_piece(uintptr_t a, uintptr_t b, int prot)
 {
 	ptent_t flags = prot_to_pte(prot);
@@ -167,7 +153,7 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 	}
 	if ((r = vm_map_range(pgroot, a, b, flags)) < 0) {
 		vm_unmap_range(pgroot, a, b);
-		flush(a, b);
+		tlb_flush_range(a, b);
 		slots_remove(a, b - a);
 		layout_release(a, b);
 		return r;
@@ -200,7 +186,7 @@ int mirror_add(uintptr_t start, uintptr_t end, int prot)
 			if (rg->prot != prot) {
 				ptent_t flags = prot_to_pte(prot);
 				vm_protect_range(pgroot, rg->start, rg->end, flags);
-				flush(rg->start, rg->end);
+				tlb_flush_range(rg->start, rg->end);
 				rg->prot = prot;
 			}
 			va = rg->end;
@@ -233,7 +219,7 @@ int mirror_remove(uintptr_t start, uintptr_t end)
 	/* page tables first, then the TLB, then the memory behind them */
 	for (at = find_first(start); at < nr_ranges && ranges[at].start < end; at++)
 		vm_unmap_range(pgroot, ranges[at].start, ranges[at].end);
-	flush(start, end);
+	tlb_flush_range(start, end);
 	at = find_first(start);
 	while (at < nr_ranges && ranges[at].start < end) {
 		struct range rg = ranges[at];

@@ -223,17 +223,19 @@ int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out)
 	return 0;
 }
 
-static void flush_range(uintptr_t va, uintptr_t end)
+/* This vCPU's stale translations of [va, end) go, then everyone else's.
+ * Before any vCPU ran (host mode) there is nothing to flush. */
+void tlb_flush_range(uintptr_t va, uintptr_t end)
 {
 	if (!dune_guest_mode)
 		return;
-	if (end - va > 64 * PGSIZE || (dune_deprivileged && end - va > PGSIZE)) {
+	/* on a deprivileged guest every flush instruction is a trap: one
+	 * full flush beats several single ones */
+	if (end - va > 64 * PGSIZE || (dune_deprivileged && end - va > PGSIZE))
 		dune_flush_tlb();
-		tlb_shootdown();
-		return;
-	}
-	for (; va < end; va += PGSIZE)
-		dune_flush_tlb_one(va);
+	else
+		for (uintptr_t p = va; p < end; p += PGSIZE)
+			dune_flush_tlb_one(p);
 	tlb_shootdown();
 }
 
@@ -262,7 +264,7 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 		*pte = (*pte & keep) | flags;
 	}
 	mirror_unlock();
-	flush_range(p, end);
+	tlb_flush_range(p, end);
 	return ret;
 }
 
@@ -285,7 +287,7 @@ int dune_vm_map_phys(ptent_t *root, void *va, size_t len, void *pa, int perm)
 		*pte = p | flags;
 	}
 	mirror_unlock();
-	flush_range((uintptr_t)va, end);
+	tlb_flush_range((uintptr_t)va, end);
 	return r;
 }
 
@@ -314,7 +316,7 @@ int dune_vm_map_pages(ptent_t *root, void *va, size_t len, int perm)
 		*pte = layout_va_to_pa((uintptr_t)page) | flags;
 	}
 	mirror_unlock();
-	flush_range(PAGE_ALIGN_DOWN((uintptr_t)va), end);
+	tlb_flush_range(PAGE_ALIGN_DOWN((uintptr_t)va), end);
 	return r;
 }
 
@@ -325,7 +327,7 @@ void dune_vm_unmap(ptent_t *root, void *va, size_t len)
 	mirror_lock();
 	vm_unmap_range(root, v, end);
 	mirror_unlock();
-	flush_range(v, end);
+	tlb_flush_range(v, end);
 }
 
 static int walk_level(ptent_t *table, int level, uintptr_t base, uintptr_t start,
