@@ -90,6 +90,7 @@ int dune_init(bool map_full)
 		return -ENOMEM;
 	guest_idt_init();
 	syscall_init();
+	fastcall_init();
 	if ((r = vcpus_init()) < 0 || (r = signals_init()) < 0)
 		return r;
 	/* the doorbell: a host page nobody maps, pointing at the unused top
@@ -114,6 +115,8 @@ int dune_init(bool map_full)
 		 ? "deprivileged (this host's ring 0 has no FPU: the program runs in "
 		   "ring 3, privileged instructions are emulated)"
 		 : "ring 0");
+	dune_dbg("fast calls (no exit, a host thread per vCPU): %s",
+		 dune_fastcall_enabled ? "on" : "off");
 	dune_dbg("host side %s, %u guest-physical bits, %u slots max, %lu KiB mirrored "
 		 "in %u slots", host->name, host->phys_bits(), host->max_slots(),
 		 (unsigned long)(mirror_bytes() >> 10), slots_count());

@@ -145,6 +145,8 @@ dune_syscall_entry:
 	jae 1f
 	bt %rax, dune_slow_syscalls(%rip)
 	jc syscall_slow
+	bt %rax, dune_fast_syscalls(%rip)
+	jc syscall_fast
 1:	mov %rax, %gs:PC_HC_ARG0
 	mov %rdi, %gs:PC_HC_ARG0+8
 	mov %rsi, %gs:PC_HC_ARG0+16
@@ -159,6 +161,47 @@ dune_syscall_entry:
 dune_syscall_stub_resume:	/* where the vCPU stands during a forwarded call */
 	mov %gs:PC_HC_RET, %rax
 	jmp *%rcx
+
+/*
+ * Thread-agnostic calls that cannot block, while this vCPU's fast-call
+ * server is listening: hand them over through shared memory, no exit.
+ * Otherwise (or if the server just went to sleep) the doorbell path.
+ */
+syscall_fast:
+	cmpl $FC_POLLING, %gs:PC_FC_STATE
+	jne 1b
+	mov %rax, %gs:PC_FC_NR
+	mov %rdi, %gs:PC_FC_ARGS
+	mov %rsi, %gs:PC_FC_ARGS+8
+	mov %rdx, %gs:PC_FC_ARGS+16
+	mov %r10, %gs:PC_FC_ARGS+24
+	mov %r8, %gs:PC_FC_ARGS+32
+	mov %r9, %gs:PC_FC_ARGS+40
+	/* scratch: rax (saved above) and r11 (syscall clobbers it anyway);
+	 * the caller's stack and red zone stay untouched */
+	mov $FC_POLLING, %eax
+	mov $FC_REQUEST, %r11d
+	lock cmpxchg %r11d, %gs:PC_FC_STATE
+	jne syscall_fast_missed
+	mov $4096, %r11d	/* the server has this long to pick it up */
+2:	pause
+	cmpl $FC_DONE, %gs:PC_FC_STATE
+	je 3f
+	dec %r11d
+	jnz 2b
+	/* no CPU for the server right now: withdraw, unless it started */
+	mov $FC_REQUEST, %eax
+	mov $FC_POLLING, %r11d
+	lock cmpxchg %r11d, %gs:PC_FC_STATE
+	je syscall_fast_missed
+	mov $1, %r11d		/* it is running: wait for it */
+	jmp 2b
+3:	mov %gs:PC_FC_RET, %rax
+	movl $FC_POLLING, %gs:PC_FC_STATE
+	jmp *%rcx
+syscall_fast_missed:
+	mov %gs:PC_FC_NR, %rax	/* the server left: take the doorbell */
+	jmp 1b
 
 /* System calls that change the address space: handled in C, which updates
  * the guest's view after the host call. Runs on the caller's stack below
@@ -445,5 +488,27 @@ host_clone_raw:
 	call dune_thread_main
 	ud2
 	.size host_clone_raw, .-host_clone_raw
+
+/* long fastcall_clone(flags, stack_top, pc): a server thread for pc */
+	.globl fastcall_clone
+	.type fastcall_clone, @function
+fastcall_clone:
+	push %r12
+	mov %rdx, %r12
+	mov $56, %eax		/* SYS_clone(flags, stack, 0, 0, 0) */
+	xor %edx, %edx
+	xor %r10d, %r10d
+	xor %r8d, %r8d
+	syscall
+	test %rax, %rax
+	jz 1f
+	pop %r12
+	ret
+1:	xor %ebp, %ebp
+	mov %r12, %rdi
+	and $-16, %rsp
+	call fastcall_server_main
+	ud2
+	.size fastcall_clone, .-fastcall_clone
 
 	.section .note.GNU-stack,"",@progbits

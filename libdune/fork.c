@@ -18,6 +18,7 @@ static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot 
 	int r;
 
 	vcpus_forget_others(pc);
+	fastcall_stop(pc, 0); /* the parent's server thread is not ours */
 	host->vcpu_destroy(pc);
 	if ((r = host->vm_recreate()) < 0 || (r = slots_replay()) < 0 ||
 	    (r = host->vcpu_create(pc)) < 0 || (r = host->vcpu_restore(pc, snap)) < 0) {

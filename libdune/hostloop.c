@@ -111,6 +111,7 @@ static long host_syscall(struct dune_percpu *pc)
 		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
+		fastcall_stop(pc, 1);
 		vcpu_put(pc);
 		break;
 	}
@@ -131,6 +132,8 @@ static void handle_hypercall(struct dune_percpu *pc)
 			return;
 		}
 		pc->hc_ret = host_syscall(pc);
+		if (dune_fastcall_enabled && pc->fc_state == FC_IDLE && fastcall_is_fast((long)a[0]))
+			fastcall_wake(pc);
 		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
 		break;
 	case HC_SIGFAULT:

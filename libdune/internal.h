@@ -137,6 +137,12 @@ extern char dune_syscall_stub_resume[];
 long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
 	       uintptr_t tls);
 extern uint8_t dune_slow_syscalls[64]; /* bitmap over syscall numbers < 512 */
+extern uint8_t dune_fast_syscalls[64]; /* handed to the fast-call server */
+extern int dune_fastcall_enabled;
+void fastcall_init(void);
+void fastcall_wake(struct dune_percpu *pc);
+void fastcall_stop(struct dune_percpu *pc, int server_exists);
+int fastcall_is_fast(long nr);
 
 /* ---- guest CPU setup (guest_x86.c) ---- */
 struct guest_boot;

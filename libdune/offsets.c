@@ -18,6 +18,10 @@ CHECK(struct dune_percpu, tmp, PC_TMP);
 CHECK(struct dune_percpu, in_user, PC_IN_USER);
 CHECK(struct dune_percpu, doorbell, PC_DOORBELL);
 CHECK(struct dune_percpu, cr2, PC_CR2);
+CHECK(struct dune_percpu, fc_state, PC_FC_STATE);
+CHECK(struct dune_percpu, fc_nr, PC_FC_NR);
+CHECK(struct dune_percpu, fc_args, PC_FC_ARGS);
+CHECK(struct dune_percpu, fc_ret, PC_FC_RET);
 
 CHECK(struct dune_tf, rax, 112);
 CHECK(struct dune_tf, err, 120);

@@ -33,6 +33,17 @@
 #define PC_IN_USER 112
 #define PC_DOORBELL 120 /* VA whose write exits to the host: the hypercall */
 #define PC_CR2 128      /* CR2 of the last #PF, saved by the ring-0 stub */
+#define PC_FC_STATE 136 /* the fast-call block (fastcall.c): state, nr, args, ret */
+#define PC_FC_NR 144
+#define PC_FC_ARGS 152  /* 6 args: 152..192 */
+#define PC_FC_RET 200
+
+#define FC_IDLE 0       /* no server listening: use the doorbell */
+#define FC_POLLING 1    /* the server spins, waiting for a request */
+#define FC_REQUEST 2    /* posted by the guest */
+#define FC_RUNNING 3    /* taken by the server */
+#define FC_DONE 4       /* answered; the guest reads ret, then sets POLLING */
+#define FC_EXIT 5       /* the server must end */
 
 #define TRAP_STACK_SIZE (64 * 1024)
 #define TRAP_STACK_DEPTH 4
@@ -76,6 +87,11 @@ struct dune_percpu {
 	uint64_t in_user;
 	uint64_t doorbell;
 	uint64_t cr2;
+	volatile uint32_t fc_state;
+	uint32_t fc_pad;
+	uint64_t fc_nr;
+	uint64_t fc_args[6];
+	int64_t fc_ret;
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
@@ -109,6 +125,7 @@ struct dune_percpu {
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	int sig_restart_nr;             /* a syscall to restart, or -1 */
+	int fc_server_tid;              /* the fast-call server thread, or 0 */
 };
 
 #define DUNE_PERCPU_SIZE 16384
