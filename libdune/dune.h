@@ -312,6 +312,15 @@ struct dune_mem_stats {
 };
 void dune_get_mem_stats(struct dune_mem_stats *st);
 
+/* (libdune addition) how system calls reached the host, summed over vCPUs:
+ * through a VM exit (the doorbell) or through the fast-call server thread
+ * without an exit (only on hosts with a CPU to spare; DUNE_FASTCALL=0/1). */
+struct dune_call_stats {
+	uint64_t exit_calls;
+	uint64_t fast_calls;
+};
+void dune_get_call_stats(struct dune_call_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

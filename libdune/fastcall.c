@@ -91,6 +91,7 @@ void fastcall_server_main(struct dune_percpu *pc)
 							  (long)pc->fc_args[1], (long)pc->fc_args[2],
 							  (long)pc->fc_args[3], (long)pc->fc_args[4],
 							  (long)pc->fc_args[5]);
+				pc->fast_calls++;
 				__atomic_store_n(&pc->fc_state, FC_DONE, __ATOMIC_RELEASE);
 				round = 0;
 			}

@@ -131,6 +131,7 @@ static void handle_hypercall(struct dune_percpu *pc)
 			signals_deliver(pc, 0, 0, 0); /* what the old mask held back */
 			return;
 		}
+		pc->exit_calls++;
 		pc->hc_ret = host_syscall(pc);
 		if (dune_fastcall_enabled && pc->fc_state == FC_IDLE && fastcall_is_fast((long)a[0]))
 			fastcall_wake(pc);

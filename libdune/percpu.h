@@ -126,6 +126,7 @@ struct dune_percpu {
 	int altstack_flags;
 	int sig_restart_nr;             /* a syscall to restart, or -1 */
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
+	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
 };
 
 #define DUNE_PERCPU_SIZE 16384

@@ -276,3 +276,12 @@ void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who)
 				 (void *)p, (unsigned long)start, (unsigned long)end, dune_guest_mode);
 	}
 }
+
+void dune_get_call_stats(struct dune_call_stats *st)
+{
+	st->exit_calls = st->fast_calls = 0;
+	for (int i = 0; i < nr_all; i++) {
+		st->exit_calls += all[i]->exit_calls;
+		st->fast_calls += all[i]->fast_calls;
+	}
+}
