@@ -183,7 +183,7 @@ syscall_fast:
 	mov $FC_REQUEST, %r11d
 	lock cmpxchg %r11d, %gs:PC_FC_STATE
 	jne syscall_fast_missed
-	mov $4096, %r11d	/* the server has this long to pick it up */
+	mov $256, %r11d	/* the server has a few microseconds to pick it up */
 2:	pause
 	cmpl $FC_DONE, %gs:PC_FC_STATE
 	je 3f

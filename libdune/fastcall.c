@@ -81,6 +81,7 @@ void fastcall_server_main(struct dune_percpu *pc)
 	uint64_t all = ~0ULL;
 
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
+	fc_cas(pc, FC_WAKING, FC_POLLING);
 	for (;;) {
 		for (int round = 0; round < SPIN_ROUNDS; round++) {
 			uint32_t st = pc->fc_state;
@@ -101,6 +102,8 @@ void fastcall_server_main(struct dune_percpu *pc)
 		if (fc_cas(pc, FC_POLLING, FC_IDLE))
 			while (pc->fc_state == FC_IDLE)
 				raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAIT, FC_IDLE, 0, 0, 0);
+		/* only now, running, do we take requests */
+		fc_cas(pc, FC_WAKING, FC_POLLING);
 	}
 }
 
@@ -117,7 +120,7 @@ void fastcall_wake(struct dune_percpu *pc)
 		long tid;
 		if (stack == MAP_FAILED)
 			return;
-		pc->fc_state = FC_IDLE;
+		pc->fc_state = FC_WAKING;
 		/* born with every signal blocked: they are the vCPU thread's */
 		raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 		tid = fastcall_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
@@ -128,7 +131,7 @@ void fastcall_wake(struct dune_percpu *pc)
 			return;
 		pc->fc_server_tid = (int)tid;
 	}
-	if (fc_cas(pc, FC_IDLE, FC_POLLING))
+	if (fc_cas(pc, FC_IDLE, FC_WAKING))
 		raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
 }
 
@@ -147,4 +150,33 @@ void fastcall_stop(struct dune_percpu *pc, int server_exists)
 int fastcall_is_fast(long nr)
 {
 	return nr >= 0 && nr < 512 && (dune_fast_syscalls[nr / 8] & (1u << (nr % 8)));
+}
+
+/*
+ * Host loop, after a call that could have gone without an exit. Either the
+ * server slept (wake it) or it had no CPU in time and the guest withdrew
+ * the request: on a machine whose CPUs are all busy the spinning server
+ * only competes with its own vCPU, so after many misses it is stopped for
+ * a while.
+ */
+void fastcall_after_exit(struct dune_percpu *pc)
+{
+	if (pc->fast_calls != pc->fc_seen_fast) {
+		pc->fc_seen_fast = pc->fast_calls;
+		pc->fc_misses = 0;
+	}
+	if (pc->fc_state == FC_POLLING) {
+		if (++pc->fc_misses > 32) {
+			fastcall_stop(pc, 1);
+			pc->fc_backoff_until = pc->exit_calls + 20000;
+			pc->fc_misses = 0;
+		}
+		return;
+	}
+	/* FC_EXIT with no server: a stopped one, long gone after the back-off */
+	if ((pc->fc_state == FC_IDLE || (pc->fc_state == FC_EXIT && !pc->fc_server_tid)) &&
+	    pc->exit_calls >= pc->fc_backoff_until) {
+		pc->fc_misses = 0;
+		fastcall_wake(pc);
+	}
 }

@@ -133,8 +133,8 @@ static void handle_hypercall(struct dune_percpu *pc)
 		}
 		pc->exit_calls++;
 		pc->hc_ret = host_syscall(pc);
-		if (dune_fastcall_enabled && pc->fc_state == FC_IDLE && fastcall_is_fast((long)a[0]))
-			fastcall_wake(pc);
+		if (dune_fastcall_enabled && fastcall_is_fast((long)a[0]))
+			fastcall_after_exit(pc);
 		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
 		break;
 	case HC_SIGFAULT:

@@ -141,6 +141,7 @@ extern uint8_t dune_fast_syscalls[64]; /* handed to the fast-call server */
 extern int dune_fastcall_enabled;
 void fastcall_init(void);
 void fastcall_wake(struct dune_percpu *pc);
+void fastcall_after_exit(struct dune_percpu *pc);
 void fastcall_stop(struct dune_percpu *pc, int server_exists);
 int fastcall_is_fast(long nr);
 

@@ -44,6 +44,7 @@
 #define FC_RUNNING 3    /* taken by the server */
 #define FC_DONE 4       /* answered; the guest reads ret, then sets POLLING */
 #define FC_EXIT 5       /* the server must end */
+#define FC_WAKING 6     /* woken by the host; the server says POLLING once it runs */
 
 #define TRAP_STACK_SIZE (64 * 1024)
 #define TRAP_STACK_DEPTH 4
@@ -127,6 +128,9 @@ struct dune_percpu {
 	int sig_restart_nr;             /* a syscall to restart, or -1 */
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
+	uint64_t fc_misses;             /* calls the server had no CPU for */
+	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */
+	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */
 };
 
 #define DUNE_PERCPU_SIZE 16384
