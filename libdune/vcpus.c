@@ -194,8 +194,14 @@ void tlb_sync(struct dune_percpu *pc)
 		return;
 	/* rewriting the control registers makes the host drop every cached
 	 * translation of this vCPU */
-	if (host->vcpu_get_sregs(pc, &s) == 0)
-		host->vcpu_set_sregs(pc, &s);
+	if (host->vcpu_get_sregs(pc, &s) < 0)
+		return;
+	/* On a deprivileged (PVM) guest stopped in ring 0, writing the
+	 * segment state back loses the ring-3 FS base: the vCPU will exit
+	 * again soon (the initiator keeps kicking) and flush from ring 3. */
+	if (dune_deprivileged && (s.cs.selector & 3) != 3)
+		return;
+	host->vcpu_set_sregs(pc, &s);
 	pc->tlb_gen_done = gen;
 }
 
