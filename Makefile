@@ -16,7 +16,7 @@ LIBDUNE_ASM := $(wildcard libdune/*.S)
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
 
-.PHONY: all run check bench install clean deps deps-vm
+.PHONY: all run check bench install clean deps deps-vm check-kmod-unit
 all: $(B)/libdune.a tests apps
 
 $(B)/libdune/%.o: libdune/%.c libdune/*.h
@@ -62,6 +62,26 @@ install: $(B)/libdune.a
 
 clean:
 	rm -rf $(B)/libdune $(B)/libdune.a $(B)/tests $(B)/static $(B)/unit $(B)/apps $(B)/vm
+
+# The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
+# SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
+# (libdune picks /dev/dune when it exists), then the module's own tests.
+VM_VMX_MODULES ?= $(abspath kmod/dune.ko)
+VM_VMX_KVM_MODULES ?= none
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list
+
+kmod/dune.ko: kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
+	tests/vm/fetch-kernel.sh >/dev/null
+	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
+
+kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.sh kmod/*.h
+	$(MAKE) -C kmod/tests/vm
+
+# cmocka tests of the module's userspace-buildable parts
+KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio
+check-kmod-unit:
+	$(MAKE) -C kmod/tests/unit $(notdir $(KMOD_UNIT_BINS))
+	tests/run-tests.sh $(KMOD_UNIT_BINS)
 
 include tests/tests.mk
 include apps/apps.mk

@@ -53,11 +53,39 @@ static void bad_host(void)
 	setenv("DUNE_HOST", "bogus", 1);
 }
 
+static void kvm_no_dev(void)
+{
+	setenv("DUNE_HOST", "kvm", 1);
+	no_kvm();
+}
+
+static void kmod_no_dev(void)
+{
+	setenv("DUNE_HOST", "kmod", 1);
+	no_kvm();
+}
+
+static void kvm_no_permission(void)
+{
+	setenv("DUNE_HOST", "kvm", 1);
+	no_permission();
+}
+
+static void kmod_no_permission(void)
+{
+	setenv("DUNE_HOST", "kmod", 1);
+	no_permission();
+}
+
 int main(void)
 {
 	tl_watchdog(60);
-	expect("missing /dev/kvm", no_kvm, ENOENT, "cannot open /dev/kvm: no such device");
-	expect("no permission", no_permission, EACCES, "permission denied");
+	expect("missing /dev/kvm", kvm_no_dev, ENOENT, "cannot open /dev/kvm: no such device");
+	expect("missing /dev/dune", kmod_no_dev, ENOENT, "the dune module is not loaded");
+	if (access("/dev/kvm", F_OK) == 0)
+		expect("no permission (kvm)", kvm_no_permission, EACCES, "permission denied");
+	if (access("/dev/dune", F_OK) == 0)
+		expect("no permission (kmod)", kmod_no_permission, EACCES, "permission denied");
 	expect("bad DUNE_HOST", bad_host, EINVAL, "DUNE_HOST=bogus is not a host side");
 	return tl_finish("core_errors");
 }

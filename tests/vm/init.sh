@@ -81,6 +81,7 @@ done </tests/tests.list
 echo "@@TAINT $(cat /proc/sys/kernel/tainted)"
 sync
 echo "@@DONE"
+sleep 2 # let the serial port drain before the machine goes
 poweroff -f
 # poweroff should not return; make sure the machine stops anyway.
 echo o >/proc/sysrq-trigger

@@ -95,10 +95,13 @@ check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_MODULES) $(VM_MODULE_FIL
 	  VM_KVM_MODULES='$(or $(VM_SVM_KVM_MODULES),kvm-amd)' \
 	  $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST)
 
-check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_MODULES) $(VM_MODULE_FILES)
+# Extra list files for the VMX machine only (the module's own tests).
+VM_VMX_EXTRA_LISTS ?=
+
+check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS) $(VM_VMX_MODULES) $(VM_MODULE_FILES)
 	$(VM_RUN_ENV) VM_MODULES='$(VM_VMX_MODULES)' \
 	  VM_KVM_MODULES='$(or $(VM_VMX_KVM_MODULES),kvm-intel)' \
-	  $(VM_SRC_DIR)/run-vmx.sh $(VM_VMX_SELFTEST) $(VM_TESTS_LIST)
+	  $(VM_SRC_DIR)/run-vmx.sh $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS)
 
 # The harness must report the broken self-tests as failures: this target
 # succeeds only if run-svm.sh fails with exactly `1 passed, 2 failed`.
