@@ -70,6 +70,13 @@ VM_VMX_MODULES ?= $(abspath kmod/dune.ko)
 VM_VMX_KVM_MODULES ?= none
 VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list
 
+# `make kmod` builds dune.ko for the running kernel (or KDIR=...)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+.PHONY: kmod
+kmod:
+	@test -d $(KDIR) || { echo "no kernel build directory $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=..."; exit 1; }
+	$(MAKE) -C kmod modules KDIR=$(KDIR)
+
 kmod/dune.ko: kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
 	tests/vm/fetch-kernel.sh >/dev/null
 	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
