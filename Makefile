@@ -66,7 +66,8 @@ clean:
 # The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
 # SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
 # (libdune picks /dev/dune when it exists), then the module's own tests.
-VM_VMX_MODULES ?= $(abspath kmod/dune.ko)
+KMOD_KO := $(abspath kmod/dune.ko)
+VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
 VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list
 
@@ -77,7 +78,7 @@ kmod:
 	@test -d $(KDIR) || { echo "no kernel build directory $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=..."; exit 1; }
 	$(MAKE) -C kmod modules KDIR=$(KDIR)
 
-kmod/dune.ko: kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
+$(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
 	tests/vm/fetch-kernel.sh >/dev/null
 	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
 

@@ -586,7 +586,7 @@ static struct miscdevice dune_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "dune",
 	.fops = &dune_fops,
-	.mode = 0666,
+	.mode = 0600, /* root only by default; a udev rule may open it to a group, as for /dev/kvm */
 };
 
 static int __init dune_init(void)
