@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev musl-tools pkg-config
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
-	syslinux-common genisoimage cpio xz-utils kmod
+	syslinux-common genisoimage cpio xz-utils zstd kmod
 
 LIBDUNE_SRCS := $(wildcard libdune/*.c)
 LIBDUNE_ASM := $(wildcard libdune/*.S)
