@@ -178,6 +178,11 @@ bool dune_in_guest(void)
 	return dune_guest_mode;
 }
 
+int dune_guest_ring(void)
+{
+	return dune_deprivileged ? 3 : 0;
+}
+
 const char *dune_host_name(void)
 {
 	return host ? host->name : "none";

@@ -302,6 +302,11 @@ bool dune_in_guest(void);
 /* (libdune addition) the name of the host side in use ("kvm" or "kmod"). */
 const char *dune_host_name(void);
 
+/* (libdune addition) the hardware ring the program runs in: 0, or 3 on
+ * hosts whose ring 0 cannot use the FPU (PVM), where privileged
+ * instructions are emulated from ring 0. */
+int dune_guest_ring(void);
+
 /* (libdune addition) guest-physical memory accounting, for tests and tools:
  * the number of memory slots registered and their total size in bytes. */
 struct dune_mem_stats {

@@ -44,7 +44,10 @@ int main(void)
 		fprintf(stderr, "dune demo: could not enter dune mode (%d)\n", r);
 		return 1;
 	}
-	printf("now running as a guest (host side: %s)\n", dune_host_name());
+	printf("now running as a guest (host side: %s, hardware ring %d%s)\n", dune_host_name(),
+	       dune_guest_ring(),
+	       dune_guest_ring() ? ": this host's ring 0 has no FPU, privileged instructions"
+				   " are emulated from ring 0" : "");
 
 	asm volatile("mov %%cr0, %0" : "=r"(cr0));
 	asm volatile("mov %%cr3, %0" : "=r"(cr3));

@@ -86,6 +86,10 @@ int main(void)
 		CHECK(cr0 & 0x80000000UL); /* paging */
 		CHECK(cr4 & 0x20);         /* PAE */
 		CHECK_EQ(cr3 & ~0xfffUL, dune_va_to_pa(pgroot));
+		/* the ring the program really runs in */
+		unsigned short cs;
+		asm volatile("mov %%cs, %0" : "=r"(cs));
+		CHECK_EQ(cs & 3, dune_guest_ring());
 		load_cr3(cr3);
 		dune_flush_tlb();
 		dune_flush_tlb_one((unsigned long)page);
