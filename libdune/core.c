@@ -111,6 +111,7 @@ int dune_init(bool map_full)
 		dune_log("probing the guest CPU failed (error %d)", -r);
 		return r;
 	}
+	mirror_pool_access();
 	dune_dbg("guest mode: %s", dune_deprivileged
 		 ? "deprivileged (this host's ring 0 has no FPU: the program runs in "
 		   "ring 3, privileged instructions are emulated)"

@@ -222,6 +222,15 @@ int dune_register_intr_handler(int vec, dune_intr_cb cb);
 void dune_register_pgflt_handler(dune_pgflt_cb cb);
 void dune_register_syscall_handler(dune_syscall_cb cb);
 
+/* Runs tf (rip, rsp, rflags, registers) in ring 3 under the current page
+ * table until a handler calls dune_ret_from_user(code); returns code. User
+ * code reaches only PTE_U memory; its system calls go to the handler
+ * registered with dune_register_syscall_handler (or to the host if none),
+ * its exceptions to the pgflt/interrupt handlers with tf->cs & 3 == 3.
+ * -ENOTSUP on hosts where the program itself runs in ring 3 (PVM), for now. */
+int dune_jump_to_user(struct dune_tf *tf);
+void dune_ret_from_user(int ret) __attribute__((noreturn));
+
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);

@@ -301,7 +301,20 @@ vector = vector + 1
 	.globl dune_trap_code_start
 dune_trap_code_start:		/* no signal frames between here and the end */
 trap_common:			/* IST: vec err rip cs rflags rsp ss */
+	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
+	 * program's FS first */
+	cmpb $0, dune_deprivileged(%rip)
+	jne 0f
+	testb $3, 24(%rsp)
+	jz 0f
+	swapgs
 	push %rax
+	rdfsbase %rax
+	mov %rax, %gs:PC_UFS
+	mov %gs:PC_KFS, %rax
+	wrfsbase %rax
+	pop %rax
+0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
 	cmpq $14, 16(%rbx)
@@ -349,7 +362,16 @@ trap_return:
 	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	POP_TF_REGS
 	add $8, %rsp		/* error code */
-	iretq
+	cmpb $0, dune_deprivileged(%rip)
+	jne 1f
+	testb $3, 8(%rsp)
+	jz 1f
+	push %rax		/* back to user code: its FS and GS */
+	mov %gs:PC_UFS, %rax
+	wrfsbase %rax
+	pop %rax
+	swapgs
+1:	iretq
 
 /*
  * Hosts whose ring 0 cannot use the FPU (PVM): the program runs in ring 3.
@@ -397,8 +419,112 @@ trap_overflow:
 	movb %al, (%rax)
 	ud2
 
+/*
+ * SYSCALL from user code (dune_jump_to_user) on a ring-0 guest: ring 0, but
+ * the user's stack, GS and FS. Onto a trap stack, then the C handler.
+ */
+	.globl dune_user_syscall_entry
+dune_user_syscall_entry:
+	swapgs
+	mov %rsp, %gs:PC_TMP
+	mov %gs:PC_TRAP_SP, %rsp
+	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	pushq $(GD_UD | 3)
+	pushq %gs:PC_TMP
+	push %r11		/* rflags */
+	pushq $(GD_UT | 3)
+	push %rcx		/* rip */
+	pushq $0
+	PUSH_TF_REGS
+	mov %rsp, %rbx
+	rdfsbase %rax
+	mov %rax, %gs:PC_UFS
+	mov %gs:PC_KFS, %rax
+	wrfsbase %rax
+	call fpu_save_below_rbx
+	cld
+	mov %rbx, %rdi
+	call dune_user_syscall
+	call fpu_restore_at_rsp
+	jmp trap_return
+
 	.globl dune_trap_code_end
 dune_trap_code_end:
+
+/* int __dune_jump_to_user(struct dune_tf *tf): run tf in ring 3 until a
+ * handler calls dune_ret_from_user(); returns its value. */
+	.globl __dune_jump_to_user
+	.type __dune_jump_to_user, @function
+__dune_jump_to_user:
+	mov %rbx, %gs:PC_UCTX
+	mov %rbp, %gs:PC_UCTX+8
+	mov %r12, %gs:PC_UCTX+16
+	mov %r13, %gs:PC_UCTX+24
+	mov %r14, %gs:PC_UCTX+32
+	mov %r15, %gs:PC_UCTX+40
+	lea 8(%rsp), %rax
+	mov %rax, %gs:PC_UCTX+48
+	mov (%rsp), %rax
+	mov %rax, %gs:PC_UCTX+56
+	mov %gs:PC_TRAP_SP, %rax
+	mov %rax, %gs:PC_USER_TRAP_SP
+	rdfsbase %rax
+	mov %rax, %gs:PC_KFS
+	movq $1, %gs:PC_IN_USER
+	/* user code's system calls come to dune_user_syscall_entry */
+	mov $0xc0000082, %ecx
+	lea dune_user_syscall_entry(%rip), %rax
+	mov %rax, %rdx
+	shr $32, %rdx
+	wrmsr
+	pushq $(GD_UD | 3)
+	pushq TF_RSP(%rdi)
+	pushq TF_RFLAGS(%rdi)
+	pushq $(GD_UT | 3)
+	pushq TF_RIP(%rdi)
+	mov 8(%rdi), %rsi
+	mov 16(%rdi), %rdx
+	mov 24(%rdi), %rcx
+	mov 32(%rdi), %r8
+	mov 40(%rdi), %r9
+	mov 48(%rdi), %r10
+	mov 56(%rdi), %r11
+	mov 64(%rdi), %rbx
+	mov 72(%rdi), %rbp
+	mov 80(%rdi), %r12
+	mov 88(%rdi), %r13
+	mov 96(%rdi), %r14
+	mov 104(%rdi), %r15
+	mov TF_RAX(%rdi), %rax
+	mov 0(%rdi), %rdi
+	swapgs
+	iretq
+	.size __dune_jump_to_user, .-__dune_jump_to_user
+
+/* void __dune_ret_from_user(int ret): from a handler of user code's trap or
+ * system call, back to where dune_jump_to_user was called. */
+	.globl __dune_ret_from_user
+	.type __dune_ret_from_user, @function
+__dune_ret_from_user:
+	movq $0, %gs:PC_IN_USER
+	mov %edi, %r8d
+	mov $0xc0000082, %ecx
+	lea dune_syscall_entry(%rip), %rax
+	mov %rax, %rdx
+	shr $32, %rdx
+	wrmsr
+	mov %gs:PC_USER_TRAP_SP, %rax
+	mov %rax, %gs:PC_TRAP_SP
+	mov %gs:PC_UCTX, %rbx
+	mov %gs:PC_UCTX+8, %rbp
+	mov %gs:PC_UCTX+16, %r12
+	mov %gs:PC_UCTX+24, %r13
+	mov %gs:PC_UCTX+32, %r14
+	mov %gs:PC_UCTX+40, %r15
+	mov %gs:PC_UCTX+48, %rsp
+	movslq %r8d, %rax
+	jmp *%gs:PC_UCTX+56
+	.size __dune_ret_from_user, .-__dune_ret_from_user
 
 /* Run once at dune_init on a throwaway vCPU: can ring 0 use the FPU? */
 	.globl dune_probe_fpu

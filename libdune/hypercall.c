@@ -1,6 +1,14 @@
 /* hypercall.c - the guest's calls to its host half (protocol in percpu.h). */
 #include "internal.h"
 
+/* GS is the per-CPU page in every guest context (FS may be user code's) */
+static inline struct dune_percpu *this_pc(void)
+{
+	struct dune_percpu *pc;
+	asm volatile("mov %%gs:0, %0" : "=r"(pc));
+	return pc;
+}
+
 static inline void hc_kick(struct dune_percpu *pc)
 {
 	/* The doorbell write exits to the host half of this thread, which
@@ -11,7 +19,7 @@ static inline void hc_kick(struct dune_percpu *pc)
 
 long hypercall(long op, long a0, long a1, long a2, long a3)
 {
-	struct dune_percpu *pc = dune_self;
+	struct dune_percpu *pc = this_pc();
 	pc->hc_op = (uint64_t)op;
 	pc->hc_args[0] = (uint64_t)a0;
 	pc->hc_args[1] = (uint64_t)a1;
@@ -23,7 +31,7 @@ long hypercall(long op, long a0, long a1, long a2, long a3)
 
 long hypercall_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	struct dune_percpu *pc = dune_self;
+	struct dune_percpu *pc = this_pc();
 	pc->hc_op = HC_SYSCALL;
 	pc->hc_args[0] = (uint64_t)nr;
 	pc->hc_args[1] = (uint64_t)a0;

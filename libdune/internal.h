@@ -70,6 +70,8 @@ void *ptpool_alloc(void); /* zeroed page, mapped in the guest, or NULL */
 void ptpool_free(void *page);
 int ptpool_refill(void);
 int ptpool_contains(uintptr_t va);
+void ptpool_range(uintptr_t *lo, uintptr_t *hi);
+void mirror_pool_access(void);
 void ptpool_get(void *page);
 uint64_t ptpool_in_use(void);
 

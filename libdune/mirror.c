@@ -136,6 +136,36 @@ static void coalesce(uintptr_t start, uintptr_t end)
 	}
 }
 
+/*
+ * Page tables are not for user code: on a ring-0 guest the page-table pool
+ * loses PTE_U (on a deprivileged guest the program itself edits them from
+ * ring 3, so they keep it). The pool may share a host mapping with its
+ * neighbours, hence the intersection.
+ */
+static int pool_access(uintptr_t a, uintptr_t b)
+{
+	uintptr_t lo, hi;
+	ptpool_range(&lo, &hi);
+	if (a > lo)
+		lo = a;
+	if (b < hi)
+		hi = b;
+	if (lo < hi)
+		vm_protect_range(pgroot, lo, hi, prot_to_pte(PROT_READ | PROT_WRITE) &
+				 ~(dune_deprivileged ? 0 : PTE_U));
+	return 0;
+}
+
+/* After the mode probe: the pool mirrored so far gets the right PTE_U. */
+void mirror_pool_access(void)
+{
+	uintptr_t lo, hi;
+	mirror_lock();
+	ptpool_range(&lo, &hi);
+	pool_access(lo, hi);
+	mirror_unlock();
+}
+
 static int add_piece(uintptr_t a, uintptr_t b, int prot)
 {
 	ptent_t flags = prot_to_pte(prot);
@@ -151,7 +181,7 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 		layout_release(a, b);
 		return r;
 	}
-	if ((r = vm_map_range(pgroot, a, b, flags)) < 0) {
+	if ((r = vm_map_range(pgroot, a, b, flags)) < 0 || (r = pool_access(a, b)) < 0) {
 		vm_unmap_range(pgroot, a, b);
 		tlb_flush_range(a, b);
 		slots_remove(a, b - a);

@@ -22,6 +22,10 @@ CHECK(struct dune_percpu, fc_state, PC_FC_STATE);
 CHECK(struct dune_percpu, fc_nr, PC_FC_NR);
 CHECK(struct dune_percpu, fc_args, PC_FC_ARGS);
 CHECK(struct dune_percpu, fc_ret, PC_FC_RET);
+CHECK(struct dune_percpu, ufs, PC_UFS);
+CHECK(struct dune_percpu, kfs, PC_KFS);
+CHECK(struct dune_percpu, uctx, PC_UCTX);
+CHECK(struct dune_percpu, user_trap_sp, PC_USER_TRAP_SP);
 
 CHECK(struct dune_tf, rax, 112);
 CHECK(struct dune_tf, err, 120);

@@ -38,6 +38,11 @@
 #define PC_FC_ARGS 152  /* 6 args: 152..192 */
 #define PC_FC_RET 200
 
+#define PC_UFS 208       /* user-mode FS base while ring 0 handles its trap */
+#define PC_KFS 216       /* the program's FS base */
+#define PC_UCTX 224      /* dune_jump_to_user's caller: rbx rbp r12-r15 rsp rip */
+#define PC_USER_TRAP_SP 288
+
 #define FC_IDLE 0       /* no server listening: use the doorbell */
 #define FC_POLLING 1    /* the server spins, waiting for a request */
 #define FC_REQUEST 2    /* posted by the guest */
@@ -93,6 +98,9 @@ struct dune_percpu {
 	uint64_t fc_nr;
 	uint64_t fc_args[6];
 	int64_t fc_ret;
+	uint64_t ufs, kfs;
+	uint64_t uctx[8];
+	uint64_t user_trap_sp;
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));

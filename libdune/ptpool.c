@@ -100,6 +100,12 @@ void *ptpool_alloc(void)
 	return pg;
 }
 
+void ptpool_range(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = pool_base;
+	*hi = pool_base + POOL_RESERVE;
+}
+
 int ptpool_contains(uintptr_t va)
 {
 	return va >= pool_base && va < pool_committed;
