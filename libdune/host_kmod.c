@@ -123,7 +123,7 @@ static int bind_to_me(struct dune_percpu *pc)
 static int set_xcr0_fpu(struct host_vcpu *v, uint64_t xcr0, uint16_t fcw, uint32_t mxcsr)
 {
 	struct dune_xcr0 x = { xcr0 & info.supported_xcr0 };
-	static __thread struct dune_xsave xs;
+	struct dune_xsave xs;
 	long r;
 
 	if (xcr0 && (r = dioctl(v->fd, DUNE_SET_XCR0, &x)) < 0)

@@ -104,7 +104,7 @@ int dune_emulate_privileged(struct dune_tf *tf);
 static inline uint64_t dune_self_cr2(void)
 {
 	uint64_t v;
-	asm volatile("mov %%gs:" "128" ", %0" : "=r"(v)); /* PC_CR2 */
+	asm volatile("mov %%gs:%c1, %0" : "=r"(v) : "i"(offsetof(struct dune_percpu, cr2)));
 	return v;
 }
 /* the doorbell: a guest page backed by no memory slot (percpu.h) */

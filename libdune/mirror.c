@@ -194,7 +194,7 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 
 int mirror_add(uintptr_t start, uintptr_t end, int prot)
 {
-	int r = 0;
+	int r = 0, changed = 0;
 	uintptr_t va;
 
 	start = PAGE_ALIGN_DOWN(start);
@@ -216,8 +216,8 @@ int mirror_add(uintptr_t start, uintptr_t end, int prot)
 			if (rg->prot != prot) {
 				ptent_t flags = prot_to_pte(prot);
 				vm_protect_range(pgroot, rg->start, rg->end, flags);
-				tlb_flush_range(rg->start, rg->end);
 				rg->prot = prot;
+				changed = 1;
 			}
 			va = rg->end;
 			continue;
@@ -230,6 +230,9 @@ int mirror_add(uintptr_t start, uintptr_t end, int prot)
 	}
 	coalesce(start, end);
 out:
+	/* one flush (and shootdown) for every range whose protection changed */
+	if (changed)
+		tlb_flush_range(start, end);
 	mirror_unlock();
 	return r;
 }

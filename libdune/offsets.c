@@ -13,7 +13,6 @@ CHECK(struct dune_percpu, trap_sp_limit, PC_TRAP_SP_LIMIT);
 CHECK(struct dune_percpu, hc_op, PC_HC_OP);
 CHECK(struct dune_percpu, hc_args, PC_HC_ARG0);
 CHECK(struct dune_percpu, hc_ret, PC_HC_RET);
-CHECK(struct dune_percpu, syscall_rsp, PC_SYSCALL_RSP);
 CHECK(struct dune_percpu, tmp, PC_TMP);
 CHECK(struct dune_percpu, in_user, PC_IN_USER);
 CHECK(struct dune_percpu, doorbell, PC_DOORBELL);

@@ -28,20 +28,19 @@
 #define PC_HC_OP 24
 #define PC_HC_ARG0 32 /* 7 args: 32..80 */
 #define PC_HC_RET 88
-#define PC_SYSCALL_RSP 96
-#define PC_TMP 104
-#define PC_IN_USER 112
-#define PC_DOORBELL 120 /* VA whose write exits to the host: the hypercall */
-#define PC_CR2 128      /* CR2 of the last #PF, saved by the ring-0 stub */
-#define PC_FC_STATE 136 /* the fast-call block (fastcall.c): state, nr, args, ret */
-#define PC_FC_NR 144
-#define PC_FC_ARGS 152  /* 6 args: 152..192 */
-#define PC_FC_RET 200
+#define PC_TMP 96
+#define PC_IN_USER 104
+#define PC_DOORBELL 112 /* VA whose write exits to the host: the hypercall */
+#define PC_CR2 120      /* CR2 of the last #PF, saved by the ring-0 stub */
+#define PC_FC_STATE 128 /* the fast-call block (fastcall.c): state, nr, args, ret */
+#define PC_FC_NR 136
+#define PC_FC_ARGS 144  /* 6 args: 144..184 */
+#define PC_FC_RET 192
 
-#define PC_UFS 208       /* user-mode FS base while ring 0 handles its trap */
-#define PC_KFS 216       /* the program's FS base */
-#define PC_UCTX 224      /* dune_jump_to_user's caller: rbx rbp r12-r15 rsp rip */
-#define PC_USER_TRAP_SP 288
+#define PC_UFS 200       /* user-mode FS base while ring 0 handles its trap */
+#define PC_KFS 208       /* the program's FS base */
+#define PC_UCTX 216      /* dune_jump_to_user's caller: rbx rbp r12-r15 rsp rip */
+#define PC_USER_TRAP_SP 280
 
 #define FC_IDLE 0       /* no server listening: use the doorbell */
 #define FC_POLLING 1    /* the server spins, waiting for a request */
@@ -88,7 +87,6 @@ struct dune_percpu {
 	uint64_t hc_op;
 	uint64_t hc_args[7];
 	int64_t hc_ret;
-	uint64_t syscall_rsp;
 	uint64_t tmp;
 	uint64_t in_user;
 	uint64_t doorbell;
@@ -133,7 +131,6 @@ struct dune_percpu {
 	} sig_info[65];                 /* one siginfo_t per signal */
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
-	int sig_restart_nr;             /* a syscall to restart, or -1 */
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
 	uint64_t fc_misses;             /* calls the server had no CPU for */

@@ -41,7 +41,6 @@ static long fwd(struct dune_tf *tf)
 /* after shmdt: drop what the host no longer maps from addr on */
 static void unmirror_gone(uintptr_t addr)
 {
-	struct dune_percpu *pc = dune_self;
 	int prot;
 	while (mirror_lookup(addr, &prot)) {
 		if (hypercall(HC_QUERY_VMA, (long)addr, 0, 0, 0) == 0)
@@ -49,7 +48,6 @@ static void unmirror_gone(uintptr_t addr)
 		mirror_remove(addr, addr + PGSIZE);
 		addr += PGSIZE;
 	}
-	(void)pc;
 }
 
 long dune_syscall_slow(struct dune_tf *tf)

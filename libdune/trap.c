@@ -83,7 +83,6 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 		 "error code 0x%x: no handler registered, ending the process",
 		 name, (unsigned long)vec, (unsigned long)tf->rip, (unsigned long)cr2,
 		 tf->err);
-	(void)0;
 	dune_dump_trap_frame(tf);
 	dune_fatal_signal(vector_signal(vec));
 }

@@ -50,9 +50,7 @@ static void on_syscall(struct dune_tf *tf)
 
 static void on_trap(struct dune_tf *tf)
 {
-	/* the vector comes back as the result; only user frames count */
-	int vec = (int)tf->rax; /* set below via the frame's rax: not used */
-	(void)vec;
+	/* the error code comes back as the result; only user frames count */
 	dune_ret_from_user((tf->cs & 3) == 3 ? (int)tf->err + 1000 : -1);
 }
 

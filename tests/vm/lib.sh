@@ -78,3 +78,18 @@ wait_exit() {
 # worse on the console (loglevel=5 keeps WARN output visible), timestamps
 # (parse-log.sh relies on them), reboot at once on panic.
 VM_CMDLINE_BASE="console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 mitigations=off"
+
+# await_machine NAME PID LIMIT DONE_GRACE PANIC_GRACE CONSOLE
+# Waits for the machine's console to finish, gives it DONE_GRACE (or
+# PANIC_GRACE) seconds to stop by itself, then kills whatever is left.
+# Sets WAIT_STATUS like wait_console.
+await_machine() {
+    local name=$1 pid=$2 limit=$3 done_grace=$4 panic_grace=$5 console=$6
+    wait_console "$console" "$pid" "$limit"
+    case $WAIT_STATUS in
+        done)  wait_exit "$pid" "$done_grace" || vm_log "$name: machine did not power off after @@DONE; killing it" ;;
+        panic) wait_exit "$pid" "$panic_grace" || true ;;
+        timeout) vm_log "$name: *** machine did not finish within ${limit}s; killing it" ;;
+    esac
+    kill_pid_tree "$pid"
+}

@@ -41,14 +41,8 @@ pid=$!
 trap 'kill_pid_tree "$pid"' EXIT
 trap 'kill_pid_tree "$pid"; exit 143' INT TERM
 
-wait_console "$out/console.log" "$pid" "$limit"
+await_machine svm "$pid" "$limit" 15 5 "$out/console.log"
 status=$WAIT_STATUS
-case $status in
-    done)  wait_exit "$pid" 15 || vm_log "svm: machine did not power off after @@DONE; killing it" ;;
-    panic) wait_exit "$pid" 5 || true ;;
-    timeout) vm_log "svm: *** machine did not finish within ${limit}s; killing it" ;;
-esac
-kill_pid_tree "$pid"
 trap - EXIT INT TERM
 t_end=$(date +%s)
 if [ "$status" = exited ] && [ -s "$out/qemu.log" ]; then
