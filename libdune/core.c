@@ -88,7 +88,8 @@ int dune_init(bool map_full)
 	pgroot = ptpool_alloc();
 	if (!pgroot)
 		return -ENOMEM;
-	guest_idt_init();
+	if ((r = guest_idt_init()) < 0)
+		return r;
 	syscall_init();
 	fastcall_init();
 	if ((r = vcpus_init()) < 0 || (r = signals_init()) < 0)
@@ -100,7 +101,9 @@ int dune_init(bool map_full)
 	dune_doorbell_gpa = (uint64_t)layout_pa_chunks_total() << CHUNK_SHIFT;
 	if (dune_doorbell_va == (uintptr_t)MAP_FAILED ||
 	    dune_vm_map_phys(pgroot, (void *)dune_doorbell_va, PGSIZE,
-			     (void *)dune_doorbell_gpa, PERM_R | PERM_W | PERM_U) < 0)
+			     (void *)dune_doorbell_gpa, PERM_R | PERM_W) < 0 ||
+	    mirror_kernel_only_prot(dune_doorbell_va, dune_doorbell_va + PGSIZE,
+				    PROT_READ | PROT_WRITE, 0) < 0)
 		return -ENOMEM;
 	if ((r = mirror_sync_all()) < 0) {
 		dune_log("cannot map the address space into the guest (error %d): "

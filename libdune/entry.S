@@ -6,9 +6,13 @@
 #include "percpu.h"
 
 #define GD_KT 0x10
+#define GD_KD 0x18
 #define GD_UD 0x28
 #define GD_UT 0x30
 
+#define TF_RCX 24
+#define TF_R11 56
+#define TF_RBX 64
 #define TF_RAX 112
 #define TF_ERR 120
 #define TF_RIP 128
@@ -37,6 +41,9 @@
 #define REGS_RIP 128
 
 #define XSAVE_AREA 4096
+
+#define T_USER_SYSCALL 256	/* trap_user_entry: a system call from user code */
+#define FROM_UVIEW_BIT 62	/* in the vector: taken from the user view */
 
 /* struct dune_tf, from rdi (lowest) up to rax, below the hardware frame */
 .macro PUSH_TF_REGS
@@ -75,7 +82,15 @@
 	pop %rax
 .endm
 
-	.text
+/*
+ * All of it in pages of its own: on a deprivileged guest these pages are
+ * what user code must not run (its `syscall` jumps to LSTAR in ring 3; here
+ * that faults), and what ring 0 needs under the user view (uview.c).
+ */
+	.section .text.dune_entry, "ax", @progbits
+	.balign 4096
+	.globl dune_entry_text_start
+dune_entry_text_start:
 
 /* long raw_syscall6(nr, a0, a1, a2, a3, a4, a5): errno is never touched */
 	.globl raw_syscall6
@@ -301,6 +316,15 @@ vector = vector + 1
 	.globl dune_trap_code_start
 dune_trap_code_start:		/* no signal frames between here and the end */
 trap_common:			/* IST: vec err rip cs rflags rsp ss */
+	/* from user code under the user view (deprivileged guests): only
+	 * this page, the IST page and the per-CPU page are mapped there */
+	push %rax
+	mov %rsp, %rax
+	and $-4096, %rax
+	cmpq $0, IST_UVIEW_ON(%rax)
+	jne trap_leave_uview
+	pop %rax
+trap_common_program:
 	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
 	 * program's FS first */
 	cmpb $0, dune_deprivileged(%rip)
@@ -317,7 +341,7 @@ trap_common:			/* IST: vec err rip cs rflags rsp ss */
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
-	cmpq $14, 16(%rbx)
+	cmpb $14, 16(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
 	jne 1f
 	mov %cr2, %rax		/* before anything can fault again */
 	mov %rax, %gs:PC_CR2
@@ -363,7 +387,7 @@ trap_return:
 	POP_TF_REGS
 	add $8, %rsp		/* error code */
 	cmpb $0, dune_deprivileged(%rip)
-	jne 1f
+	jne 2f
 	testb $3, 8(%rsp)
 	jz 1f
 	push %rax		/* back to user code: its FS and GS */
@@ -372,6 +396,56 @@ trap_return:
 	pop %rax
 	swapgs
 1:	iretq
+2:	/* the program's frames say ring 0 (trap_deprivileged); it runs in 3 */
+	testb $3, 8(%rsp)
+	jnz 1b
+	movq $(GD_UT | 3), 8(%rsp)
+	movq $(GD_UD | 3), 32(%rsp)
+	iretq
+
+/* Trap from user code under the user view: GS from the IST page (user code
+ * may have set its own), the user's FS and GS kept, the program's CR3 and
+ * FS back, the vector tagged; then the ordinary path. rax = IST page. */
+trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
+	movq $0, IST_UVIEW_ON(%rax)
+	push %rcx
+	push %rdx
+	mov IST_PC(%rax), %rcx
+	rdgsbase %rdx
+	mov %rdx, PC_UGS(%rcx)
+	wrgsbase %rcx
+	rdfsbase %rdx
+	mov %rdx, %gs:PC_UFS
+	mov %gs:PC_KFS, %rdx
+	wrfsbase %rdx
+	mov %gs:PC_KCR3, %rdx
+	mov %rdx, %cr3
+	pop %rdx
+	pop %rcx
+	pop %rax
+	btsq $FROM_UVIEW_BIT, (%rsp)
+	jmp trap_common_program
+
+/* Into user code under the user view: rbx = its frame on the trap stack
+ * just above the current one. Runs in ring 0 with the program's CR3. */
+uview_enter:
+	movq $(GD_UT | 3), TF_CS(%rbx)	/* whatever a handler left there */
+	movq $(GD_UD | 3), TF_SS(%rbx)
+	andq $0xcd5, TF_RFLAGS(%rbx)
+	orq $0x202, TF_RFLAGS(%rbx)
+	mov %gs:PC_UFS, %rax
+	wrfsbase %rax
+	mov %gs:PC_IST_PAGE, %rax
+	movq $1, IST_UVIEW_ON(%rax)
+	mov %gs:PC_UCR3, %rax
+	mov %rax, %cr3
+	mov %rbx, %rsp
+	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	mov %gs:PC_UGS, %rax
+	wrgsbase %rax
+	POP_TF_REGS
+	add $8, %rsp
+	iretq
 
 /*
  * Hosts whose ring 0 cannot use the FPU (PVM): the program runs in ring 3.
@@ -382,8 +456,19 @@ trap_return:
 trap_deprivileged:
 	testb $3, TF_CS(%rbx)
 	jz trap_overflow	/* libdune's own ring-0 code faulted */
-	cmp $13, %r12
-	jne 2f
+	btr $FROM_UVIEW_BIT, %r12
+	jc trap_from_uview
+	/* the program's own trap: it sees ring 0, as on every other host */
+	movq $GD_KT, TF_CS(%rbx)
+	movq $GD_KD, TF_SS(%rbx)
+	cmp $14, %r12
+	jne 1f
+	andq $-5, TF_ERR(%rbx)	/* FEC_U */
+1:	cmp $13, %r12
+	jne trap_bounce
+	lea dune_uview_gate(%rip), %rax
+	cmp %rax, TF_RIP(%rbx)
+	je uview_gate
 	cld
 	mov %rbx, %rdi
 	and $-16, %rsp
@@ -391,7 +476,31 @@ trap_deprivileged:
 	mov %rbx, %rsp
 	test %eax, %eax
 	jnz trap_return
-2:	mov %rbx, %rax
+	jmp trap_bounce
+/* The program asks to run user code: rbx at the gate held the user frame,
+ * one trap stack up. This trap's own stack is done with. */
+uview_gate:
+	mov TF_RBX(%rbx), %rbx
+	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	jmp uview_enter
+trap_from_uview:
+	cmp $14, %r12
+	jne trap_bounce
+	lea dune_syscall_entry(%rip), %rax
+	cmp %rax, TF_RIP(%rbx)
+	jne trap_bounce
+	cmp %rax, %gs:PC_CR2
+	jne trap_bounce
+	/* user code ran `syscall`: it stays in ring 3 here, and LSTAR is not
+	 * in the user view; what the handler sees is the system call */
+	mov TF_RCX(%rbx), %rax
+	mov %rax, TF_RIP(%rbx)
+	mov TF_R11(%rbx), %rax
+	mov %rax, TF_RFLAGS(%rbx)
+	movq $0, TF_ERR(%rbx)
+	mov $T_USER_SYSCALL, %r12
+trap_bounce:
+	mov %rbx, %rax
 	and $-16, %rax
 	pushq $(GD_UD | 3)
 	push %rax
@@ -404,10 +513,23 @@ trap_user_entry:
 	call fpu_save_below_rbx
 	cld
 	mov %rbx, %rdi
+	cmp $T_USER_SYSCALL, %r12
+	je 1f
 	mov %r12, %rsi
 	call dune_trap_dispatch
-	call fpu_restore_at_rsp
-	jmp trap_return
+	jmp 2f
+1:	call dune_user_syscall
+2:	testb $3, TF_CS(%rbx)
+	jz 3f
+	call uview_before_enter
+3:	call fpu_restore_at_rsp
+	testb $3, TF_CS(%rbx)
+	jz trap_return
+	/* back to user code: CR3 needs ring 0 */
+	.globl dune_uview_gate
+dune_uview_gate:
+	hlt			/* #GP: trap_deprivileged, rbx = the user frame */
+	ud2
 
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
@@ -455,7 +577,7 @@ dune_trap_code_end:
  * handler calls dune_ret_from_user(); returns its value. */
 	.globl __dune_jump_to_user
 	.type __dune_jump_to_user, @function
-__dune_jump_to_user:
+.macro SAVE_USER_CALLER	/* dune_ret_from_user returns here */
 	mov %rbx, %gs:PC_UCTX
 	mov %rbp, %gs:PC_UCTX+8
 	mov %r12, %gs:PC_UCTX+16
@@ -471,6 +593,10 @@ __dune_jump_to_user:
 	rdfsbase %rax
 	mov %rax, %gs:PC_KFS
 	movq $1, %gs:PC_IN_USER
+.endm
+
+__dune_jump_to_user:
+	SAVE_USER_CALLER
 	/* user code's system calls come to dune_user_syscall_entry */
 	mov $0xc0000082, %ecx
 	lea dune_user_syscall_entry(%rip), %rax
@@ -501,6 +627,27 @@ __dune_jump_to_user:
 	iretq
 	.size __dune_jump_to_user, .-__dune_jump_to_user
 
+/* int __dune_jump_to_uview(struct dune_tf *tf): the same on a deprivileged
+ * guest. The frame goes where a trap from user code would have left it,
+ * and the gate switches to the user view. */
+	.globl __dune_jump_to_uview
+	.type __dune_jump_to_uview, @function
+__dune_jump_to_uview:
+	SAVE_USER_CALLER
+	mov %rax, %gs:PC_UFS	/* user code starts with the program's FS */
+	movq $0, %gs:PC_UGS
+	mov %gs:PC_TRAP_SP, %rbx
+	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	sub $TF_SIZE, %rbx
+	mov %rdi, %rsi
+	mov %rbx, %rdi
+	mov $(TF_SIZE / 8), %ecx
+	cld
+	rep movsq
+	mov %rbx, %rsp
+	jmp dune_uview_gate
+	.size __dune_jump_to_uview, .-__dune_jump_to_uview
+
 /* void __dune_ret_from_user(int ret): from a handler of user code's trap or
  * system call, back to where dune_jump_to_user was called. */
 	.globl __dune_ret_from_user
@@ -508,12 +655,14 @@ __dune_jump_to_user:
 __dune_ret_from_user:
 	movq $0, %gs:PC_IN_USER
 	mov %edi, %r8d
+	cmpb $0, dune_deprivileged(%rip)
+	jne 1f			/* LSTAR never changes there */
 	mov $0xc0000082, %ecx
 	lea dune_syscall_entry(%rip), %rax
 	mov %rax, %rdx
 	shr $32, %rdx
 	wrmsr
-	mov %gs:PC_USER_TRAP_SP, %rax
+1:	mov %gs:PC_USER_TRAP_SP, %rax
 	mov %rax, %gs:PC_TRAP_SP
 	mov %gs:PC_UCTX, %rbx
 	mov %gs:PC_UCTX+8, %rbp
@@ -636,5 +785,9 @@ fastcall_clone:
 	call fastcall_server_main
 	ud2
 	.size fastcall_clone, .-fastcall_clone
+
+	.balign 4096
+	.globl dune_entry_text_end
+dune_entry_text_end:
 
 	.section .note.GNU-stack,"",@progbits

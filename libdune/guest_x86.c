@@ -15,7 +15,7 @@ struct idt_gate {
 	uint64_t lo, hi;
 };
 
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate *idt; /* a page of its own: libdune's alone */
 uintptr_t dune_idt_base;
 uint8_t dune_use_xsave;
 uint8_t dune_deprivileged;
@@ -30,7 +30,11 @@ static uint64_t seg_desc(uint64_t type_dpl_s_p, uint64_t flags)
 int guest_idt_init(void)
 {
 	unsigned a, b, c, d;
+	int r;
 
+	idt = mmap(NULL, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (idt == MAP_FAILED)
+		return -ENOMEM;
 	for (int v = 0; v < 256; v++) {
 		uint64_t off = (uint64_t)dune_trap_entries + (uint64_t)v * TRAP_STUB_SIZE;
 		/* int3 and into may come from ring 3 (DPL 3); the rest may not */
@@ -42,7 +46,10 @@ int guest_idt_init(void)
 	dune_idt_base = (uintptr_t)idt;
 	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE))
 		dune_use_xsave = 1;
-	return 0;
+	if ((r = mirror_kernel_only((uintptr_t)idt, (uintptr_t)idt + PGSIZE, 1)) < 0)
+		return r;
+	return mirror_kernel_only((uintptr_t)dune_entry_text_start,
+				  (uintptr_t)dune_entry_text_end, 1);
 }
 
 int guest_percpu_init(struct dune_percpu *pc)
@@ -69,6 +76,11 @@ void guest_percpu_reset(struct dune_percpu *pc)
 	pc->self = (uint64_t)pc;
 	pc->trap_sp = pc->stacks + PGSIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH;
 	pc->trap_sp_limit = pc->stacks + PGSIZE;
+	/* the IST stack is the page above the trap stacks; its bottom tells
+	 * the ring-0 entry who it is (entry.S trap_common) */
+	pc->ist_page = pc->trap_sp;
+	((uint64_t *)pc->ist_page)[IST_PC / 8] = (uint64_t)pc;
+	((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8] = 0;
 
 	memset(pc->gdt, 0, sizeof(pc->gdt));
 	pc->gdt[GD_KT >> 3] = seg_desc(0x9b, 0xa);  /* code, DPL0, L, G */
@@ -131,7 +143,7 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	s->gdt.base = (uint64_t)pc->gdt;
 	s->gdt.limit = sizeof(pc->gdt) - 1;
 	s->idt.base = dune_idt_base;
-	s->idt.limit = sizeof(idt) - 1;
+	s->idt.limit = 256 * sizeof(struct idt_gate) - 1;
 	s->cr0 = 0x80010033; /* PG, WP, NE, ET, MP, PE */
 	s->cr3 = dune_va_to_pa(pgroot);
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (bx & bit_FSGSBASE))

@@ -63,6 +63,13 @@ void mirror_lock(void);
 void mirror_unlock(void);
 int mirror_locked_by_me(void);
 uint64_t mirror_bytes(void);
+/* Memory for libdune alone (per-CPU pages, trap stacks, IDT, entry code):
+ * never reachable by user code. On a ring-0 guest it loses PTE_U; on a
+ * deprivileged one the program needs PTE_U, so it gets PTE_KONLY instead.
+ * `entry`: also needed by the ring-0 entry under the user view. */
+int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry);
+int mirror_kernel_only_prot(uintptr_t start, uintptr_t end, int prot, int entry);
+int mirror_kernel_only_each(int (*cb)(uintptr_t start, uintptr_t end, void *arg), void *arg);
 
 /* ---- page-table pages (ptpool.c) ---- */
 int ptpool_init(void);
@@ -76,11 +83,24 @@ void ptpool_get(void *page);
 uint64_t ptpool_in_use(void);
 
 /* ---- page tables (vm.c) ---- */
+/* software bits (ignored by the CPU): */
+#define PTE_KONLY (1UL << 52) /* not for user mode, though PTE_U (deprivileged) */
+#define PTE_UVIEW (1UL << 53) /* a user-view entry filled from pgroot (uview.c) */
+int vm_walk(ptent_t *root, uintptr_t va, int level, int create, ptent_t **out, int *found);
+ptent_t *vm_table_of(ptent_t e);
 int vm_map_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags);
 void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end);
 void vm_protect_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags);
 ptent_t prot_to_pte(int prot);
 void tlb_flush_range(uintptr_t va, uintptr_t end);
+
+/* ---- user mode on deprivileged guests (uview.c) ---- */
+int uview_init(void);                       /* the user view of pgroot */
+int uview_fill(uintptr_t va, uint64_t fec); /* 1: mapped now, retry */
+void uview_invalidate(uintptr_t va, uintptr_t end);
+void uview_add_entry_range(uintptr_t start, uintptr_t end);
+void uview_before_enter(void);              /* drops stale entries */
+extern volatile int uview_stale;            /* pgroot edited behind libdune */
 
 /* ---- guest-physical layout and memory slots (layout.c, slots.c) ---- */
 #include "layout.h"
@@ -158,6 +178,7 @@ extern uintptr_t dune_idt_base;
 
 /* entry.S */
 extern char dune_syscall_entry[];
+extern char dune_entry_text_start[], dune_entry_text_end[]; /* entry.S's pages */
 extern char dune_trap_entries[]; /* 256 stubs, TRAP_STUB_SIZE apart */
 #define TRAP_STUB_SIZE 16
 int __dune_enter(struct dune_percpu *pc, uintptr_t host_stack_top, void *enter_state);

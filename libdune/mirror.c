@@ -137,32 +137,87 @@ static void coalesce(uintptr_t start, uintptr_t end)
 }
 
 /*
- * Page tables are not for user code: on a ring-0 guest the page-table pool
- * loses PTE_U (on a deprivileged guest the program itself edits them from
- * ring 3, so they keep it). The pool may share a host mapping with its
- * neighbours, hence the intersection.
+ * Memory that is libdune's alone: the page-table pool and what
+ * mirror_kernel_only() names (per-CPU pages, trap stacks, the IDT, the entry
+ * code). User code must never reach it: on a ring-0 guest it loses PTE_U;
+ * on a deprivileged guest the program itself runs in ring 3 and needs
+ * PTE_U, so it is marked PTE_KONLY, which keeps it out of the user view.
  */
-static int pool_access(uintptr_t a, uintptr_t b)
+struct konly {
+	uintptr_t start, end;
+	int prot, entry;
+};
+#define MAX_KONLY 4096
+static struct konly konly[MAX_KONLY];
+static unsigned nr_konly;
+
+static void protect_kernel_only(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_t hi, int prot)
 {
-	uintptr_t lo, hi;
-	ptpool_range(&lo, &hi);
+	ptent_t flags = prot_to_pte(prot);
 	if (a > lo)
 		lo = a;
 	if (b < hi)
 		hi = b;
-	if (lo < hi)
-		vm_protect_range(pgroot, lo, hi, prot_to_pte(PROT_READ | PROT_WRITE) &
-				 ~(dune_deprivileged ? 0 : PTE_U));
+	if (lo >= hi || !flags)
+		return;
+	flags = dune_deprivileged ? flags | PTE_KONLY : flags & ~PTE_U;
+	vm_protect_range(pgroot, lo, hi, flags);
+}
+
+static int kernel_only_access(uintptr_t a, uintptr_t b)
+{
+	uintptr_t lo, hi;
+	ptpool_range(&lo, &hi);
+	protect_kernel_only(a, b, lo, hi, PROT_READ | PROT_WRITE);
+	for (unsigned i = 0; i < nr_konly; i++)
+		protect_kernel_only(a, b, konly[i].start, konly[i].end, konly[i].prot);
 	return 0;
 }
 
-/* After the mode probe: the pool mirrored so far gets the right PTE_U. */
+int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry)
+{
+	struct host_vma v;
+	int prot = PROT_READ | PROT_WRITE;
+	if (procmap_find(PAGE_ALIGN_DOWN(start), &v) == 0)
+		prot = v.prot;
+	return mirror_kernel_only_prot(start, end, prot, entry);
+}
+
+int mirror_kernel_only_prot(uintptr_t start, uintptr_t end, int prot, int entry)
+{
+	start = PAGE_ALIGN_DOWN(start);
+	end = PAGE_ALIGN_UP(end);
+	mirror_lock();
+	if (nr_konly == MAX_KONLY) {
+		mirror_unlock();
+		return -ENOSPC;
+	}
+	konly[nr_konly++] = (struct konly){start, end, prot, entry};
+	protect_kernel_only(start, end, start, end, prot);
+	mirror_unlock();
+	tlb_flush_range(start, end);
+	if (entry)
+		uview_add_entry_range(start, end);
+	return 0;
+}
+
+int mirror_kernel_only_each(int (*cb)(uintptr_t start, uintptr_t end, void *arg), void *arg)
+{
+	for (unsigned i = 0; i < nr_konly; i++)
+		if (konly[i].entry && cb(konly[i].start, konly[i].end, arg) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* After the mode probe: what was mirrored so far gets the right bits. */
 void mirror_pool_access(void)
 {
 	uintptr_t lo, hi;
 	mirror_lock();
 	ptpool_range(&lo, &hi);
-	pool_access(lo, hi);
+	kernel_only_access(lo, hi);
+	for (unsigned i = 0; i < nr_konly; i++)
+		kernel_only_access(konly[i].start, konly[i].end);
 	mirror_unlock();
 }
 
@@ -181,7 +236,7 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 		layout_release(a, b);
 		return r;
 	}
-	if ((r = vm_map_range(pgroot, a, b, flags)) < 0 || (r = pool_access(a, b)) < 0) {
+	if ((r = vm_map_range(pgroot, a, b, flags)) < 0 || (r = kernel_only_access(a, b)) < 0) {
 		vm_unmap_range(pgroot, a, b);
 		tlb_flush_range(a, b);
 		slots_remove(a, b - a);

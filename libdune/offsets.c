@@ -25,6 +25,10 @@ CHECK(struct dune_percpu, ufs, PC_UFS);
 CHECK(struct dune_percpu, kfs, PC_KFS);
 CHECK(struct dune_percpu, uctx, PC_UCTX);
 CHECK(struct dune_percpu, user_trap_sp, PC_USER_TRAP_SP);
+CHECK(struct dune_percpu, kcr3, PC_KCR3);
+CHECK(struct dune_percpu, ucr3, PC_UCR3);
+CHECK(struct dune_percpu, ugs, PC_UGS);
+CHECK(struct dune_percpu, ist_page, PC_IST_PAGE);
 
 CHECK(struct dune_tf, rax, 112);
 CHECK(struct dune_tf, err, 120);

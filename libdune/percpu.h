@@ -41,6 +41,15 @@
 #define PC_KFS 208       /* the program's FS base */
 #define PC_UCTX 216      /* dune_jump_to_user's caller: rbx rbp r12-r15 rsp rip */
 #define PC_USER_TRAP_SP 280
+#define PC_KCR3 288      /* deprivileged user mode (uview.c): the program's CR3 */
+#define PC_UCR3 296      /* ... and the user view's */
+#define PC_UGS 304       /* user code's GS base while ring 0 handles its trap */
+#define PC_IST_PAGE 312  /* the IST stack's page (IST_* below) */
+
+/* The bottom of the IST page: what the ring-0 entry needs before it may
+ * trust GS (user code on a deprivileged guest can set GS itself). */
+#define IST_PC 0         /* this vCPU's struct dune_percpu */
+#define IST_UVIEW_ON 8   /* 1 while user code runs under the user view */
 
 #define FC_IDLE 0       /* no server listening: use the doorbell */
 #define FC_POLLING 1    /* the server spins, waiting for a request */
@@ -99,6 +108,8 @@ struct dune_percpu {
 	uint64_t ufs, kfs;
 	uint64_t uctx[8];
 	uint64_t user_trap_sp;
+	uint64_t kcr3, ucr3, ugs;
+	uint64_t ist_page;
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
@@ -136,6 +147,7 @@ struct dune_percpu {
 	uint64_t fc_misses;             /* calls the server had no CPU for */
 	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */
 	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */
+	int uview_quiet;                /* libdune's own flush: the user view is done */
 };
 
 #define DUNE_PERCPU_SIZE 16384

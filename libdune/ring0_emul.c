@@ -72,6 +72,16 @@ static uint64_t mem_operand(struct dune_tf *tf, const uint8_t *p, uint8_t rex,
 	return addr;
 }
 
+/* The program flushed after editing pgroot itself: unless libdune did it
+ * (and fixed the user view already), the view's copies may be stale. */
+static void note_flush(void)
+{
+	uint32_t quiet;
+	asm volatile("movl %%gs:%c1, %0" : "=r"(quiet) : "i"(offsetof(struct dune_percpu, uview_quiet)));
+	if (!quiet)
+		uview_stale = 1;
+}
+
 static uint64_t read_cr(int n)
 {
 	uint64_t v = 0;
@@ -89,7 +99,7 @@ static int write_cr(int n, uint64_t v)
 {
 	switch (n) {
 	case 0: asm volatile("mov %0, %%cr0" ::"r"(v) : "memory"); return 1;
-	case 3: asm volatile("mov %0, %%cr3" ::"r"(v) : "memory"); return 1;
+	case 3: asm volatile("mov %0, %%cr3" ::"r"(v) : "memory"); note_flush(); return 1;
 	case 4: asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); return 1;
 	case 8: asm volatile("mov %0, %%cr8" ::"r"(v) : "memory"); return 1;
 	}
@@ -100,6 +110,7 @@ static void flush_all(void)
 {
 	uint64_t v;
 	asm volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(v)::"memory");
+	note_flush();
 }
 
 int dune_emulate_privileged(struct dune_tf *tf)
@@ -148,6 +159,7 @@ int dune_emulate_privileged(struct dune_tf *tf)
 		else if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) {
 			uint64_t va = mem_operand(tf, ip + len, rex, &len, len);
 			asm volatile("invlpg (%0)" ::"r"(va) : "memory");
+			note_flush();
 		} else
 			return 0;
 		break;

@@ -180,9 +180,15 @@ static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *re
 	 * reuse the stack the frame is being popped from */
 	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
 		return 0;
-	if (dune_deprivileged) {
+	/* user code (dune_jump_to_user): the program's handler can't run on
+	 * its stack; the signal waits for user code's next trap */
+	if (dune_deprivileged && ((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8])
+		return 0;
+	if (dune_deprivileged || pc->in_user) {
 		struct kvm_sregs s;
 		if (host->vcpu_get_sregs(pc, &s) < 0 || (s.cs.selector & 3) != 3)
+			return 0;
+		if (pc->in_user && !dune_deprivileged)
 			return 0;
 	}
 	return 1;

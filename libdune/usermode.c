@@ -6,7 +6,11 @@
  *
  * On ring-0 guests (VT-x/AMD-V) this is ordinary x86: SYSCALL to a user
  * LSTAR, IRETQ, SWAPGS, FS switched with rdfsbase/wrfsbase. On deprivileged
- * guests (PVM) the program itself runs in ring 3: not available there yet.
+ * guests (PVM) the program itself runs in ring 3, so user code runs under a
+ * page table of its own, the user view (uview.c); its `syscall` jumps to
+ * LSTAR without leaving ring 3 and faults there, since LSTAR is not in the
+ * view; a gate (a privileged instruction the ring-0 entry knows) switches
+ * to the view and back into user code.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -15,6 +19,7 @@
 
 extern dune_syscall_cb dune_user_syscall_handler;
 int __dune_jump_to_user(struct dune_tf *tf);
+int __dune_jump_to_uview(struct dune_tf *tf);
 void __dune_ret_from_user(int ret) __attribute__((noreturn));
 void dune_user_syscall(struct dune_tf *tf);
 
@@ -24,19 +29,36 @@ static int have_fsgsbase(void)
 	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_FSGSBASE);
 }
 
+static const char *mechanism(void)
+{
+	return dune_deprivileged ? "user view: a page table of its own, syscall caught by a "
+				   "fault at LSTAR, entered through a ring-0 gate"
+				 : "ring 0 below ring 3: SYSCALL to a user LSTAR, IRETQ";
+}
+
 int dune_jump_to_user(struct dune_tf *tf)
 {
+	static int said;
+
 	if (!dune_guest_mode)
 		return -EINVAL;
-	if (dune_deprivileged || !have_fsgsbase()) {
-		dune_log("dune_jump_to_user: user mode is not available on this host yet (%s)",
-			 dune_deprivileged ? "the program itself runs in ring 3 here"
-					   : "the CPU has no FSGSBASE");
+	if (!have_fsgsbase()) {
+		dune_log("dune_jump_to_user: the CPU has no FSGSBASE, which user mode needs "
+			 "to switch FS and GS");
 		return -ENOTSUP;
 	}
+	if (!said++)
+		dune_dbg("user mode: %s", mechanism());
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
 	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
-	return __dune_jump_to_user(tf);
+	if (!dune_deprivileged)
+		return __dune_jump_to_user(tf);
+	if (uview_init() < 0) {
+		dune_log("dune_jump_to_user: no page-table memory for the user view");
+		return -ENOMEM;
+	}
+	uview_before_enter();
+	return __dune_jump_to_uview(tf);
 }
 
 void dune_ret_from_user(int ret)

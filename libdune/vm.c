@@ -38,6 +38,8 @@ static ptent_t perm_to_pte(int perm)
 		f |= PTE_NX;
 	if (perm & PERM_U)
 		f |= PTE_U;
+	else if (dune_deprivileged) /* the program runs in ring 3 */
+		f |= PTE_U | PTE_KONLY;
 	if (perm & PERM_UC)
 		f |= PTE_PCD;
 	if (perm & PERM_COW)
@@ -49,7 +51,7 @@ static ptent_t perm_to_pte(int perm)
 	return f;
 }
 
-static ptent_t *table_of(ptent_t e)
+ptent_t *vm_table_of(ptent_t e)
 {
 	return layout_pa_to_va(PTE_ADDR(e));
 }
@@ -92,8 +94,8 @@ static int split_big(ptent_t *slot, int level)
  * create, missing tables are made and big pages above level are split.
  * Without, a big page above level is returned with its level in *found.
  */
-static int walk(ptent_t *root, uintptr_t va, int level, int create,
-		ptent_t **out, int *found)
+int vm_walk(ptent_t *root, uintptr_t va, int level, int create,
+	    ptent_t **out, int *found)
 {
 	ptent_t *t = root;
 	for (int l = NPTLVLS; l > level; l--) {
@@ -113,7 +115,7 @@ static int walk(ptent_t *root, uintptr_t va, int level, int create,
 			if ((r = split_big(e, l)) < 0)
 				return r;
 		}
-		t = table_of(*e);
+		t = vm_table_of(*e);
 		if (!t)
 			return -EFAULT;
 	}
@@ -126,7 +128,7 @@ int vm_map_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags)
 {
 	while (va < end) {
 		ptent_t *pte;
-		int lvl, r = walk(root, va, 0, 1, &pte, &lvl);
+		int lvl, r = vm_walk(root, va, 0, 1, &pte, &lvl);
 		if (r < 0)
 			return r;
 		/* fill the rest of this leaf table in one go */
@@ -154,7 +156,7 @@ void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end)
 	while (va < end) {
 		ptent_t *pte;
 		int lvl;
-		if (walk(root, va, 0, 0, &pte, &lvl) < 0) {
+		if (vm_walk(root, va, 0, 0, &pte, &lvl) < 0) {
 			/* nothing mapped down here: skip to the next 2 MiB */
 			va = (va | (LEVEL_SIZE(1) - 1)) + 1;
 			continue;
@@ -164,7 +166,7 @@ void vm_unmap_range(ptent_t *root, uintptr_t va, uintptr_t end)
 			if (base >= va && base + LEVEL_SIZE(lvl) <= end) {
 				*pte = 0;
 				va = base + LEVEL_SIZE(lvl);
-			} else if (walk(root, va, 0, 1, &pte, &lvl) < 0) {
+			} else if (vm_walk(root, va, 0, 1, &pte, &lvl) < 0) {
 				return;
 			}
 			continue;
@@ -186,12 +188,12 @@ void vm_protect_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags)
 	while (va < end) {
 		ptent_t *pte;
 		int lvl;
-		if (walk(root, va, 0, 0, &pte, &lvl) < 0) {
+		if (vm_walk(root, va, 0, 0, &pte, &lvl) < 0) {
 			va = (va | (LEVEL_SIZE(1) - 1)) + 1;
 			continue;
 		}
 		if (lvl > 0) {
-			if (walk(root, va, 0, 1, &pte, &lvl) < 0)
+			if (vm_walk(root, va, 0, 1, &pte, &lvl) < 0)
 				return;
 			continue;
 		}
@@ -213,7 +215,7 @@ int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out)
 	int level = create == CREATE_BIG ? 1 : create == CREATE_BIG_1GB ? 2 : 0;
 
 	mirror_lock();
-	r = walk(root, (uintptr_t)va, level, create != CREATE_NONE, &pte, &lvl);
+	r = vm_walk(root, (uintptr_t)va, level, create != CREATE_NONE, &pte, &lvl);
 	mirror_unlock();
 	if (r < 0)
 		return r;
@@ -223,12 +225,15 @@ int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out)
 	return 0;
 }
 
-/* This vCPU's stale translations of [va, end) go, then everyone else's.
- * Before any vCPU ran (host mode) there is nothing to flush. */
+/* This vCPU's stale translations of [va, end) go, then everyone else's,
+ * and the user view's copies. Before any vCPU ran (host mode) there is
+ * nothing to flush. */
 void tlb_flush_range(uintptr_t va, uintptr_t end)
 {
 	if (!dune_guest_mode)
 		return;
+	uview_invalidate(va, end);
+	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
 	/* on a deprivileged guest every flush instruction is a trap: one
 	 * full flush beats several single ones */
 	if (end - va > 64 * PGSIZE || (dune_deprivileged && end - va > PGSIZE))
@@ -236,6 +241,7 @@ void tlb_flush_range(uintptr_t va, uintptr_t end)
 	else
 		for (uintptr_t p = va; p < end; p += PGSIZE)
 			dune_flush_tlb_one(p);
+	dune_self->uview_quiet = 0;
 	tlb_shootdown();
 }
 
@@ -253,11 +259,11 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 	for (uintptr_t a = p; a < end; a += PGSIZE) {
 		ptent_t *pte;
 		int lvl;
-		if (walk(root, a, 0, 0, &pte, &lvl) < 0 || !(*pte & (PTE_P | PTE_ADDR_MASK))) {
+		if (vm_walk(root, a, 0, 0, &pte, &lvl) < 0 || !(*pte & (PTE_P | PTE_ADDR_MASK))) {
 			ret = -ENOMEM;
 			break;
 		}
-		if (lvl > 0 && walk(root, a, 0, 1, &pte, &lvl) < 0) {
+		if (lvl > 0 && vm_walk(root, a, 0, 1, &pte, &lvl) < 0) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -282,7 +288,7 @@ int dune_vm_map_phys(ptent_t *root, void *va, size_t len, void *pa, int perm)
 	for (; v < end; v += LEVEL_SIZE(level), p += LEVEL_SIZE(level)) {
 		ptent_t *pte;
 		int lvl;
-		if ((r = walk(root, v, level, 1, &pte, &lvl)) < 0)
+		if ((r = vm_walk(root, v, level, 1, &pte, &lvl)) < 0)
 			break;
 		*pte = p | flags;
 	}
@@ -305,7 +311,7 @@ int dune_vm_map_pages(ptent_t *root, void *va, size_t len, int perm)
 		ptent_t *pte;
 		int lvl;
 		void *page;
-		if ((r = walk(root, v, 0, 1, &pte, &lvl)) < 0)
+		if ((r = vm_walk(root, v, 0, 1, &pte, &lvl)) < 0)
 			break;
 		if (!(page = ptpool_alloc())) {
 			r = -ENOMEM;
@@ -345,7 +351,7 @@ static int walk_level(ptent_t *table, int level, uintptr_t base, uintptr_t start
 				return r;
 			continue;
 		}
-		r = walk_level(table_of(*e), level - 1, va, start, end, cb, arg);
+		r = walk_level(vm_table_of(*e), level - 1, va, start, end, cb, arg);
 		if (r)
 			return r;
 	}
@@ -380,7 +386,7 @@ static int clone_level(ptent_t *dst, ptent_t *src, int level)
 		if (!(page = ptpool_alloc()))
 			return -ENOMEM;
 		dst[i] = layout_va_to_pa((uintptr_t)page) | PTE_FLAGS(e);
-		if (clone_level(page, table_of(e), level - 1) < 0)
+		if (clone_level(page, vm_table_of(e), level - 1) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -395,7 +401,7 @@ static void free_level(ptent_t *t, int level)
 		if (level == 0 || (e & PTE_PS))
 			release_leaf(e);
 		else
-			free_level(table_of(e), level - 1);
+			free_level(vm_table_of(e), level - 1);
 	}
 	ptpool_free(t);
 }

@@ -1,0 +1,143 @@
+/*
+ * uview.c - the user view: the page table user code runs under on a
+ * deprivileged guest (PVM).
+ *
+ * There the program itself runs in ring 3, so all of its memory carries
+ * PTE_U in pgroot and user code cannot run under pgroot. The user view is
+ * a second page table holding
+ *  - the pages ring 0 needs to take a trap (entry code, IDT, per-CPU pages
+ *    and trap stacks), supervisor-only, put in when they are registered
+ *    (mirror_kernel_only with `entry`);
+ *  - the pages of pgroot that user code may touch (PTE_U without
+ *    PTE_KONLY), copied in on first touch (uview_fill) and marked PTE_UVIEW.
+ * Page tables are pool pages, PTE_KONLY, so user code can change neither
+ * table. Whatever changes pgroot flushes the range (tlb_flush_range), which
+ * drops the copies; an edit libdune did not see (the program's own
+ * dune_flush_tlb) drops them all before user code runs again. A page is
+ * copied writable only once pgroot's entry is dirty, so the program's
+ * dirty bits stay true.
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+#define LEVEL_SIZE(l) (1UL << PDSHIFT(l))
+#define COPY_FLAGS (PTE_P | PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_NX)
+
+static ptent_t *uroot;
+volatile int uview_stale;
+
+/* 4 KiB frame of va in pgroot and its leaf, or 0 */
+static uint64_t pgroot_frame(uintptr_t va, ptent_t **leaf)
+{
+	int lvl;
+	if (vm_walk(pgroot, va, 0, 0, leaf, &lvl) < 0 || !(**leaf & PTE_P))
+		return 0;
+	return PTE_ADDR(**leaf) + ((va & (LEVEL_SIZE(lvl) - 1)) & ~(PGSIZE - 1));
+}
+
+static int map_entry_range(uintptr_t start, uintptr_t end, void *unused)
+{
+	(void)unused;
+	for (uintptr_t va = start; va < end; va += PGSIZE) {
+		ptent_t *src, *dst;
+		int lvl;
+		uint64_t pa = pgroot_frame(va, &src);
+		if (!pa)
+			continue; /* a guard page */
+		if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0)
+			return -ENOMEM;
+		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
+	}
+	return 0;
+}
+
+int uview_init(void)
+{
+	int r = 0;
+	mirror_lock();
+	if (!uroot) {
+		uroot = ptpool_alloc();
+		if (!uroot || mirror_kernel_only_each(map_entry_range, NULL) < 0)
+			r = -ENOMEM;
+	}
+	mirror_unlock();
+	if (r == 0) {
+		dune_self->kcr3 = dune_va_to_pa(pgroot);
+		dune_self->ucr3 = dune_va_to_pa(uroot);
+	}
+	return r;
+}
+
+void uview_add_entry_range(uintptr_t start, uintptr_t end)
+{
+	mirror_lock();
+	if (uroot && map_entry_range(start, end, NULL) < 0)
+		dune_log("no page-table memory for the user view: user traps on the "
+			 "new vCPU will fail");
+	mirror_unlock();
+}
+
+int uview_fill(uintptr_t va, uint64_t fec)
+{
+	ptent_t *src, *dst, e;
+	uint64_t pa;
+	int lvl, ok = 0;
+
+	if (!uroot || va >= (1UL << 47))
+		return 0;
+	mirror_lock();
+	pa = pgroot_frame(va, &src);
+	e = pa ? *src : 0;
+	if (!pa || !(e & PTE_U) || (e & PTE_KONLY))
+		goto out;
+	if (((fec & FEC_W) && !(e & PTE_W)) || ((fec & FEC_I) && (e & PTE_NX)))
+		goto out;
+	if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0)
+		goto out;
+	if ((*dst & PTE_P) && !(*dst & PTE_UVIEW))
+		goto out; /* one of ring 0's pages */
+	e |= PTE_A | ((fec & FEC_W) ? PTE_D : 0);
+	if (*src != e)
+		*src = e;
+	*dst = pa | (e & COPY_FLAGS & ((e & PTE_D) ? ~0UL : ~PTE_W)) | PTE_UVIEW | PTE_A |
+	       (e & PTE_D);
+	ok = 1;
+out:
+	mirror_unlock();
+	return ok;
+}
+
+/* Drops the copies in [va, end) below table t of the given level. */
+static void drop_level(ptent_t *t, int level, uintptr_t base, uintptr_t va, uintptr_t end)
+{
+	for (int i = 0; i < NPTENTRIES; i++) {
+		uintptr_t lo = base + (uintptr_t)i * LEVEL_SIZE(level);
+		uintptr_t hi = lo + LEVEL_SIZE(level);
+		if (hi <= va || lo >= end || !(t[i] & PTE_P))
+			continue;
+		if (level == 0) {
+			if (t[i] & PTE_UVIEW)
+				t[i] = 0;
+		} else {
+			drop_level(vm_table_of(t[i]), level - 1, lo, va, end);
+		}
+	}
+}
+
+void uview_invalidate(uintptr_t va, uintptr_t end)
+{
+	if (!uroot)
+		return;
+	mirror_lock();
+	drop_level(uroot, NPTLVLS, 0, va, end);
+	mirror_unlock();
+}
+
+void uview_before_enter(void)
+{
+	if (uview_stale) {
+		uview_stale = 0;
+		uview_invalidate(0, 1UL << 47);
+	}
+}
