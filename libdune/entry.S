@@ -64,6 +64,26 @@
 	push %rdi
 .endm
 
+.macro WRITE_LSTAR sym	/* clobbers rax, rcx, rdx */
+	mov $0xc0000082, %ecx
+	lea \sym(%rip), %rax
+	mov %rax, %rdx
+	shr $32, %rdx
+	wrmsr
+.endm
+
+/* While user code runs on a ring-0 guest, LSTAR is the user entry; while
+ * the program runs (its handlers included), the program's own. */
+.macro LSTAR_SAVING_REGS sym
+	push %rax
+	push %rcx
+	push %rdx
+	WRITE_LSTAR \sym
+	pop %rdx
+	pop %rcx
+	pop %rax
+.endm
+
 .macro POP_TF_REGS
 	pop %rdi
 	pop %rsi
@@ -338,6 +358,7 @@ trap_common_program:
 	mov %gs:PC_KFS, %rax
 	wrfsbase %rax
 	pop %rax
+	LSTAR_SAVING_REGS dune_syscall_entry
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
@@ -390,6 +411,7 @@ trap_return:
 	jne 2f
 	testb $3, 8(%rsp)
 	jz 1f
+	LSTAR_SAVING_REGS dune_user_syscall_entry
 	push %rax		/* back to user code: its FS and GS */
 	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
@@ -464,11 +486,14 @@ trap_deprivileged:
 	cmp $14, %r12
 	jne 1f
 	andq $-5, TF_ERR(%rbx)	/* FEC_U */
-1:	cmp $13, %r12
-	jne trap_bounce
+1:	cmp $6, %r12		/* #UD: the gate? (#GP costs ~4x more here) */
+	jne 2f
 	lea dune_uview_gate(%rip), %rax
 	cmp %rax, TF_RIP(%rbx)
 	je uview_gate
+	jmp trap_bounce
+2:	cmp $13, %r12
+	jne trap_bounce
 	cld
 	mov %rbx, %rdi
 	and $-16, %rsp
@@ -528,8 +553,7 @@ trap_user_entry:
 	/* back to user code: CR3 needs ring 0 */
 	.globl dune_uview_gate
 dune_uview_gate:
-	hlt			/* #GP: trap_deprivileged, rbx = the user frame */
-	ud2
+	ud2			/* trap_deprivileged, rbx = the user frame */
 
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
@@ -563,6 +587,7 @@ dune_user_syscall_entry:
 	mov %rax, %gs:PC_UFS
 	mov %gs:PC_KFS, %rax
 	wrfsbase %rax
+	WRITE_LSTAR dune_syscall_entry	/* the handler's own syscalls */
 	call fpu_save_below_rbx
 	cld
 	mov %rbx, %rdi
@@ -598,11 +623,7 @@ dune_trap_code_end:
 __dune_jump_to_user:
 	SAVE_USER_CALLER
 	/* user code's system calls come to dune_user_syscall_entry */
-	mov $0xc0000082, %ecx
-	lea dune_user_syscall_entry(%rip), %rax
-	mov %rax, %rdx
-	shr $32, %rdx
-	wrmsr
+	WRITE_LSTAR dune_user_syscall_entry
 	pushq $(GD_UD | 3)
 	pushq TF_RSP(%rdi)
 	pushq TF_RFLAGS(%rdi)
@@ -657,11 +678,7 @@ __dune_ret_from_user:
 	mov %edi, %r8d
 	cmpb $0, dune_deprivileged(%rip)
 	jne 1f			/* LSTAR never changes there */
-	mov $0xc0000082, %ecx
-	lea dune_syscall_entry(%rip), %rax
-	mov %rax, %rdx
-	shr $32, %rdx
-	wrmsr
+	WRITE_LSTAR dune_syscall_entry
 1:	mov %gs:PC_USER_TRAP_SP, %rax
 	mov %rax, %gs:PC_TRAP_SP
 	mov %gs:PC_UCTX, %rbx

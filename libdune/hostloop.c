@@ -137,6 +137,10 @@ static void handle_hypercall(struct dune_percpu *pc)
 			fastcall_after_exit(pc);
 		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
 		break;
+	case HC_SIGNALS:
+		pc->hc_ret = 0;
+		signals_deliver(pc, 0, 0, 0);
+		break;
 	case HC_SIGFAULT:
 		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
 		break;

@@ -21,6 +21,8 @@
 #define HC_FATAL 4      /* arg0 = signal: end the process with it */
 #define HC_SIGFAULT 5   /* arg0 = signal, arg1 = vector, arg2 = tf, arg3 = cr2:
                           * run the program's handler if it has one */
+#define HC_SIGNALS 6    /* deliver pending signals now (after a single step
+                          * out of user code, signals.c) */
 
 #define PC_SELF 0
 #define PC_TRAP_SP 8
@@ -148,6 +150,7 @@ struct dune_percpu {
 	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */
 	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */
 	int uview_quiet;                /* libdune's own flush: the user view is done */
+	int sig_step;                   /* user code single-steps to let a signal in */
 };
 
 #define DUNE_PERCPU_SIZE 16384

@@ -169,29 +169,34 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 	return len > 0;
 }
 
+#define X86_TF 0x100
+#define SAFE 1
+#define UNSAFE 0
+#define IN_USER_CODE 2 /* user code below the program (dune_jump_to_user) */
+
 /* Not inside libdune's exception entry (on the interrupt stack, or in ring
- * 0 on a deprivileged guest): a signal frame there would break it. */
+ * 0 on a deprivileged guest): a signal frame there would break it. Nor in
+ * user code: the program's handler can't run on its stack. */
 static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs)
 {
 	uint64_t ist = pc->stacks + pc->stacks_size - IST_STACK_SIZE;
+	struct kvm_sregs s;
+
 	if (regs->rsp >= ist && regs->rsp < pc->stacks + pc->stacks_size)
-		return 0;
+		return UNSAFE;
 	/* entering or leaving a trap stack: a fault in the handler would
 	 * reuse the stack the frame is being popped from */
 	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
-		return 0;
-	/* user code (dune_jump_to_user): the program's handler can't run on
-	 * its stack; the signal waits for user code's next trap */
+		return UNSAFE;
 	if (dune_deprivileged && ((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8])
-		return 0;
-	if (dune_deprivileged || pc->in_user) {
-		struct kvm_sregs s;
-		if (host->vcpu_get_sregs(pc, &s) < 0 || (s.cs.selector & 3) != 3)
-			return 0;
-		if (pc->in_user && !dune_deprivileged)
-			return 0;
-	}
-	return 1;
+		return IN_USER_CODE;
+	if (!dune_deprivileged && !pc->in_user)
+		return SAFE;
+	if (host->vcpu_get_sregs(pc, &s) < 0)
+		return UNSAFE;
+	if (dune_deprivileged)
+		return (s.cs.selector & 3) == 3 ? SAFE : UNSAFE;
+	return (s.cs.selector & 3) == 3 ? IN_USER_CODE : SAFE;
 }
 
 static void regs_to_mcontext(const struct kvm_regs *r, mcontext_t *m)
@@ -350,8 +355,19 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 		return; /* libdune's guest code is mid-update: next exit */
 	if (host->vcpu_get_regs(pc, &regs) < 0)
 		return;
-	if (!guest_at_safe_point(pc, &regs))
+	switch (guest_at_safe_point(pc, &regs)) {
+	case UNSAFE:
 		return; /* in libdune's trap entry: very soon out of it */
+	case IN_USER_CODE:
+		/* one instruction on, user code traps (trap.c), and the
+		 * handler runs in the program's context */
+		if (!next_signal(pc) || (regs.rflags & X86_TF))
+			return;
+		pc->sig_step = 1;
+		regs.rflags |= X86_TF;
+		host->vcpu_set_regs(pc, &regs);
+		return;
+	}
 	while ((sig = next_signal(pc))) {
 		__atomic_and_fetch(&pc->sig_pending, ~(1ULL << sig), __ATOMIC_SEQ_CST);
 		if (!is_handler(actions[sig].handler))

@@ -90,6 +90,13 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 
 void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 {
+	if (vec == T_DEBUG && dune_self->sig_step) {
+		/* the host stepped user code out for a signal (signals.c) */
+		dune_self->sig_step = 0;
+		tf->rflags &= ~0x100UL;
+		hypercall(HC_SIGNALS, 0, 0, 0, 0);
+		return;
+	}
 	if (vec == T_PGFLT) {
 		uintptr_t cr2 = dune_self_cr2(); /* saved by the ring-0 stub */
 		/* user code on a deprivileged guest: maybe a page not yet

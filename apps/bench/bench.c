@@ -34,19 +34,25 @@ static double now_ns(void)
 
 struct result {
 	const char *name;
-	double native_ns, dune_ns;
+	double native_ns, dune_ns, gvisor_ns;
 };
 
 static struct result results[] = {
-	{ "getppid (forwarded syscall)", 0, 0 },
-	{ "exception round trip (int3)", 0, 0 },
-	{ "first-touch page fault", 0, 0 },
-	{ "appel1: protect, trap, unprotect", 0, 0 },
-	{ "appel2: per page over 100 pages", 0, 0 },
-	{ "thread create + join", 0, 0 },
-	{ "fork + exit + wait", 0, 0 },
-	{ "signal round trip (raise, handler)", 0, 0 },
+	{ "getppid (forwarded syscall)", 0, 0, 0 },
+	{ "exception round trip (int3)", 0, 0, 0 },
+	{ "first-touch page fault", 0, 0, 0 },
+	{ "appel1: protect, trap, unprotect", 0, 0, 0 },
+	{ "appel2: per page over 100 pages", 0, 0, 0 },
+	{ "thread create + join", 0, 0, 0 },
+	{ "fork + exit + wait", 0, 0, 0 },
+	{ "signal round trip (raise, handler)", 0, 0, 0 },
+	/* ring 3 below the program: native is the kernel's own getppid and
+	 * SIGTRAP round trip, gVisor the same programs under `runsc do` */
+	{ "user syscall -> ring-0 handler", 0, 0, 0 },
+	{ "user exception round trip (int3)", 0, 0, 0 },
 };
+#define ROW_USER_SYSCALL 8
+#define ROW_USER_INT3 9
 #define NRESULTS (sizeof(results) / sizeof(results[0]))
 
 /* ---- the operations ---- */
@@ -162,6 +168,73 @@ static double bench_signal(long n)
 	return (now_ns() - t) / n;
 }
 
+/* ---- ring 3 below the program (dune_jump_to_user) ---- */
+
+void u_bench_sys(void), u_bench_int3(void);
+asm(".text\n"
+    "u_bench_sys: 1: mov $501, %eax; syscall; dec %rdi; jnz 1b; mov $500, %eax; syscall; ud2\n"
+    "u_bench_int3: 1: int3; dec %rdi; jnz 1b; mov $500, %eax; syscall; ud2\n");
+static char user_stack[16384] __attribute__((aligned(16)));
+
+static void user_syscall(struct dune_tf *tf)
+{
+	if (tf->rax == 500)
+		dune_ret_from_user(0);
+	tf->rax = 0; /* answered here */
+}
+
+static double run_user(void (*fn)(void), long n)
+{
+	struct dune_tf tf;
+	double t;
+	memset(&tf, 0, sizeof(tf));
+	tf.rip = (uintptr_t)fn;
+	tf.rsp = (uintptr_t)(user_stack + sizeof(user_stack)) - 8;
+	tf.rdi = (uint64_t)n;
+	t = now_ns();
+	if (dune_jump_to_user(&tf) != 0)
+		return -1;
+	return (now_ns() - t) / n;
+}
+
+static double bench_sigtrap(long n)
+{
+	double t = now_ns();
+	for (long i = 0; i < n; i++)
+		asm volatile("int3");
+	return (now_ns() - t) / n;
+}
+
+/* `bench --loop getppid|sigtrap N`: one native loop, for gVisor to run */
+static int loop_main(const char *what, long n)
+{
+	printf("%.1f\n", !strcmp(what, "getppid") ? bench_getppid(n) : bench_sigtrap(n));
+	return 0;
+}
+
+/* The loop under gVisor (runsc do, ptrace platform): ns per operation, or
+ * -1 if runsc is missing or refuses to run here. */
+static double gvisor_ns(const char *what, long n)
+{
+	char cmd[1024], out[64] = "", self[512];
+	FILE *f;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len <= 0)
+		return -1;
+	self[len] = 0;
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 120 runsc --rootless --network=none do %s --loop %s %ld 2>/dev/null",
+		 self, what, n);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (!fgets(out, sizeof(out), f))
+		out[0] = 0;
+	if (pclose(f) != 0 || !out[0])
+		return -1;
+	return atof(out);
+}
+
 /* ---- handlers ---- */
 
 static void sig_trap(int sig)
@@ -214,9 +287,15 @@ static void print_us(double ns)
 		printf(" %9.2f us", ns / 1000);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sigaction sa;
+
+	if (argc == 4 && !strcmp(argv[1], "--loop")) {
+		if (!strcmp(argv[2], "sigtrap"))
+			signal(SIGTRAP, sig_trap);
+		return loop_main(argv[2], atol(argv[3]));
+	}
 
 	alarm(600);
 	prot_pages = mmap(NULL, NPAGES * 4096, PROT_READ | PROT_WRITE,
@@ -229,6 +308,10 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	signal(SIGUSR1, sig_usr1);
 	run_all(0);
+	results[ROW_USER_SYSCALL].native_ns = results[0].native_ns;
+	results[ROW_USER_INT3].native_ns = results[1].native_ns;
+	results[ROW_USER_SYSCALL].gvisor_ns = gvisor_ns("getppid", iters(2000));
+	results[ROW_USER_INT3].gvisor_ns = gvisor_ns("sigtrap", iters(500));
 
 	if (dune_init_and_enter()) {
 		fprintf(stderr, "bench: cannot enter dune mode\n");
@@ -238,14 +321,30 @@ int main(void)
 	dune_register_intr_handler(T_BRKPT, dune_trap);
 	dune_register_pgflt_handler(dune_pgflt);
 	run_all(1);
+	dune_register_syscall_handler(user_syscall);
+	for (int k = 0; k < 2; k++) {
+		results[ROW_USER_SYSCALL].dune_ns = run_user(u_bench_sys, iters(2000));
+		results[ROW_USER_INT3].dune_ns = run_user(u_bench_int3, iters(2000));
+	}
 
-	printf("\n%-36s %12s %12s %8s\n", "operation", "native", "dune", "ratio");
+	printf("\n%-36s %12s %12s %8s %12s\n", "operation", "native", "dune", "ratio", "gVisor");
 	for (unsigned i = 0; i < NRESULTS; i++) {
 		printf("%-36s", results[i].name);
 		print_us(results[i].native_ns);
-		print_us(results[i].dune_ns);
-		printf(" %7.2fx\n", results[i].dune_ns / results[i].native_ns);
+		if (results[i].dune_ns < 0)
+			printf(" %12s %8s", "failed", "");
+		else {
+			print_us(results[i].dune_ns);
+			printf(" %7.2fx", results[i].dune_ns / results[i].native_ns);
+		}
+		if (results[i].gvisor_ns > 0)
+			print_us(results[i].gvisor_ns);
+		else if (i >= ROW_USER_SYSCALL)
+			printf(" %12s", "(no runsc)");
+		printf("\n");
 	}
-	printf("(host side %s; ratio = dune / native, lower is better)\n", dune_host_name());
+	printf("(host side %s, program in ring %d; ratio = dune / native, lower is better;\n"
+	       " user rows: native = the kernel's getppid / SIGTRAP round trip)\n",
+	       dune_host_name(), dune_guest_ring());
 	return 0;
 }

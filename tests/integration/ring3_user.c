@@ -6,7 +6,12 @@
  * program itself runs in ring 3 (PVM) user code runs under the user view. */
 #include <errno.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "testlib.h"
 
@@ -14,17 +19,34 @@ static char ustack[64 * 1024] __attribute__((aligned(4096)));
 static volatile uintptr_t expect_addr;
 static volatile long forwarded;
 
-void u_getpid(void), u_answered(void), u_ud(void), u_priv(void), u_read(void), u_write(void),
-	u_fpu(void);
+void u_getpid(void), u_libc_in_handler(void), u_answered(void), u_ud(void), u_priv(void), u_read(void), u_write(void),
+	u_fpu(void), u_hlt(void), u_fake_gs(void), u_spin_until(void);
 asm(".text\n"
     "u_getpid: mov $39, %eax; syscall; mov %rax, %rdi; mov $500, %eax; syscall; ud2\n"
+    "u_libc_in_handler: mov $503, %eax; syscall; mov %rax, %rdi; mov $500, %eax; syscall; ud2\n"
     "u_answered: mov $501, %eax; syscall; mov %rax, %rdi; mov $500, %eax; syscall; ud2\n"
     "u_ud: ud2\n"
     "u_priv: mov %cr3, %rax; ud2\n"
     "u_read: mov (%rdi), %al; ud2\n"
     "u_write: movq $0, (%rdi); ud2\n"
     "u_fpu: movsd (%rsi), %xmm0; mov $502, %eax; syscall; xor %edi, %edi; ucomisd (%rsi), %xmm0;"
-    " sete %dil; mov $500, %eax; syscall; ud2\n");
+    " sete %dil; mov $500, %eax; syscall; ud2\n"
+    "u_hlt: hlt; ud2\n"
+    /* GS pointing at memory user code controls, then a trap: ring 0 must
+     * not believe it (a forged per-CPU page) */
+    "u_fake_gs: wrgsbase %rdi; ud2\n"
+    /* spins without a system call until *rdi changes (a signal handler in
+     * the program does it), then ends user mode with the count */
+    "u_spin_until: xor %esi, %esi; 1: inc %rsi; cmpq $0, (%rdi); je 1b;"
+    " mov %rsi, %rdi; shr $8, %rdi; inc %rdi; mov $500, %eax; syscall; ud2\n");
+extern uintptr_t dune_idt_base;
+static volatile long alarm_seen;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_seen = 1;
+}
 
 static void on_syscall(struct dune_tf *tf)
 {
@@ -33,6 +55,9 @@ static void on_syscall(struct dune_tf *tf)
 		dune_ret_from_user((int)tf->rdi);
 	case 501:
 		tf->rax = 1234; /* answered here */
+		return;
+	case 503: /* the handler's own system calls go to the host, not to it */
+		tf->rax = (uint64_t)syscall(SYS_getppid) + (uint64_t)getpid();
 		return;
 	case 502: { /* the handler's own FPU use must not leak into user code */
 		volatile double x = 3.0;
@@ -95,6 +120,7 @@ int main(void)
 	CHECK_EQ(run(u_getpid, 0, 0), getpid());      /* forwarded, then ended */
 	CHECK_EQ(forwarded, 1);
 	CHECK_EQ(run(u_answered, 0, 0), 1234);        /* answered by the handler */
+	CHECK_EQ(run(u_libc_in_handler, 0, 0), getppid() + getpid());
 	CHECK_EQ(run(u_ud, 0, 0), 6);                 /* #UD */
 	CHECK_EQ(run(u_priv, 0, 0), 1000);            /* mov %cr3 in ring 3: #GP(0) */
 
@@ -110,6 +136,28 @@ int main(void)
 	CHECK_EQ(run(u_write, (uint64_t)pgroot, 0), 114);
 
 	CHECK_EQ(run(u_fpu, 0, (uint64_t)&one_and_half), 1);
+	printf("hlt, IDT, forged GS\n");
+	CHECK_EQ(run(u_hlt, 0, 0), 1000);             /* not a no-op in user code */
+	/* the IDT: not writable from user mode either */
+	expect_addr = dune_idt_base;
+	CHECK_EQ(run(u_write, dune_idt_base, 0), 114);
+	/* a forged GS: a fake per-CPU page full of pointers back into it */
+	for (int i = 0; i < 512; i++)
+		((uint64_t *)ustack)[i] = (uint64_t)ustack;
+	CHECK_EQ(run(u_fake_gs, (uint64_t)ustack, 0), 6);
+
+	/* a signal while user code spins: it is let in, and user code goes on
+	 * (SIGUSR1 from a timer: SIGALRM is the watchdog's) */
+	printf("signal while user code spins\n");
+	struct sigaction sa = {.sa_handler = on_alarm};
+	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+	struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	timer_t timer;
+	struct itimerspec its = {.it_value = {.tv_nsec = 20000000}};
+	CHECK_EQ(timer_create(CLOCK_MONOTONIC, &sev, &timer), 0);
+	CHECK_EQ(timer_settime(timer, 0, &its, NULL), 0);
+	CHECK(run(u_spin_until, (uint64_t)&alarm_seen, 0) > 0);
+	CHECK_EQ(alarm_seen, 1);
 
 	for (int i = 0; i < 1000; i++)
 		if (run(u_answered, 0, 0) != 1234) {
