@@ -62,9 +62,9 @@ int dune_init(bool map_full)
 {
 	int r;
 
-	(void)map_full;
 	if (initialized)
 		return 0;
+	mirror_set_precise(!map_full);
 	dune_debug = getenv("DUNE_DEBUG") && *getenv("DUNE_DEBUG") != '0';
 	if (dune_debug) {
 		struct sigaction sa = { .sa_sigaction = host_crash, .sa_flags = SA_SIGINFO };

@@ -227,9 +227,23 @@ void dune_register_syscall_handler(dune_syscall_cb cb);
  * code reaches only PTE_U memory; its system calls go to the handler
  * registered with dune_register_syscall_handler (or to the host if none),
  * its exceptions to the pgflt/interrupt handlers with tf->cs & 3 == 3.
- * -ENOTSUP on hosts where the program itself runs in ring 3 (PVM), for now. */
+ * Libdune's own memory (per-CPU pages, trap stacks, IDT, entry code, page
+ * tables) is never reachable from user code. */
 int dune_jump_to_user(struct dune_tf *tf);
 void dune_ret_from_user(int ret) __attribute__((noreturn));
+
+/* (libdune additions) User code's FS base: the program's own FS base until
+ * set; takes effect when user code next runs. */
+void dune_set_user_fs(uint64_t base);
+uint64_t dune_get_user_fs(void);
+/* Called with user code's frame each time a handler of its system call or
+ * trap returns to it (a place to deliver the user program's signals). */
+void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));
+/* After dune_init(false): user code may reach only [start, end) of the
+ * mirrored address space (plus what is mapped PERM_U through dune_vm_*);
+ * the rest stays the program's. dune_init(true), Dune's full mapping, lets
+ * user code reach all of it. */
+int dune_set_user_memory(uintptr_t start, uintptr_t end);
 
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */
@@ -280,9 +294,10 @@ void dune_procmap_dump(void);
 /* ---- entry ---- */
 
 /* Opens the host side (/dev/kvm by default), creates the virtual machine
- * and mirrors the address space into pgroot. map_full is accepted for
- * compatibility; the full mapping is always used. Returns 0 or -errno and
- * prints one line naming the cause and the remedy. */
+ * and mirrors the address space into pgroot. map_full: user code (ring 3)
+ * may reach all of it, as in Dune; otherwise only what
+ * dune_set_user_memory() names. Returns 0 or -errno and prints one line
+ * naming the cause and the remedy. */
 int dune_init(bool map_full);
 
 /* Moves the calling thread into guest ring 0. Returns 0 there, or -errno

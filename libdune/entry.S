@@ -624,6 +624,8 @@ __dune_jump_to_user:
 	SAVE_USER_CALLER
 	/* user code's system calls come to dune_user_syscall_entry */
 	WRITE_LSTAR dune_user_syscall_entry
+	mov %gs:PC_UFS, %rax
+	wrfsbase %rax
 	pushq $(GD_UD | 3)
 	pushq TF_RSP(%rdi)
 	pushq TF_RFLAGS(%rdi)
@@ -655,7 +657,6 @@ __dune_jump_to_user:
 	.type __dune_jump_to_uview, @function
 __dune_jump_to_uview:
 	SAVE_USER_CALLER
-	mov %rax, %gs:PC_UFS	/* user code starts with the program's FS */
 	movq $0, %gs:PC_UGS
 	mov %gs:PC_TRAP_SP, %rbx
 	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP

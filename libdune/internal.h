@@ -69,6 +69,7 @@ uint64_t mirror_bytes(void);
  * `entry`: also needed by the ring-0 entry under the user view. */
 int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry);
 int mirror_kernel_only_prot(uintptr_t start, uintptr_t end, int prot, int entry);
+void mirror_set_precise(int on);
 int mirror_kernel_only_each(int (*cb)(uintptr_t start, uintptr_t end, void *arg), void *arg);
 
 /* ---- page-table pages (ptpool.c) ---- */
@@ -100,6 +101,7 @@ int uview_fill(uintptr_t va, uint64_t fec); /* 1: mapped now, retry */
 void uview_invalidate(uintptr_t va, uintptr_t end);
 void uview_add_entry_range(uintptr_t start, uintptr_t end);
 void uview_before_enter(void);              /* drops stale entries */
+void dune_before_user(struct dune_tf *tf);  /* usermode.c: the return hook */
 extern volatile int uview_stale;            /* pgroot edited behind libdune */
 
 /* ---- guest-physical layout and memory slots (layout.c, slots.c) ---- */

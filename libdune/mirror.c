@@ -164,13 +164,49 @@ static void protect_kernel_only(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_
 	vm_protect_range(pgroot, lo, hi, flags);
 }
 
-static int kernel_only_access(uintptr_t a, uintptr_t b)
+/* dune_init(false): all but [user_lo, user_hi) is the program's alone */
+static int precise;
+static uintptr_t user_lo, user_hi;
+
+static int kernel_only_access(uintptr_t a, uintptr_t b, int prot)
 {
 	uintptr_t lo, hi;
+	if (precise) {
+		protect_kernel_only(a, b, 0, user_lo, prot);
+		protect_kernel_only(a, b, user_hi, UINTPTR_MAX, prot);
+	}
 	ptpool_range(&lo, &hi);
 	protect_kernel_only(a, b, lo, hi, PROT_READ | PROT_WRITE);
 	for (unsigned i = 0; i < nr_konly; i++)
 		protect_kernel_only(a, b, konly[i].start, konly[i].end, konly[i].prot);
+	return 0;
+}
+
+/* Every mirrored range gets its flags again (after a change of the rules). */
+static void reapply_all(void)
+{
+	for (unsigned i = 0; i < nr_ranges; i++) {
+		vm_protect_range(pgroot, ranges[i].start, ranges[i].end,
+				 prot_to_pte(ranges[i].prot));
+		kernel_only_access(ranges[i].start, ranges[i].end, ranges[i].prot);
+	}
+}
+
+void mirror_set_precise(int on)
+{
+	precise = on;
+}
+
+int dune_set_user_memory(uintptr_t start, uintptr_t end)
+{
+	if (!precise || start > end)
+		return -EINVAL;
+	mirror_lock();
+	user_lo = PAGE_ALIGN_DOWN(start);
+	user_hi = PAGE_ALIGN_UP(end);
+	reapply_all();
+	mirror_unlock();
+	tlb_flush_range(0, 1UL << 47);
 	return 0;
 }
 
@@ -214,10 +250,13 @@ void mirror_pool_access(void)
 {
 	uintptr_t lo, hi;
 	mirror_lock();
+	reapply_all();
+	/* not mirrored ranges too (the doorbell) */
 	ptpool_range(&lo, &hi);
-	kernel_only_access(lo, hi);
+	protect_kernel_only(lo, hi, lo, hi, PROT_READ | PROT_WRITE);
 	for (unsigned i = 0; i < nr_konly; i++)
-		kernel_only_access(konly[i].start, konly[i].end);
+		protect_kernel_only(konly[i].start, konly[i].end, konly[i].start,
+				    konly[i].end, konly[i].prot);
 	mirror_unlock();
 }
 
@@ -236,7 +275,7 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 		layout_release(a, b);
 		return r;
 	}
-	if ((r = vm_map_range(pgroot, a, b, flags)) < 0 || (r = kernel_only_access(a, b)) < 0) {
+	if ((r = vm_map_range(pgroot, a, b, flags)) < 0 || (r = kernel_only_access(a, b, prot)) < 0) {
 		vm_unmap_range(pgroot, a, b);
 		tlb_flush_range(a, b);
 		slots_remove(a, b - a);

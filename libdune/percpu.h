@@ -151,6 +151,7 @@ struct dune_percpu {
 	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */
 	int uview_quiet;                /* libdune's own flush: the user view is done */
 	int sig_step;                   /* user code single-steps to let a signal in */
+	int ufs_set;                    /* dune_set_user_fs was called */
 };
 
 #define DUNE_PERCPU_SIZE 16384

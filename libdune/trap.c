@@ -88,7 +88,7 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 }
 
 
-void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
+static void dispatch(struct dune_tf *tf, uint64_t vec)
 {
 	if (vec == T_DEBUG && dune_self->sig_step) {
 		/* the host stepped user code out for a signal (signals.c) */
@@ -120,6 +120,12 @@ void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 		return;
 	}
 	unhandled(tf, vec, 0);
+}
+
+void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
+{
+	dispatch(tf, vec);
+	dune_before_user(tf);
 }
 
 void dune_fatal_signal(int sig)

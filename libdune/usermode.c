@@ -23,6 +23,13 @@ int __dune_jump_to_uview(struct dune_tf *tf);
 void __dune_ret_from_user(int ret) __attribute__((noreturn));
 void dune_user_syscall(struct dune_tf *tf);
 
+static uint64_t read_fs_base(void)
+{
+	uint64_t v;
+	asm volatile("rdfsbase %0" : "=r"(v));
+	return v;
+}
+
 static int have_fsgsbase(void)
 {
 	unsigned a, b, c, d;
@@ -49,6 +56,8 @@ int dune_jump_to_user(struct dune_tf *tf)
 	}
 	if (!said++)
 		dune_dbg("user mode: %s", mechanism());
+	if (!dune_self->ufs_set)
+		dune_self->ufs = read_fs_base();
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
 	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
 	if (!dune_deprivileged)
@@ -59,6 +68,33 @@ int dune_jump_to_user(struct dune_tf *tf)
 	}
 	uview_before_enter();
 	return __dune_jump_to_uview(tf);
+}
+
+void dune_set_user_fs(uint64_t base)
+{
+	dune_self->ufs = base;
+	dune_self->ufs_set = 1;
+}
+
+uint64_t dune_get_user_fs(void)
+{
+	struct dune_percpu *pc = dune_self;
+	return pc->ufs_set ? pc->ufs : read_fs_base();
+}
+
+static void (*user_return_hook)(struct dune_tf *tf);
+
+void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf))
+{
+	user_return_hook = hook;
+}
+
+/* Every way back into user code after a handler passes here (trap.c, the
+ * system call path below). */
+void dune_before_user(struct dune_tf *tf)
+{
+	if ((tf->cs & 3) == 3 && user_return_hook)
+		user_return_hook(tf);
 }
 
 void dune_ret_from_user(int ret)
@@ -73,4 +109,5 @@ void dune_user_syscall(struct dune_tf *tf)
 		dune_user_syscall_handler(tf);
 	else
 		dune_passthrough_syscall(tf);
+	dune_before_user(tf);
 }
