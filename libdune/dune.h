@@ -244,6 +244,8 @@ void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));
  * the rest stays the program's. dune_init(true), Dune's full mapping, lets
  * user code reach all of it. */
 int dune_set_user_memory(uintptr_t start, uintptr_t end);
+/* One more such range (up to 8 in all; -EEXIST if they overlap). */
+int dune_add_user_memory(uintptr_t start, uintptr_t end);
 
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */

@@ -164,16 +164,24 @@ static void protect_kernel_only(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_
 	vm_protect_range(pgroot, lo, hi, flags);
 }
 
-/* dune_init(false): all but [user_lo, user_hi) is the program's alone */
+/* dune_init(false): all but the user ranges is the program's alone */
+#define MAX_USER_RANGES 8
 static int precise;
-static uintptr_t user_lo, user_hi;
+static struct {
+	uintptr_t start, end;
+} user_ranges[MAX_USER_RANGES]; /* sorted, disjoint */
+static unsigned nr_user_ranges;
 
 static int kernel_only_access(uintptr_t a, uintptr_t b, int prot)
 {
 	uintptr_t lo, hi;
 	if (precise) {
-		protect_kernel_only(a, b, 0, user_lo, prot);
-		protect_kernel_only(a, b, user_hi, UINTPTR_MAX, prot);
+		uintptr_t from = 0;
+		for (unsigned i = 0; i < nr_user_ranges; i++) {
+			protect_kernel_only(a, b, from, user_ranges[i].start, prot);
+			from = user_ranges[i].end;
+		}
+		protect_kernel_only(a, b, from, UINTPTR_MAX, prot);
 	}
 	ptpool_range(&lo, &hi);
 	protect_kernel_only(a, b, lo, hi, PROT_READ | PROT_WRITE);
@@ -197,17 +205,43 @@ void mirror_set_precise(int on)
 	precise = on;
 }
 
-int dune_set_user_memory(uintptr_t start, uintptr_t end)
+static int user_memory(uintptr_t start, uintptr_t end, int add)
 {
-	if (!precise || start > end)
+	unsigned at;
+	if (!precise || start >= end)
 		return -EINVAL;
+	start = PAGE_ALIGN_DOWN(start);
+	end = PAGE_ALIGN_UP(end);
 	mirror_lock();
-	user_lo = PAGE_ALIGN_DOWN(start);
-	user_hi = PAGE_ALIGN_UP(end);
+	if (!add)
+		nr_user_ranges = 0;
+	for (at = 0; at < nr_user_ranges && user_ranges[at].start < start; at++)
+		;
+	if (nr_user_ranges == MAX_USER_RANGES ||
+	    (at > 0 && user_ranges[at - 1].end > start) ||
+	    (at < nr_user_ranges && user_ranges[at].start < end)) {
+		mirror_unlock();
+		return nr_user_ranges == MAX_USER_RANGES ? -ENOSPC : -EEXIST;
+	}
+	memmove(&user_ranges[at + 1], &user_ranges[at],
+		(nr_user_ranges - at) * sizeof(user_ranges[0]));
+	user_ranges[at].start = start;
+	user_ranges[at].end = end;
+	nr_user_ranges++;
 	reapply_all();
 	mirror_unlock();
 	tlb_flush_range(0, 1UL << 47);
 	return 0;
+}
+
+int dune_set_user_memory(uintptr_t start, uintptr_t end)
+{
+	return user_memory(start, end, 0);
+}
+
+int dune_add_user_memory(uintptr_t start, uintptr_t end)
+{
+	return user_memory(start, end, 1);
 }
 
 int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry)

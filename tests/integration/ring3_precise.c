@@ -3,6 +3,7 @@
  * outside it, also memory mapped after the rule was set; user code's FS
  * base (dune_set_user_fs); the return hook sees every way back to user
  * code. On every host, like ring3_user. */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -93,6 +94,11 @@ int main(void)
 	outside = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	outside[0] = 2;
 	CHECK_EQ(run(u_load, (uintptr_t)outside), -14);
+	/* a second range */
+	CHECK_EQ(dune_add_user_memory((uintptr_t)outside, (uintptr_t)outside + 4096), 0);
+	CHECK_EQ(run(u_load, (uintptr_t)outside), 2);
+	CHECK_EQ(dune_add_user_memory((uintptr_t)region, (uintptr_t)region + 4096), -EEXIST);
+	CHECK_EQ(run(u_load, (uintptr_t)&program_secret), -14);
 
 	/* user code's FS base */
 	dune_set_user_fs((uintptr_t)region + 0x2000);
