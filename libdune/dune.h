@@ -246,6 +246,9 @@ void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));
 int dune_set_user_memory(uintptr_t start, uintptr_t end);
 /* One more such range (up to 8 in all; -EEXIST if they overlap). */
 int dune_add_user_memory(uintptr_t start, uintptr_t end);
+/* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
+ * else's behalf must not reach those. */
+int dune_owns_fd(int fd);
 
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */

@@ -37,6 +37,7 @@ static long dioctl(int fd, unsigned long req, void *arg)
 static int open_vm(void)
 {
 	dev_fd = (int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0);
+	dune_fd_own(dev_fd, 1);
 	return dev_fd;
 }
 
@@ -112,8 +113,10 @@ static int bind_to_me(struct dune_percpu *pc)
 	if (v->fd >= 0 && v->owner_tid == me)
 		return 0;
 	if (v->fd >= 0)
-		raw_syscall1(SYS_close, v->fd); /* parked by a thread that is gone */
+		dune_fd_own(v->fd, 0);
+	raw_syscall1(SYS_close, v->fd); /* parked by a thread that is gone */
 	v->fd = (int)dioctl(dev_fd, DUNE_CREATE_VCPU, NULL);
+	dune_fd_own(v->fd, 1);
 	if (v->fd < 0)
 		return v->fd;
 	v->owner_tid = me;
@@ -266,7 +269,8 @@ static void kmod_vcpu_destroy(struct dune_percpu *pc)
 	if (!pc->vcpu)
 		return;
 	if (v->fd >= 0)
-		raw_syscall1(SYS_close, v->fd);
+		dune_fd_own(v->fd, 0);
+	raw_syscall1(SYS_close, v->fd);
 	v->fd = -1;
 	pc->vcpu = NULL;
 }
@@ -318,6 +322,7 @@ static int kmod_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot 
 
 static int kmod_vm_recreate(void)
 {
+	dune_fd_own(dev_fd, 0);
 	raw_syscall1(SYS_close, dev_fd);
 	return open_vm() < 0 ? dev_fd : 0;
 }

@@ -86,6 +86,7 @@ static int kvm_vm_create(void)
 	long r;
 
 	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
+	dune_fd_own(kvm_fd, 1);
 	if (kvm_fd < 0) {
 		if (kvm_fd == -ENOENT)
 			dune_log("cannot open /dev/kvm: no such device; this machine has no "
@@ -117,6 +118,7 @@ static int kvm_vm_create(void)
 		return (int)r;
 	}
 	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	dune_fd_own(vm_fd, 1);
 	if (vm_fd < 0) {
 		dune_log("KVM refused to create a VM (error %d): check dmesg, free "
 			 "memory, and that no other hypervisor owns VT-x/AMD-V", -vm_fd);
@@ -156,6 +158,7 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 	_Static_assert(sizeof(*v) <= sizeof(pc->host_priv), "host_priv too small");
 	memset(v, 0, sizeof(*v));
 	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
+	dune_fd_own(v->fd, 1);
 	if (v->fd < 0)
 		return v->fd;
 	r = kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
@@ -170,6 +173,7 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 	pc->vcpu = v;
 	return 0;
 fail:
+	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
 	return (int)r;
 }
@@ -320,6 +324,7 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	if (!v)
 		return;
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
+	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
 	pc->vcpu = NULL;
 }
@@ -387,8 +392,10 @@ static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *
 /* In a forked child: the parent's VM is not ours (KVM refuses another mm). */
 static int kvm_vm_recreate(void)
 {
+	dune_fd_own(vm_fd, 0);
 	raw_syscall1(SYS_close, vm_fd);
 	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	dune_fd_own(vm_fd, 1);
 	return vm_fd < 0 ? vm_fd : 0;
 }
 

@@ -32,6 +32,8 @@ long raw_syscall6(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 #define raw_syscall4(n, a, b, c, d) \
 	raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
+void dune_fd_own(int fd, int own); /* ownfd.c */
+
 /* ---- mode ---- */
 extern __thread struct dune_percpu *dune_self; /* this thread's vCPU */
 extern __thread int dune_guest_mode;           /* 1 while code runs in the guest */

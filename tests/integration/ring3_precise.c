@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -110,5 +111,22 @@ int main(void)
 	hook_calls = 0;
 	CHECK_EQ(run(u_call, 0), 3);
 	CHECK_EQ(hook_calls, 2);
+	/* libdune's own descriptors are known as such */
+	int owned = 0;
+	for (int fd = 0; fd < 256; fd++) {
+		char path[64], link[128];
+		ssize_t n;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (strstr(link, "kvm") || strstr(link, "dune")) {
+			CHECK(dune_owns_fd(fd));
+			owned++;
+		}
+	}
+	CHECK(owned >= 2); /* the VM and this thread's vCPU at least */
+	CHECK(!dune_owns_fd(1));
 	return tl_finish("ring3_precise");
 }
