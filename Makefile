@@ -70,6 +70,9 @@ KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
 VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list
+# dunebox's tests in the SVM machine (the monitor and tools in /extra)
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
 
 # `make kmod` builds dune.ko for the running kernel (or KDIR=...)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -93,4 +96,6 @@ check-kmod-unit:
 
 include tests/tests.mk
 include apps/apps.mk
+include runtime/runtime.mk
+include tests/box/box.mk
 include tests/vm/vm.mk

@@ -20,6 +20,7 @@
 #   VM_ITERS_SCALE   exported to tests as DUNE_ITERS_SCALE (default 0.01).
 #   VM_ENV           extra "KEY=VALUE ..." words exported to the tests.
 #   VM_TEST_TIMEOUT  default per-test timeout in seconds (60).
+#   VM_EXTRA_FILES   host files the tests use, copied to /extra/ by name.
 #
 # Inside the machine: all kvm modules (irqbypass kvm kvm-intel kvm-amd ccp)
 # plus the extra ones are in /modules/ (= /lib/modules/$(uname -r)/, with a
@@ -139,6 +140,13 @@ done
 for f in ${VM_MODULE_FILES:-}; do add_module "$f"; done
 printf '%s\n' ${load[@]+"${load[@]}"} >"$stage/modules/load.list"
 rm -f "$kmods"
+
+# --- files the tests use --------------------------------------------------------
+mkdir -p "$stage/extra"
+for f in ${VM_EXTRA_FILES:-}; do
+    [ -f "$f" ] || vm_die "extra file $f does not exist (was it built?)"
+    cp "$f" "$stage/extra/"
+done
 
 # --- tests ---------------------------------------------------------------------
 deftimeout=${VM_TEST_TIMEOUT:-60}

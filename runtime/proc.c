@@ -1,0 +1,200 @@
+/*
+ * proc.c - the program's threads and processes. A program thread is a
+ * monitor thread in dune mode running the program's code in ring 3; a
+ * fork is a fork of the monitor (libdune rebuilds the VM in the child), so
+ * children stay in the box. vfork becomes fork: a child sharing memory
+ * with the monitor could not be kept in its region.
+ */
+#include <errno.h>
+#include <asm/prctl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "box.h"
+
+#define THREAD_STACK (256 * 1024)
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+__thread struct box_thread *self;
+
+struct box_thread *box_thread_new(void)
+{
+	return calloc(1, sizeof(struct box_thread));
+}
+
+struct start {
+	struct dune_tf tf;
+	unsigned long flags;
+	uintptr_t ctid, tls;
+	uint64_t parent_fs, parent_mask;
+	sem_t started;
+	long tid;
+};
+
+static void *thread_main(void *arg)
+{
+	struct start *st = arg;
+	struct dune_tf tf = st->tf;
+	long tid = syscall(SYS_gettid);
+
+	self = box_thread_new();
+	if (!self)
+		box_die(SIGKILL, "out of memory for a new thread");
+	self->mask = st->parent_mask;
+	self->tid = (int)tid;
+	if (st->flags & CLONE_CHILD_SETTID)
+		*(volatile int *)st->ctid = (int)tid;
+	if (st->flags & CLONE_CHILD_CLEARTID)
+		self->clear_child_tid = st->ctid;
+	dune_set_user_fs((st->flags & CLONE_SETTLS) ? st->tls : st->parent_fs);
+	st->tid = tid;
+	sem_post(&st->started);
+	/* st is the parent's: gone from here on */
+	dune_jump_to_user(&tf);
+	box_die(SIGSEGV, "a thread left user mode without exiting");
+}
+
+static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
+		       uintptr_t ctid, uintptr_t tls)
+{
+	struct start st;
+	pthread_attr_t attr;
+	pthread_t t;
+	int r;
+
+	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !mem_contains(ctid, 4))
+		return -EFAULT;
+	if ((flags & CLONE_PARENT_SETTID) && !mem_contains(ptid, 4))
+		return -EFAULT;
+	memset(&st, 0, sizeof(st));
+	st.tf = *tf;
+	st.tf.rax = 0;
+	if (newsp)
+		st.tf.rsp = newsp;
+	st.flags = flags;
+	st.ctid = ctid;
+	st.tls = tls;
+	st.parent_fs = dune_get_user_fs();
+	st.parent_mask = self->mask;
+	sem_init(&st.started, 0, 0);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	r = pthread_create(&t, &attr, thread_main, &st);
+	pthread_attr_destroy(&attr);
+	if (r)
+		return -r;
+	while (sem_wait(&st.started) < 0 && errno == EINTR)
+		;
+	sem_destroy(&st.started);
+	if (flags & CLONE_PARENT_SETTID)
+		*(volatile int *)ptid = (int)st.tid;
+	return st.tid;
+}
+
+/* fork, vfork, clone without CLONE_VM: a child process of the monitor. */
+static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
+			uintptr_t ctid, uintptr_t tls)
+{
+	struct dune_tf t;
+	long r;
+
+	flags &= ~(CLONE_VM | CLONE_VFORK | CLONE_SETTLS);
+	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !mem_contains(ctid, 4))
+		return -EFAULT;
+	if ((flags & CLONE_PARENT_SETTID) && !mem_contains(ptid, 4))
+		return -EFAULT;
+	memset(&t, 0, sizeof(t));
+	t.rax = SYS_clone;
+	t.rdi = flags;
+	t.rdx = ptid;
+	t.r10 = ctid;
+	dune_passthrough_syscall(&t);
+	r = (long)t.rax;
+	if (r == 0) { /* the child: same program, same box */
+		box_pid = (int)syscall(SYS_getpid);
+		self->tid = box_pid;
+		if (newsp)
+			tf->rsp = newsp;
+		if (tls)
+			dune_set_user_fs(tls);
+		if (flags & CLONE_CHILD_CLEARTID)
+			self->clear_child_tid = ctid;
+	}
+	return r;
+}
+
+long proc_clone(struct dune_tf *tf)
+{
+	unsigned long flags = tf->rdi;
+	uintptr_t newsp = tf->rsi, ptid = tf->rdx, ctid = tf->r10, tls = tf->r8;
+	struct decision d;
+
+	switch (tf->rax) {
+	case SYS_fork:
+	case SYS_vfork:
+		return new_process(tf, SIGCHLD, 0, 0, 0, 0);
+	case SYS_clone3:
+		return -ENOSYS; /* libc falls back to clone */
+	}
+	d = policy_check_namespaces(&box.policy, flags);
+	if (d.kind == DECISION_DENY)
+		return -d.err;
+	if (flags & NS_FLAGS)
+		return -EPERM;
+	if ((flags & CLONE_VM) && (flags & CLONE_THREAD)) {
+		if (!(flags & CLONE_SIGHAND) || !newsp)
+			return -EINVAL;
+		return new_thread(tf, flags, newsp, ptid, ctid, (flags & CLONE_SETTLS) ? tls : 0);
+	}
+	if (flags & CLONE_THREAD)
+		return -EINVAL;
+	return new_process(tf, flags & ~CLONE_SETTLS, newsp,
+			   ptid, ctid, (flags & CLONE_SETTLS) ? tls : 0);
+}
+
+long proc_set_tid_address(uintptr_t addr)
+{
+	self->clear_child_tid = addr;
+	return syscall(SYS_gettid);
+}
+
+void proc_exit(struct dune_tf *tf, int group)
+{
+	if (group)
+		syscall(SYS_exit_group, (int)tf->rdi);
+	if (self->clear_child_tid && mem_contains(self->clear_child_tid, 4)) {
+		*(volatile int *)self->clear_child_tid = 0;
+		syscall(SYS_futex, self->clear_child_tid, FUTEX_WAKE, 1, 0, 0, 0);
+	}
+	free(self);
+	self = NULL;
+	/* this monitor thread ends with the program's (its small stack is
+	 * not given back: pthread cannot unwind the trap stack) */
+	syscall(SYS_exit, (int)tf->rdi);
+	__builtin_unreachable();
+}
+
+long proc_arch_prctl(long code, long addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if ((uint64_t)addr >= (1UL << 47))
+			return -EPERM;
+		dune_set_user_fs((uint64_t)addr);
+		return 0;
+	case ARCH_GET_FS:
+		if (!mem_contains((uintptr_t)addr, 8))
+			return -EFAULT;
+		*(volatile uint64_t *)addr = dune_get_user_fs();
+		return 0;
+	}
+	return -EINVAL;
+}

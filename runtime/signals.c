@@ -1,0 +1,302 @@
+/*
+ * signals.c - the program's signal handlers, run in ring 3 on its own
+ * stack with the frame Linux would build (siginfo, ucontext; no FPU
+ * image). The monitor holds the program's sigaction table; to the host it
+ * installs one catcher for each signal the program handles, which only
+ * marks the signal pending. libdune gets the monitor thread out of user
+ * code for it (single step) and, on the way back to user code (the return
+ * hook), the frame is built and the program's handler starts.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "box.h"
+
+#define SIGBIT(s) (1ULL << ((s) - 1))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define SA_RESTORER_FLAG 0x04000000
+#define USER_RFLAGS 0x40dd5UL /* what a signal handler may change */
+
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+/* the kernel's x86-64 signal frame */
+struct kucontext {
+	unsigned long uc_flags;
+	struct kucontext *uc_link;
+	stack_t uc_stack;
+	struct sigcontext uc_mcontext;
+	uint64_t uc_sigmask;
+};
+
+struct kframe {
+	uintptr_t pretcode;
+	struct kucontext uc;
+	siginfo_t info;
+};
+
+static struct ksigaction actions[65];
+static int reserved_sig; /* libdune's own (TLB shootdown kick) */
+
+static int is_handler(void *h)
+{
+	return h != SIG_DFL && h != SIG_IGN;
+}
+
+static void catcher(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	if (!self)
+		return;
+	self->sig_info[sig] = *info;
+	__atomic_or_fetch(&self->sig_pending, 1ULL << sig, __ATOMIC_SEQ_CST);
+}
+
+/* What the host does for sig now that the program wants `a`. */
+static int host_install(int sig, const struct ksigaction *a)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	if (is_handler(a->handler)) {
+		/* no SA_RESTART: the interrupted call comes back to the monitor,
+		 * which restarts it after the program's handler if asked */
+		sa.sa_sigaction = catcher;
+		sa.sa_flags = SA_SIGINFO;
+		sigfillset(&sa.sa_mask);
+	} else {
+		sa.sa_handler = a->handler;
+		sa.sa_flags = (int)(a->flags & (SA_NOCLDSTOP | SA_NOCLDWAIT));
+	}
+	return sigaction(sig, &sa, NULL) < 0 ? -errno : 0;
+}
+
+void sig_init(void)
+{
+	reserved_sig = SIGRTMAX - 2;
+}
+
+static void set_host_mask(uint64_t mask)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+}
+
+static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
+{
+	struct ksigaction old, new;
+	if (size != 8 || sig < 1 || sig > 64 || sig == reserved_sig)
+		return -EINVAL;
+	if ((act && !mem_contains(act, sizeof(new))) || (oact && !mem_contains(oact, sizeof(old))))
+		return -EFAULT;
+	old = actions[sig];
+	if (act) {
+		memcpy(&new, (const void *)act, sizeof(new));
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		new.mask &= ~UNBLOCKABLE;
+		long r = host_install(sig, &new);
+		if (r < 0)
+			return r;
+		actions[sig] = new;
+	}
+	if (oact)
+		memcpy((void *)oact, &old, sizeof(old));
+	return 0;
+}
+
+static long do_sigprocmask(int how, uintptr_t set, uintptr_t oset, size_t size)
+{
+	uint64_t old = self->mask, s;
+	if (size != 8)
+		return -EINVAL;
+	if ((set && !mem_contains(set, 8)) || (oset && !mem_contains(oset, 8)))
+		return -EFAULT;
+	if (set) {
+		s = *(volatile uint64_t *)set & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+		switch (how) {
+		case SIG_BLOCK: self->mask |= s; break;
+		case SIG_UNBLOCK: self->mask &= ~s; break;
+		case SIG_SETMASK: self->mask = s; break;
+		default: return -EINVAL;
+		}
+		set_host_mask(self->mask);
+	}
+	if (oset)
+		*(volatile uint64_t *)oset = old;
+	return 0;
+}
+
+static long do_sigaltstack(uintptr_t ss, uintptr_t oss, uint64_t rsp)
+{
+	stack_t old = self->altstack;
+	int on = old.ss_size && rsp - (uintptr_t)old.ss_sp < old.ss_size;
+	if ((ss && !mem_contains(ss, sizeof(stack_t))) || (oss && !mem_contains(oss, sizeof(stack_t))))
+		return -EFAULT;
+	old.ss_flags = old.ss_size ? (on ? SS_ONSTACK : 0) : SS_DISABLE;
+	if (ss) {
+		stack_t n;
+		memcpy(&n, (const void *)ss, sizeof(n));
+		if (on)
+			return -EPERM;
+		if (n.ss_flags & SS_DISABLE)
+			memset(&self->altstack, 0, sizeof(self->altstack));
+		else if (n.ss_size < (size_t)MINSIGSTKSZ)
+			return -ENOMEM;
+		else if (!mem_contains((uintptr_t)n.ss_sp, n.ss_size))
+			return -EFAULT;
+		else
+			self->altstack = n;
+	}
+	if (oss)
+		memcpy((void *)oss, &old, sizeof(old));
+	return 0;
+}
+
+static void tf_to_sigcontext(const struct dune_tf *tf, struct sigcontext *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->r8 = tf->r8; sc->r9 = tf->r9; sc->r10 = tf->r10; sc->r11 = tf->r11;
+	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
+	sc->rdi = tf->rdi; sc->rsi = tf->rsi; sc->rbp = tf->rbp; sc->rbx = tf->rbx;
+	sc->rdx = tf->rdx; sc->rax = tf->rax; sc->rcx = tf->rcx; sc->rsp = tf->rsp;
+	sc->rip = tf->rip; sc->eflags = tf->rflags; sc->cs = 0x33;
+	sc->err = tf->err;
+}
+
+static void sigcontext_to_tf(const struct sigcontext *sc, struct dune_tf *tf)
+{
+	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
+	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
+	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
+	tf->rdx = sc->rdx; tf->rax = sc->rax; tf->rcx = sc->rcx; tf->rsp = sc->rsp;
+	tf->rip = sc->rip;
+	tf->rflags = (tf->rflags & ~USER_RFLAGS) | (sc->eflags & USER_RFLAGS);
+}
+
+/* The program's handler for sig starts: frame on its stack, tf at it. */
+static void deliver(struct dune_tf *tf, int sig)
+{
+	struct ksigaction *a = &actions[sig];
+	uintptr_t sp = tf->rsp - 128; /* the red zone */
+	struct kframe *f;
+
+	if (a->flags & SA_ONSTACK && self->altstack.ss_size &&
+	    !(tf->rsp - (uintptr_t)self->altstack.ss_sp < self->altstack.ss_size))
+		sp = (uintptr_t)self->altstack.ss_sp + self->altstack.ss_size;
+	sp = ((sp - sizeof(*f)) & ~15UL) - 8;
+	f = (struct kframe *)sp;
+	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(sp, sizeof(*f)))
+		box_die(SIGSEGV, "cannot deliver signal %d: the program's stack 0x%lx is unusable",
+			sig, (unsigned long)tf->rsp);
+	f->pretcode = (uintptr_t)a->restorer;
+	memset(&f->uc, 0, sizeof(f->uc));
+	f->uc.uc_stack = self->altstack;
+	tf_to_sigcontext(tf, &f->uc.uc_mcontext);
+	f->uc.uc_sigmask = self->mask;
+	f->info = self->sig_info[sig];
+	tf->rip = (uintptr_t)a->handler;
+	tf->rsp = sp;
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = (uintptr_t)&f->info;
+	tf->rdx = (uintptr_t)&f->uc;
+	tf->rax = 0;
+	tf->rflags &= ~(0x100UL | 0x400UL); /* TF, DF */
+	self->mask |= a->mask | ((a->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+	set_host_mask(self->mask);
+	if (a->flags & SA_RESETHAND) {
+		memset(a, 0, sizeof(*a));
+		host_install(sig, a);
+	}
+}
+
+static long do_sigreturn(struct dune_tf *tf)
+{
+	struct kucontext *uc = (struct kucontext *)tf->rsp;
+	if (!mem_contains((uintptr_t)uc, sizeof(*uc)))
+		box_die(SIGSEGV, "rt_sigreturn with a frame outside the program's memory (0x%lx)",
+			(unsigned long)tf->rsp);
+	sigcontext_to_tf(&uc->uc_mcontext, tf);
+	self->mask = uc->uc_sigmask & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+	set_host_mask(self->mask);
+	return (long)tf->rax;
+}
+
+/* The signal calls; *handled = 0 for the others. */
+long sig_syscall(struct dune_tf *tf, int *handled)
+{
+	*handled = 1;
+	switch (tf->rax) {
+	case SYS_rt_sigaction:
+		return do_sigaction((int)tf->rdi, tf->rsi, tf->rdx, tf->r10);
+	case SYS_rt_sigprocmask:
+		return do_sigprocmask((int)tf->rdi, tf->rsi, tf->rdx, tf->r10);
+	case SYS_sigaltstack:
+		return do_sigaltstack(tf->rdi, tf->rsi, tf->rsp);
+	case SYS_rt_sigreturn:
+		return do_sigreturn(tf);
+	}
+	*handled = 0;
+	return 0;
+}
+
+/* A fault in user code: the program's handler, or the end. */
+void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char *what)
+{
+	if (is_handler(actions[sig].handler) && !(self->mask & SIGBIT(sig))) {
+		siginfo_t *si = &self->sig_info[sig];
+		memset(si, 0, sizeof(*si));
+		si->si_signo = sig;
+		si->si_code = code;
+		si->si_addr = (void *)addr;
+		self->sig_pending |= 1ULL << sig;
+		return;
+	}
+	box_die(sig, "%s at rip 0x%lx%s", what, (unsigned long)tf->rip,
+		sig == SIGSEGV ? " (blocked: outside the program's memory or not allowed)" : "");
+}
+
+/* The return hook: pending signals the program does not block start their
+ * handlers, lowest first, each frame on top of the last. */
+void sig_user_return(struct dune_tf *tf)
+{
+	uint64_t pend;
+	if (!self)
+		return;
+	while ((pend = self->sig_pending & ~(self->mask << 1))) {
+		int sig = __builtin_ctzll(pend);
+		__atomic_and_fetch(&self->sig_pending, ~(1ULL << sig), __ATOMIC_SEQ_CST);
+		if (!is_handler(actions[sig].handler))
+			continue;
+		deliver(tf, sig);
+	}
+}
+
+/* An interrupted call restarts after the handler (SA_RESTART)? */
+int sig_restart_wanted(void)
+{
+	uint64_t pend = self->sig_pending & ~(self->mask << 1);
+	for (int sig = 1; sig < 65; sig++)
+		if ((pend >> sig) & 1 && is_handler(actions[sig].handler) &&
+		    !(actions[sig].flags & SA_RESTART))
+			return 0;
+	return pend != 0;
+}
+
+void sig_reset_on_exec(void)
+{
+	for (int sig = 1; sig < 65; sig++)
+		if (is_handler(actions[sig].handler)) {
+			memset(&actions[sig], 0, sizeof(actions[sig]));
+			host_install(sig, &actions[sig]);
+		}
+	memset(&self->altstack, 0, sizeof(self->altstack));
+	self->sig_pending = 0;
+}

@@ -1,0 +1,179 @@
+/*
+ * sys.c - every system call the program makes arrives here, in the
+ * monitor, with the program's registers (tf). In order: the policy's word
+ * on the call; descriptors of the monitor's; calls the monitor does itself
+ * (memory, threads and processes, exec, signals, FS base); then, for the
+ * rest, every piece of memory the kernel would touch is checked to be the
+ * program's, paths are checked and copied, and the call goes to the host.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "sysargs/sysargs.h"
+
+static __thread char trace_line[TRACE_LINE_MAX];
+static __thread char *audit_line;
+int box_pid;
+
+static void event_start(struct syscall_event *ev, long nr, const long a[6])
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->nr = nr;
+	memcpy(ev->args, a, sizeof(ev->args));
+	ev->decision.kind = DECISION_ALLOW;
+}
+
+static void event_end(struct syscall_event *ev, long result)
+{
+	/* refused calls show on stderr, but for "not offered" (ENOSYS),
+	 * which libc falls back from quietly */
+	int denied = ev->decision.kind == DECISION_DENY && ev->decision.err != ENOSYS;
+	ev->has_result = 1;
+	ev->result = result;
+	if (box.trace_fd < 0 && box.audit_fd < 0 && !(denied && box.policy.log != LOG_NONE))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ev->time);
+	ev->pid = box_pid;
+	ev->tid = self ? self->tid : 0;
+	if (box.trace_fd >= 0 || (denied && box.policy.log != LOG_NONE))
+		trace_emit(box.trace_fd >= 0 ? box.trace_fd : box.err_fd, ev, trace_line,
+			   sizeof(trace_line));
+	if (box.audit_fd >= 0) {
+		if (!audit_line)
+			audit_line = malloc(AUDIT_LINE_MAX);
+		if (audit_line)
+			audit_emit(box.audit_fd, ev, audit_line, AUDIT_LINE_MAX);
+	}
+}
+
+static long deny(struct syscall_event *ev, int err)
+{
+	ev->decision.kind = DECISION_DENY;
+	ev->decision.err = err;
+	return -err;
+}
+
+static long forward(long nr, const long a[6])
+{
+	struct dune_tf t;
+	memset(&t, 0, sizeof(t));
+	t.rax = (uint64_t)nr;
+	t.rdi = (uint64_t)a[0];
+	t.rsi = (uint64_t)a[1];
+	t.rdx = (uint64_t)a[2];
+	t.r10 = (uint64_t)a[3];
+	t.r8 = (uint64_t)a[4];
+	t.r9 = (uint64_t)a[5];
+	dune_passthrough_syscall(&t);
+	return (long)t.rax;
+}
+
+/* Calls the monitor does itself. Returns 1 with *r set, or 0. */
+static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event *ev, long *r)
+{
+	const char *path;
+	int handled;
+
+	switch (nr) {
+	case SYS_exit:
+	case SYS_exit_group:
+		event_end(ev, 0);
+		proc_exit(tf, nr == SYS_exit_group);
+	case SYS_clone:
+	case SYS_clone3:
+	case SYS_fork:
+	case SYS_vfork:
+		*r = proc_clone(tf);
+		return 1;
+	case SYS_execve:
+	case SYS_execveat:
+		if (nr == SYS_execveat && (a[4] & AT_EMPTY_PATH)) {
+			*r = deny(ev, ENOSYS); /* fexecve: not offered */
+			return 1;
+		}
+		*r = files_check(nr, a, ev, &path);
+		if (*r == 0) /* execveat: (dirfd, path, argv, envp, flags) */
+			*r = nr == SYS_execve ? exec_syscall_path(tf, path, tf->rsi, tf->rdx)
+					      : exec_syscall_path(tf, path, tf->rdx, tf->r10);
+		return 1;
+	case SYS_mmap: case SYS_munmap: case SYS_mprotect: case SYS_pkey_mprotect:
+	case SYS_madvise: case SYS_msync: case SYS_mlock: case SYS_munlock: case SYS_mlock2:
+	case SYS_mincore: case SYS_mremap: case SYS_brk: case SYS_shmat: case SYS_shmdt:
+		*r = mem_syscall(nr, a);
+		return 1;
+	case SYS_arch_prctl:
+		*r = proc_arch_prctl(a[0], a[1]);
+		return 1;
+	case SYS_set_tid_address:
+		*r = proc_set_tid_address((uintptr_t)a[0]);
+		return 1;
+	case SYS_readlink:
+	case SYS_readlinkat:
+		return files_readlink_self(nr, a, r);
+	case SYS_kill:
+		if (a[0] == -1) { /* everything the user may signal: not from the box */
+			*r = deny(ev, EPERM);
+			return 1;
+		}
+		return 0;
+	}
+	*r = sig_syscall(tf, &handled);
+	return handled;
+}
+
+void sys_handler(struct dune_tf *tf)
+{
+	long nr = (long)tf->rax, r;
+	long a[6] = {(long)tf->rdi, (long)tf->rsi, (long)tf->rdx,
+		     (long)tf->r10, (long)tf->r8, (long)tf->r9};
+	struct syscall_event ev;
+	char why[160];
+	int handled;
+
+	event_start(&ev, nr, a);
+	ev.decision = policy_check_syscall(&box.policy, nr, a);
+	if (ev.decision.kind == DECISION_DENY) {
+		r = -ev.decision.err;
+		goto done;
+	}
+	if ((r = fds_check(nr, a, &handled)) < 0 || handled)
+		goto done;
+	if (emulated(tf, nr, a, &ev, &r)) {
+		if (nr == SYS_rt_sigreturn || ((nr == SYS_execve || nr == SYS_execveat) && r == 0)) {
+			event_end(&ev, r);
+			return; /* tf is what runs next, rax included */
+		}
+		goto done;
+	}
+	r = sysargs_check(nr, a, mem_range_ok, NULL, why, sizeof(why));
+	if (r == -ENOSYS) {
+		r = deny(&ev, ENOSYS); /* how it uses memory is not known here */
+		goto done;
+	}
+	if (r < 0) {
+		box_report("%s", why);
+		goto done;
+	}
+	if ((r = files_check(nr, a, &ev, NULL)) < 0) {
+		if (ev.decision.kind != DECISION_DENY)
+			ev.decision.kind = DECISION_ALLOW;
+		goto done;
+	}
+	r = forward(nr, a);
+	if (r == -EINTR && sig_restart_wanted()) {
+		/* the handler runs first, then the call again */
+		tf->rip -= 2;
+		tf->rax = (uint64_t)nr;
+		event_end(&ev, r);
+		return;
+	}
+done:
+	tf->rax = (uint64_t)r;
+	event_end(&ev, r);
+}

@@ -1,0 +1,24 @@
+# tests/box: dunebox's own tests (run.sh, box-tests.list), on this host and
+# in the emulated SVM machine. escape is built with musl, statically.
+MUSL_CC ?= musl-gcc
+
+$(B)/box/escape: tests/box/escape.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O1 -Wall -Werror $< -o $@
+
+# the same monitor, self-contained, for the machines (no libc in there)
+$(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread
+
+check-box: $(B)/dunebox $(B)/box/escape
+	tests/box/run.sh $(B)/dunebox $(B)/box/escape tests/box/box-tests.list
+
+# the library tests of runtime/ (cmocka), each in its own directory
+check-runtime-unit:
+	$(MAKE) -C runtime/policy test
+	$(MAKE) -C runtime/loader test
+	$(MAKE) -C runtime/sysargs test
+
+all: $(B)/box/escape $(B)/static/dunebox
+.PHONY: check-box check-runtime-unit

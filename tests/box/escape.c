@@ -1,0 +1,202 @@
+/*
+ * escape - attempts to get out of dunebox, one per subcommand. Run under
+ * dunebox by tests/box/run.sh, which checks how each ends (box-tests.list):
+ * attempts that fault must end with the signal and a "blocked" report,
+ * attempts through system calls must be refused and the program says so
+ * with exit status 0 ("contained"), or 1 if the attempt worked.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* The monitor's memory, as /proc/self/maps shows it: the mapping that
+ * matches `what`, else the highest mapping below the stack. */
+static uintptr_t monitor_addr(const char *what, size_t *len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	uintptr_t found = 0, best = 0;
+	size_t best_len = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2 || lo < 0x400000000000UL)
+			continue;
+		if (strstr(line, "[vvar]") || strstr(line, "[vdso]") || strstr(line, "[stack]"))
+			continue;
+		if (what && strstr(line, what) && !found) {
+			found = lo;
+			if (len)
+				*len = hi - lo;
+		}
+		if (hi - lo > best_len && strstr(line, "rw")) {
+			best = lo;
+			best_len = hi - lo;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!found && len)
+		*len = best_len;
+	return found ? found : best;
+}
+
+static int contained(const char *what, long r, int want_errno)
+{
+	if (r == -1 && (!want_errno || errno == want_errno)) {
+		printf("contained: %s (%s)\n", what, strerror(errno));
+		return 0;
+	}
+	printf("NOT contained: %s returned %ld (errno %d)\n", what, r, errno);
+	return 1;
+}
+
+static int priv(const char *which)
+{
+	if (!strcmp(which, "cli"))
+		asm volatile("cli");
+	else if (!strcmp(which, "hlt"))
+		asm volatile("hlt");
+	else if (!strcmp(which, "cr3"))
+		asm volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
+	else if (!strcmp(which, "wrmsr"))
+		asm volatile("wrmsr" ::"c"(0xc0000082), "a"(0), "d"(0));
+	else if (!strcmp(which, "out"))
+		asm volatile("outb %%al, $0x80" ::"a"(0));
+	else if (!strcmp(which, "lgdt")) {
+		struct { uint16_t lim; uint64_t base; } __attribute__((packed)) d = {0, 0};
+		asm volatile("lgdt %0" ::"m"(d));
+	}
+	printf("NOT contained: %s executed\n", which);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *t = argc > 1 ? argv[1] : "";
+	size_t len = 0;
+	uintptr_t m;
+	int bad = 0;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(t, "priv"))
+		return priv(argc > 2 ? argv[2] : "cli");
+	if (!strcmp(t, "write-monitor")) {
+		m = monitor_addr("dunebox", NULL);
+		printf("writing to the monitor at 0x%lx\n", (unsigned long)m);
+		*(volatile long *)m = 0;
+		printf("NOT contained: wrote to the monitor\n");
+		return 1;
+	}
+	if (!strcmp(t, "read-monitor")) {
+		m = monitor_addr("libc", NULL);
+		printf("reading the monitor at 0x%lx: %ld\n", (unsigned long)m, *(volatile long *)m);
+		return 1;
+	}
+	if (!strcmp(t, "page-tables")) {
+		/* the biggest read-write mapping up there: the page-table pool */
+		m = monitor_addr(NULL, &len);
+		printf("writing into 0x%lx (%zu bytes)\n", (unsigned long)m, len);
+		*(volatile long *)m = 0;
+		printf("NOT contained: wrote a page table\n");
+		return 1;
+	}
+	if (!strcmp(t, "jump-monitor")) {
+		m = monitor_addr("dunebox", NULL);
+		((void (*)(void))m)();
+		return 1;
+	}
+	if (!strcmp(t, "map-over")) {
+		m = monitor_addr("dunebox", &len);
+		bad |= contained("mmap MAP_FIXED over the monitor",
+				 (long)mmap((void *)m, 4096, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == -1 ? -1 : 0, 0);
+		bad |= contained("munmap of the monitor", munmap((void *)m, 4096), 0);
+		bad |= contained("mprotect of the monitor", mprotect((void *)m, 4096, PROT_READ | PROT_WRITE), 0);
+		bad |= contained("mremap onto the monitor",
+				 (long)mremap(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+					      4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)m) == -1 ? -1 : 0, 0);
+		return bad;
+	}
+	if (!strcmp(t, "pointers")) {
+		m = monitor_addr("dunebox", NULL);
+		bad |= contained("write() from the monitor's memory", write(1, (void *)m, 16), EFAULT);
+		bad |= contained("read() into the monitor's memory", read(0, (void *)m, 16), EFAULT);
+		bad |= contained("open() of a path in the monitor's memory", open((char *)m, O_RDONLY), EFAULT);
+		struct iovec iov = {(void *)m, 16};
+		bad |= contained("writev() with an iovec into the monitor", writev(1, &iov, 1), EFAULT);
+		bad |= contained("clock_gettime into the monitor", syscall(SYS_clock_gettime, 0, m), EFAULT);
+		return bad;
+	}
+	if (!strcmp(t, "ptrace")) {
+		bad |= contained("ptrace(ATTACH, parent)", ptrace(PTRACE_ATTACH, getppid(), 0, 0), 0);
+		bad |= contained("ptrace(TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0), 0);
+		char buf[16];
+		struct iovec l = {buf, 16}, r = {(void *)0x400000, 16};
+		bad |= contained("process_vm_readv(parent)", process_vm_readv(getppid(), &l, 1, &r, 1, 0), 0);
+		return bad;
+	}
+	if (!strcmp(t, "files")) {
+		bad |= contained("open /etc/passwd for writing", open("/etc/passwd", O_WRONLY), EACCES);
+		bad |= contained("create /usr/bin/dunebox-was-here",
+				 open("/usr/bin/dunebox-was-here", O_CREAT | O_WRONLY, 0644), EACCES);
+		bad |= contained("unlink /etc/hostname", unlink("/etc/hostname"), EACCES);
+		bad |= contained("symlink into /etc", symlink("/tmp/x", "/etc/dunebox-link"), EACCES);
+		bad |= contained("open /dev/kvm", open("/dev/kvm", O_RDWR), EACCES);
+		return bad;
+	}
+	if (!strcmp(t, "sockets")) {
+		bad |= contained("socket(AF_INET)", socket(AF_INET, SOCK_STREAM, 0), EPERM);
+		bad |= contained("socket(AF_INET6)", socket(AF_INET6, SOCK_DGRAM, 0), EPERM);
+		bad |= contained("socket(AF_PACKET)", socket(AF_PACKET, SOCK_RAW, 0), EPERM);
+		int u = socket(AF_UNIX, SOCK_STREAM, 0);
+		printf("%s: socket(AF_UNIX) allowed\n", u >= 0 ? "fine" : "WRONG");
+		return bad || u < 0;
+	}
+	if (!strcmp(t, "vm-fds")) {
+		/* libdune's descriptors (the VM, the vCPU): an ioctl there would
+		 * be an escape; the box must say they are not open */
+		for (int fd = 3; fd < 1100; fd++) {
+			long r = syscall(SYS_ioctl, fd, 0xae00 /* KVM_GET_API_VERSION */, 0);
+			if (r >= 0) {
+				printf("NOT contained: fd %d answers KVM ioctls\n", fd);
+				bad = 1;
+			}
+			if (syscall(SYS_close, fd) == 0 && fd > 2)
+				printf("closed fd %d\n", fd);
+		}
+		printf("%s: no VM descriptor reachable\n", bad ? "WRONG" : "contained");
+		return bad;
+	}
+	if (!strcmp(t, "sigreturn")) {
+		/* a forged frame asking for ring 0 and I/O privilege */
+		struct {
+			uint64_t regs[23];
+		} __attribute__((aligned(16))) uc[4];
+		memset(uc, 0, sizeof(uc));
+		printf("forging a sigreturn frame\n");
+		uint64_t *g = (uint64_t *)((char *)uc + 40); /* uc_mcontext */
+		g[16] = (uint64_t)(uintptr_t)&&after;        /* rip */
+		g[15] = (uint64_t)(uintptr_t)(uc + 3);       /* rsp */
+		g[17] = 0x3202;                              /* eflags: IOPL 3 */
+		g[18] = 0x10;                                /* cs: ring 0 */
+		asm volatile("mov %0, %%rsp; mov $15, %%eax; syscall" ::"r"(uc) : "memory");
+	after:
+		asm volatile("cli"); /* must still fault: no IOPL, no ring 0 */
+		printf("NOT contained: cli ran after a forged sigreturn\n");
+		return 1;
+	}
+	fprintf(stderr, "usage: escape priv|write-monitor|read-monitor|page-tables|jump-monitor|"
+			"map-over|pointers|ptrace|files|sockets|vm-fds|sigreturn\n");
+	return 2;
+}

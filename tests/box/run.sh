@@ -1,0 +1,59 @@
+#!/bin/sh
+# run.sh DUNEBOX ESCAPE LIST: the dunebox tests (box-tests.list), one PASS,
+# FAIL or SKIP line each and a summary line; exit status 1 if any failed.
+# Plain POSIX sh: it also runs under busybox in the emulated machines.
+set -u
+box=$(realpath "$1") escape=$(realpath "$2") list=$3
+pass=0 fail=0 skip=0
+limit=${BOX_TEST_TIMEOUT:-120}
+tmp=${BOX_TEST_DIR:-/var/tmp}
+mkdir -p "$tmp"
+
+run_box() { # dir, then the command
+	dir=$1; shift
+	(cd "$dir" && timeout -k 5 "$limit" "$box" --rw "$dir" -- "$@")
+}
+
+while read -r kind name rest; do
+	case "$kind" in ''|'#'*) continue ;; esac
+	work=$(mktemp -d "$tmp/boxtest.XXXXXX")
+	cmd=$(printf '%s\n' "${rest#*-- }" | sed "s|\\\$ESCAPE|$escape|g")
+	eval "set -- $cmd"
+	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then
+		echo "SKIP $name: $1 is not installed here"; skip=$((skip + 1))
+		rm -rf "$work"
+		continue
+	fi
+	if [ "$kind" = expect ]; then
+		want=${rest%% *}
+		regex=${rest#* }; regex=${regex%% *}
+		run_box "$work" "$@" >"$work/.out" 2>"$work/.err"
+		got=$?
+		if [ "$got" = "$want" ] && grep -Eq -- "$regex" "$work/.err" "$work/.out"; then
+			echo "PASS $name"; pass=$((pass + 1))
+		else
+			echo "FAIL $name: status $got (want $want), output:"
+			sed 's/^/    | /' "$work/.out" "$work/.err" | head -20
+			fail=$((fail + 1))
+		fi
+	else
+		nat=$(mktemp -d "$tmp/boxtest.XXXXXX")
+		(cd "$nat" && timeout -k 5 "$limit" "$@") >"$nat/.out" 2>/dev/null
+		want=$?
+		run_box "$work" "$@" >"$work/.out" 2>"$work/.err"
+		got=$?
+		if [ "$got" = "$want" ] && cmp -s "$nat/.out" "$work/.out"; then
+			echo "PASS $name"; pass=$((pass + 1))
+		else
+			echo "FAIL $name: status $got (natively $want)"
+			diff "$nat/.out" "$work/.out" | head -10 | sed 's/^/    | /'
+			sed 's/^/    | stderr: /' "$work/.err" | head -10
+			fail=$((fail + 1))
+		fi
+		rm -rf "$nat"
+	fi
+	rm -rf "$work"
+done <"$list"
+[ "$skip" = 0 ] || echo "($skip skipped: not installed here)"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
