@@ -7,7 +7,11 @@ B := build
 PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
-DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev musl-tools pkg-config
+DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
+	pkg-config busybox-static
+# real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
+DEPS_BOX := python3 sqlite3 coreutils gzip
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
@@ -35,13 +39,13 @@ $(B)/libdune.a: $(LIBDUNE_OBJS)
 
 # Installs what is missing (as root); prints the command otherwise.
 deps:
-	@tools/apt-need $(DEPS_BUILD)
+	@tools/apt-need $(DEPS_BUILD) $(DEPS_BOX)
 deps-vm:
 	@tools/apt-need $(DEPS_VM)
 
 run: deps
 	$(MAKE) all
-	$(B)/apps/demo
+	tools/run-demo $(B)
 
 # Every test: unit and integration on this host, then both emulated
 # machines; the last line sums them up.
@@ -50,8 +54,10 @@ check: deps deps-vm
 	tools/check-all $(MAKE)
 
 bench: deps
-	$(MAKE) $(B)/apps/bench
+	@tools/apt-need $(DEPS_BENCH)
+	$(MAKE) all
 	$(B)/apps/bench
+	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
 
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -93,8 +93,15 @@ void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf))
  * system call path below). */
 void dune_before_user(struct dune_tf *tf)
 {
-	if ((tf->cs & 3) == 3 && user_return_hook)
+	if ((tf->cs & 3) != 3)
+		return;
+	if (user_return_hook)
 		user_return_hook(tf);
+	/* whatever a handler did to the frame, it goes back to ring 3 with
+	 * user selectors, interrupts on and no I/O privilege */
+	tf->cs = GD_UT | 3;
+	tf->ss = GD_UD | 3;
+	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
 }
 
 void dune_ret_from_user(int ret)

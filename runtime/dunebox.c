@@ -92,7 +92,7 @@ void box_die(int sig, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	box_msg("%s: %s; ended with %s", box.prog, text, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+	box_msg("%s: %s; ended with SIG%s", box.prog, text, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	audit_note("killed", text);
 	syscall(SYS_exit_group, 128 + sig);
 	__builtin_unreachable();

@@ -22,7 +22,10 @@
 static void image_to_tf(const struct loaded_image *img, struct dune_tf *tf)
 {
 	uintptr_t top = img->stack_top;
+	uint16_t cs = tf->cs, ss = tf->ss; /* user code's selectors stay */
 	memset(tf, 0, sizeof(*tf));
+	tf->cs = cs;
+	tf->ss = ss;
 	tf->rip = img->entry;
 	tf->rsp = img->stack_top;
 	tf->rflags = 0x202;

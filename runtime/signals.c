@@ -259,8 +259,7 @@ void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char
 		self->sig_pending |= 1ULL << sig;
 		return;
 	}
-	box_die(sig, "%s at rip 0x%lx%s", what, (unsigned long)tf->rip,
-		sig == SIGSEGV ? " (blocked: outside the program's memory or not allowed)" : "");
+	box_die(sig, "%s at rip 0x%lx", what, (unsigned long)tf->rip);
 }
 
 /* The return hook: pending signals the program does not block start their

@@ -113,6 +113,22 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 	case SYS_set_tid_address:
 		*r = proc_set_tid_address((uintptr_t)a[0]);
 		return 1;
+	case SYS_set_robust_list:
+		/* kept here, not given to the kernel: at thread exit it would
+		 * follow the list's pointers wherever they lead */
+		*r = a[1] != 24 ? -EINVAL : (self->robust_list = (uintptr_t)a[0], 0);
+		return 1;
+	case SYS_get_robust_list:
+		if (a[0] && a[0] != self->tid)
+			*r = -EPERM;
+		else if (!mem_contains((uintptr_t)a[1], 8) || !mem_contains((uintptr_t)a[2], 8))
+			*r = -EFAULT;
+		else {
+			*(volatile uintptr_t *)a[1] = self->robust_list;
+			*(volatile size_t *)a[2] = 24;
+			*r = 0;
+		}
+		return 1;
 	case SYS_readlink:
 	case SYS_readlinkat:
 		return files_readlink_self(nr, a, r);

@@ -37,6 +37,13 @@
  *      io_setup/io_submit: buffers are read or written after the call
  *      sendmsg MSG_ZEROCOPY, vmsplice: pages are sent after the call
  *    io_uring, userfaultfd and bpf are left unknown for that reason.
+ *  - ioctl requests are matched by number, without knowing the device: a
+ *    driver that gives a listed number another layout would be checked
+ *    wrongly, so forward ioctls only on descriptor kinds the monitor knows
+ *    (terminals, regular files, sockets, block devices).
+ *  - Calls that change the host thread or process rather than memory
+ *    (arch_prctl ARCH_SET_FS, rt_sigaction handlers, clone, seccomp, ...)
+ *    pass this check; whether to forward or emulate them is the policy's.
  */
 #ifndef DUNEBOX_SYSARGS_H
 #define DUNEBOX_SYSARGS_H

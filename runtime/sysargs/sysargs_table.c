@@ -89,7 +89,8 @@ struct ustat_kernel {
 #define IOV_IN(n, nm)		IOVEC(SYSARGS_READ, n, nm)
 #define IOV_OUT(n, nm)		IOVEC(SYSARGS_WRITE, n, nm)
 #define PAGES(n, nm) \
-	{ .kind = ARG_PAGES, .access = SYSARGS_MAPPING, .len_arg = (n), .count_type = COUNT_SIZE, .name = (nm) }
+	{ .kind = ARG_PAGES, .access = SYSARGS_MAPPING, .len_arg = (n), \
+	  .count_type = COUNT_SIZE, .name = (nm) }
 
 #define NOMEM(nm)		[__NR_##nm] = { .name = #nm }
 #define CALL(nm, ...)		[__NR_##nm] = { .name = #nm, .arg = { __VA_ARGS__ } }

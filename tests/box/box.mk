@@ -11,14 +11,16 @@ $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
 	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread
 
+$(B)/box/untrusted: apps/untrusted/untrusted.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O1 -Wall -Werror $< -o $@
+
 check-box: $(B)/dunebox $(B)/box/escape
 	tests/box/run.sh $(B)/dunebox $(B)/box/escape tests/box/box-tests.list
 
 # the library tests of runtime/ (cmocka), each in its own directory
 check-runtime-unit:
-	$(MAKE) -C runtime/policy test
-	$(MAKE) -C runtime/loader test
-	$(MAKE) -C runtime/sysargs test
+	tools/check-runtime-unit $(MAKE)
 
-all: $(B)/box/escape $(B)/static/dunebox
+all: $(B)/box/escape $(B)/box/untrusted $(B)/static/dunebox
 .PHONY: check-box check-runtime-unit

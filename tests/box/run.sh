@@ -3,7 +3,7 @@
 # FAIL or SKIP line each and a summary line; exit status 1 if any failed.
 # Plain POSIX sh: it also runs under busybox in the emulated machines.
 set -u
-box=$(realpath "$1") escape=$(realpath "$2") list=$3
+box=$(realpath "$1") escape=$(realpath "$2") list=$(realpath "$3")
 pass=0 fail=0 skip=0
 limit=${BOX_TEST_TIMEOUT:-120}
 tmp=${BOX_TEST_DIR:-/var/tmp}
@@ -17,7 +17,11 @@ run_box() { # dir, then the command
 while read -r kind name rest; do
 	case "$kind" in ''|'#'*) continue ;; esac
 	work=$(mktemp -d "$tmp/boxtest.XXXXXX")
-	cmd=$(printf '%s\n' "${rest#*-- }" | sed "s|\\\$ESCAPE|$escape|g")
+	mkdir "$work/.in"
+	printf '\177ELF\002\001\001\000\000' >"$work/.in/bad-elf" # ELF magic, then nothing
+	chmod 755 "$work/.in/bad-elf"
+	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
+		-e "s|\\\$BADELF|$work/.in/bad-elf|g")
 	eval "set -- $cmd"
 	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then
 		echo "SKIP $name: $1 is not installed here"; skip=$((skip + 1))

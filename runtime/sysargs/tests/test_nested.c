@@ -53,7 +53,8 @@ static void readv_iovecs(void **state)
 	assert_string_equal(why, "readv: arg 1 (iov, 32 bytes) not program memory");
 	iov[1].iov_base = monitor;
 	assert_int_equal(CHECK(SYS_readv, 0, (long)iov, 2), -EFAULT);
-	assert_string_equal(why, "readv: arg 1 (iov[1].iov_base, 100 bytes) not writable program memory");
+	assert_string_equal(why, "readv: arg 1 (iov[1].iov_base, 100 bytes) "
+			    "not writable program memory");
 	/* an empty buffer is not touched, wherever it points */
 	iov[1].iov_len = 0;
 	assert_int_equal(CHECK(SYS_readv, 0, (long)iov, 2), 0);
@@ -92,7 +93,8 @@ static void recvmsg_parts(void **state)
 
 	m->msg_control = monitor;
 	assert_int_equal(CHECK(SYS_recvmsg, 3, (long)m, 0), -EFAULT);
-	assert_string_equal(why, "recvmsg: arg 1 (msg->msg_control, 64 bytes) not writable program memory");
+	assert_string_equal(why, "recvmsg: arg 1 (msg->msg_control, 64 bytes) "
+			    "not writable program memory");
 }
 
 static void poll_fds_sized_by_nfds(void **state)

@@ -133,6 +133,8 @@ static void ranges_that_wrap(void **state)
 	assert_why("negative");
 }
 
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+
 static void address_space_calls(void **state)
 {
 	(void)state;
@@ -142,10 +144,11 @@ static void address_space_calls(void **state)
 	/* the kernel rounds the length up to a page */
 	assert_int_equal(CHECK(SYS_mprotect, (long)prog + (PROG_PAGES - 1) * 4096, 4097), -EFAULT);
 	/* mmap replaces memory only at a fixed address */
-	assert_int_equal(CHECK(SYS_mmap, MON & ~4095L, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), 0);
-	assert_int_equal(CHECK(SYS_mmap, MON & ~4095L, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), -EFAULT);
+	assert_int_equal(CHECK(SYS_mmap, MON & ~4095L, 4096, PROT_READ, ANON, -1, 0), 0);
+	assert_int_equal(CHECK(SYS_mmap, MON & ~4095L, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0),
+			 -EFAULT);
 	assert_why("mmap: arg 0 (addr");
-	assert_int_equal(CHECK(SYS_mmap, (long)prog, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), 0);
+	assert_int_equal(CHECK(SYS_mmap, (long)prog, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0), 0);
 }
 
 int main(void)
