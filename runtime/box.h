@@ -70,6 +70,10 @@ void sys_handler(struct dune_tf *tf);
 int box_fd_is_monitors(long fd);
 long fds_check(long nr, const long a[6], int *handled); /* fds.c */
 
+/* copyargs.c: nested structures of forwarded calls, copied */
+long copyargs(long nr, long a[6]);
+void copyargs_after(long nr, const long orig[6], long result);
+
 /* files.c: calls that name paths */
 long files_check(long nr, long a[6], struct syscall_event *ev, const char **abs_out);
 int files_readlink_self(long nr, const long a[6], long *r);

@@ -181,7 +181,15 @@ void sys_handler(struct dune_tf *tf)
 			ev.decision.kind = DECISION_ALLOW;
 		goto done;
 	}
+	long orig[6];
+	memcpy(orig, a, sizeof(orig));
+	if ((r = copyargs(nr, a)) < 0) {
+		if (r == -ENOSYS)
+			r = deny(&ev, ENOSYS);
+		goto done;
+	}
 	r = forward(nr, a);
+	copyargs_after(nr, orig, r);
 	if (r == -EINTR && sig_restart_wanted()) {
 		/* the handler runs first, then the call again */
 		tf->rip -= 2;
