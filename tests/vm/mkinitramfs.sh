@@ -21,6 +21,10 @@
 #   VM_ENV           extra "KEY=VALUE ..." words exported to the tests.
 #   VM_TEST_TIMEOUT  default per-test timeout in seconds (60).
 #   VM_EXTRA_FILES   host files the tests use, copied to /extra/ by name.
+#   VM_EXTRA_PROGRAMS dynamic host programs (absolute paths) the tests run,
+#                    copied to the same paths with their libraries.
+#   VM_EXTRA_TREES   host directories copied to the same paths (a program's
+#                    data, e.g. Python's standard library), tests and caches left out.
 #
 # Inside the machine: all kvm modules (irqbypass kvm kvm-intel kvm-amd ccp)
 # plus the extra ones are in /modules/ (= /lib/modules/$(uname -r)/, with a
@@ -146,6 +150,33 @@ mkdir -p "$stage/extra"
 for f in ${VM_EXTRA_FILES:-}; do
     [ -f "$f" ] || vm_die "extra file $f does not exist (was it built?)"
     cp "$f" "$stage/extra/"
+done
+
+# --- host programs the tests use, with their libraries ----------------------------
+copy_same_path() {  # SRC: to the same path in the image, symlinks followed too
+    local src=$1 real
+    mkdir -p "$stage$(dirname "$src")"
+    cp -a "$src" "$stage$src"
+    real=$(readlink -f "$src")
+    if [ "$real" != "$src" ]; then
+        mkdir -p "$stage$(dirname "$real")"
+        cp -a "$real" "$stage$real"
+    fi
+}
+for prog in ${VM_EXTRA_PROGRAMS:-}; do
+    [ -x "$prog" ] || vm_die "extra program $prog does not exist (apt-get install it)"
+    copy_same_path "$prog"
+    for lib in $(ldd "$(readlink -f "$prog")" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+        copy_same_path "$lib"
+    done
+done
+for tree in ${VM_EXTRA_TREES:-}; do
+    [ -d "$tree" ] || vm_die "extra directory $tree does not exist"
+    mkdir -p "$stage$(dirname "$tree")"
+    cp -a "$tree" "$stage$tree"
+    find "$stage$tree" \( -name __pycache__ -o -name test -o -name tests -o -name idlelib \
+        -o -name tkinter -o -name ensurepip -o -name lib2to3 -o -name pydoc_data \) -prune \
+        -exec rm -rf {} + 2>/dev/null || true
 done
 
 # --- tests ---------------------------------------------------------------------

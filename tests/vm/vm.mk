@@ -87,16 +87,20 @@ vm-kernel:
 	@VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) $(VM_SRC_DIR)/fetch-kernel.sh
 
 VM_RUN_ENV = VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) VM_MODULE_FILES='$(VM_MODULE_FILES)' \
-	VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' VM_SVM_TIMEOUT=$(VM_SVM_TIMEOUT) VM_VMX_TIMEOUT=$(VM_VMX_TIMEOUT) \
+	VM_SVM_TIMEOUT=$(VM_SVM_TIMEOUT) VM_VMX_TIMEOUT=$(VM_VMX_TIMEOUT) \
 	VM_TEST_TIMEOUT=$(VM_TEST_TIMEOUT) VM_ITERS_SCALE=$(VM_ITERS_SCALE) VM_ENV='$(VM_ENV)'
 
-# Extra list files for the SVM machine only, and files any test may use
-# (copied to /extra/ in the machine).
+# Extra list files for the SVM machine only, and what its tests use: files
+# (copied to /extra/), dynamic programs and directories (same paths).
 VM_SVM_EXTRA_LISTS ?=
 VM_EXTRA_FILES ?=
+VM_EXTRA_PROGRAMS ?=
+VM_EXTRA_TREES ?=
 
 check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS) $(VM_SVM_MODULES) $(VM_MODULE_FILES) $(VM_EXTRA_FILES)
 	$(VM_RUN_ENV) VM_MODULES='$(VM_SVM_MODULES)' \
+	  VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' VM_EXTRA_PROGRAMS='$(VM_EXTRA_PROGRAMS)' \
+	  VM_EXTRA_TREES='$(VM_EXTRA_TREES)' \
 	  VM_KVM_MODULES='$(or $(VM_SVM_KVM_MODULES),kvm-amd)' \
 	  $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS)
 
