@@ -20,7 +20,7 @@ LIBDUNE_ASM := $(wildcard libdune/*.S)
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
 
-.PHONY: all run check bench install clean deps deps-vm check-kmod-unit
+.PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit
 all: $(B)/libdune.a tests apps
 
 $(B)/libdune/%.o: libdune/%.c libdune/*.h
@@ -58,6 +58,12 @@ bench: deps
 	$(MAKE) all
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
+
+# the ELF loader under libFuzzer for a fixed budget (not part of `check`)
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tools/apt-need clang libclang-rt-14-dev
+	$(MAKE) -C runtime/loader fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -21,6 +21,8 @@
 
 #include "internal.h"
 
+
+
 #define LEVEL_SIZE(l) (1UL << PDSHIFT(l))
 #define COPY_FLAGS (PTE_P | PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_NX)
 
@@ -78,32 +80,40 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 	mirror_unlock();
 }
 
-int uview_fill(uintptr_t va, uint64_t fec)
+/* The copy itself, with the mirror lock held. (Doing it in ring 0 without
+ * the trip to the program's handler was tried: slower here, ring 0 code on
+ * PVM costs more than the round trip it saves.) */
+static int copy_page(uintptr_t va, uint64_t fec, int alloc)
 {
 	ptent_t *src, *dst, e;
 	uint64_t pa;
-	int lvl, ok = 0;
+	int lvl;
 
-	if (!uroot || va >= (1UL << 47))
-		return 0;
-	mirror_lock();
 	pa = pgroot_frame(va, &src);
 	e = pa ? *src : 0;
 	if (!pa || !(e & PTE_U) || (e & PTE_KONLY))
-		goto out;
+		return 0;
 	if (((fec & FEC_W) && !(e & PTE_W)) || ((fec & FEC_I) && (e & PTE_NX)))
-		goto out;
-	if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0)
-		goto out;
+		return 0;
+	if (vm_walk(uroot, va, 0, alloc, &dst, &lvl) < 0 || lvl != 0)
+		return 0;
 	if ((*dst & PTE_P) && !(*dst & PTE_UVIEW))
-		goto out; /* one of ring 0's pages */
+		return 0; /* one of ring 0's pages */
 	e |= PTE_A | ((fec & FEC_W) ? PTE_D : 0);
 	if (*src != e)
 		*src = e;
 	*dst = pa | (e & COPY_FLAGS & ((e & PTE_D) ? ~0UL : ~PTE_W)) | PTE_UVIEW | PTE_A |
 	       (e & PTE_D);
-	ok = 1;
-out:
+	return 1;
+}
+
+int uview_fill(uintptr_t va, uint64_t fec)
+{
+	int ok;
+	if (!uroot || va >= (1UL << 47))
+		return 0;
+	mirror_lock();
+	ok = copy_page(va, fec, 1);
 	mirror_unlock();
 	return ok;
 }
