@@ -73,6 +73,14 @@ static long host_syscall(struct dune_percpu *pc)
 	struct kvm_regs regs;
 
 	switch (nr) {
+	case SYS_rt_sigsuspend:
+		/* a signal libdune took for the guest earlier, while the mask let
+		 * it through, is still to come for the program: the host has
+		 * nothing pending, so sigsuspend must not wait for it */
+		if (a[2] == 8 && guest_range_ok(a[1], 8, PROT_READ) &&
+		    signals_suspend_now(pc, *(const uint64_t *)a[1]))
+			return -EINTR;
+		break;
 	case SYS_clone:
 		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
 			return host_clone_thread(pc, a[1], a[2], a[3], a[4], a[5]);
@@ -136,6 +144,7 @@ static void handle_hypercall(struct dune_percpu *pc)
 		if (dune_fastcall_enabled && fastcall_is_fast((long)a[0]))
 			fastcall_after_exit(pc);
 		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
+		signals_suspend_done(pc);
 		break;
 	case HC_SIGNALS:
 		pc->hc_ret = 0;

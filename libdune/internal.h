@@ -158,6 +158,8 @@ long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint
 void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);
 long signals_sigreturn(struct dune_percpu *pc);
 int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask);
+void signals_suspend_done(struct dune_percpu *pc);
 int guest_range_ok(uint64_t addr, uint64_t len, int prot);
 extern char dune_syscall_stub_resume[];
 long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,

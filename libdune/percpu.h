@@ -152,6 +152,8 @@ struct dune_percpu {
 	int uview_quiet;                /* libdune's own flush: the user view is done */
 	int sig_step;                   /* user code single-steps to let a signal in */
 	int ufs_set;                    /* dune_set_user_fs was called */
+	int sig_suspended;              /* a guest sigsuspend let a held signal in */
+	uint64_t sig_suspend_old;       /* ... and this mask comes back after it */
 };
 
 #define DUNE_PERCPU_SIZE 16384

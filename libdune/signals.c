@@ -304,7 +304,10 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 	regs_to_mcontext(regs, &f->uc.uc_mcontext);
 	f->uc.uc_mcontext.fpregs = (fpregset_t)fpstate;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
-	memcpy(&f->uc.uc_sigmask, &mask, sizeof(mask));
+	/* after sigsuspend the handler's return restores the mask from
+	 * before it (signals_suspend_now) */
+	memcpy(&f->uc.uc_sigmask, pc->sig_suspended ? &pc->sig_suspend_old : &mask, sizeof(mask));
+	pc->sig_suspended = 0;
 	f->extra.magic = FRAME_MAGIC;
 	f->extra.hc_ret = (uint64_t)pc->hc_ret;
 	memcpy(f->extra.hc_args, pc->hc_args, sizeof(f->extra.hc_args));
@@ -326,6 +329,30 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 	regs->rax = 0;
 	regs->rflags &= ~((1ULL << 10) | (1ULL << 8)); /* DF, TF */
 	return 0;
+}
+
+/* sigsuspend(newmask) from the guest: 1 if a signal libdune holds is let
+ * through by newmask; then newmask is in force and the frame to come
+ * restores the old mask, as the kernel's sigsuspend does. */
+int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask)
+{
+	uint64_t old;
+	newmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+	if (!(pc->sig_pending & ~(newmask << 1) & ~1ULL))
+		return 0;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
+	pc->sig_suspend_old = old;
+	pc->sig_suspended = 1;
+	return 1;
+}
+
+/* The frame could not be built after all: the old mask comes back. */
+void signals_suspend_done(struct dune_percpu *pc)
+{
+	if (!pc->sig_suspended)
+		return;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &pc->sig_suspend_old, NULL, 8);
+	pc->sig_suspended = 0;
 }
 
 /* The lowest pending signal that the thread does not block, or 0. */

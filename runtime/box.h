@@ -41,6 +41,8 @@ struct box_thread {
 	int tid;
 	uint64_t mask;             /* the program's blocked signals (bit sig-1) */
 	uint64_t sig_pending;      /* signals for the program's handlers (bit sig) */
+	uint64_t suspend_mask;     /* the mask sigsuspend replaced */
+	int in_suspend;
 	siginfo_t sig_info[65];
 	stack_t altstack;
 };

@@ -200,7 +200,8 @@ static void deliver(struct dune_tf *tf, int sig)
 	memset(&f->uc, 0, sizeof(f->uc));
 	f->uc.uc_stack = self->altstack;
 	tf_to_sigcontext(tf, &f->uc.uc_mcontext);
-	f->uc.uc_sigmask = self->mask;
+	f->uc.uc_sigmask = self->in_suspend ? self->suspend_mask : self->mask;
+	self->in_suspend = 0;
 	f->info = self->sig_info[sig];
 	tf->rip = (uintptr_t)a->handler;
 	tf->rsp = sp;
@@ -215,6 +216,27 @@ static void deliver(struct dune_tf *tf, int sig)
 		memset(a, 0, sizeof(*a));
 		host_install(sig, a);
 	}
+}
+
+/* sigsuspend: signals the monitor already holds for the program count as
+ * arrived (the host would wait for nothing); the handler runs with the
+ * temporary mask and its frame restores the old one. */
+static long do_sigsuspend(uintptr_t set, size_t size)
+{
+	uint64_t newmask;
+	long r;
+	if (size != 8)
+		return -EINVAL;
+	if (!mem_contains(set, 8))
+		return -EFAULT;
+	newmask = *(volatile uint64_t *)set & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+	self->suspend_mask = self->mask;
+	self->in_suspend = 1;
+	self->mask = newmask;
+	if (self->sig_pending & ~(newmask << 1))
+		return -EINTR;
+	r = syscall(SYS_rt_sigsuspend, &newmask, 8);
+	return r < 0 ? -errno : r;
 }
 
 static long do_sigreturn(struct dune_tf *tf)
@@ -242,6 +264,16 @@ long sig_syscall(struct dune_tf *tf, int *handled)
 		return do_sigaltstack(tf->rdi, tf->rsi, tf->rsp);
 	case SYS_rt_sigreturn:
 		return do_sigreturn(tf);
+	case SYS_rt_sigsuspend: {
+		long r = do_sigsuspend(tf->rdi, tf->rsi);
+		if (self->in_suspend && !(self->sig_pending & ~(self->mask << 1))) {
+			/* nothing to run after all: the old mask is back */
+			self->mask = self->suspend_mask;
+			self->in_suspend = 0;
+			set_host_mask(self->mask);
+		}
+		return r;
+	}
 	}
 	*handled = 0;
 	return 0;

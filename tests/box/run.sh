@@ -20,18 +20,31 @@ while read -r kind name rest; do
 	mkdir "$work/.in"
 	printf '\177ELF\002\001\001\000\000' >"$work/.in/bad-elf" # ELF magic, then nothing
 	chmod 755 "$work/.in/bad-elf"
+	printf 'default allow\nfrobnicate everything\n' >"$work/.in/bad.policy" # line 2: unknown
+	# a dynamic program whose interpreter is not there
+	for dyn in /bin/true /usr/bin/true "$(command -v python3)" "$(command -v sqlite3)"; do
+		[ -f "$dyn" ] && grep -q ld-linux-x86-64.so.2 "$dyn" 2>/dev/null || continue
+		sed 's|ld-linux-x86-64.so.2|ld-linux-x86-64.so.9|' "$dyn" >"$work/.in/no-interp"
+		chmod 755 "$work/.in/no-interp"
+		break
+	done
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
-		-e "s|\\\$BADELF|$work/.in/bad-elf|g")
+		-e "s|\\\$BADELF|$work/.in/bad-elf|g" -e "s|\\\$BADPOLICY|$work/.in/bad.policy|g" \
+		-e "s|\\\$NOINTERP|$work/.in/no-interp|g")
 	eval "set -- $cmd"
 	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then
 		echo "SKIP $name: $1 is not installed here"; skip=$((skip + 1))
 		rm -rf "$work"
 		continue
 	fi
-	if [ "$kind" = expect ]; then
+	if [ "$kind" = expect ] || [ "$kind" = options ]; then
 		want=${rest%% *}
 		regex=${rest#* }; regex=${regex%% *}
-		run_box "$work" "$@" >"$work/.out" 2>"$work/.err"
+		if [ "$kind" = options ]; then
+			(cd "$work" && timeout -k 5 "$limit" "$box" "$@") >"$work/.out" 2>"$work/.err"
+		else
+			run_box "$work" "$@" >"$work/.out" 2>"$work/.err"
+		fi
 		got=$?
 		if [ "$got" = "$want" ] && grep -Eq -- "$regex" "$work/.err" "$work/.out"; then
 			echo "PASS $name"; pass=$((pass + 1))
