@@ -22,8 +22,10 @@ while read -r kind name rest; do
 	chmod 755 "$work/.in/bad-elf"
 	printf 'default allow\nfrobnicate everything\n' >"$work/.in/bad.policy" # line 2: unknown
 	# a dynamic program whose interpreter is not there
-	for dyn in /bin/true /usr/bin/true "$(command -v python3)" "$(command -v sqlite3)"; do
-		[ -f "$dyn" ] && grep -q ld-linux-x86-64.so.2 "$dyn" 2>/dev/null || continue
+	for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3)"; do
+		# PT_INTERP sits right after the headers (a static busybox may
+		# name ld-linux somewhere deep inside)
+		[ -f "$dyn" ] && head -c 1024 "$dyn" | grep -q ld-linux-x86-64.so.2 || continue
 		sed 's|ld-linux-x86-64.so.2|ld-linux-x86-64.so.9|' "$dyn" >"$work/.in/no-interp"
 		chmod 755 "$work/.in/no-interp"
 		break
