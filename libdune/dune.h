@@ -236,6 +236,10 @@ void dune_ret_from_user(int ret) __attribute__((noreturn));
  * set; takes effect when user code next runs. */
 void dune_set_user_fs(uint64_t base);
 uint64_t dune_get_user_fs(void);
+/* In a handler of user code's trap or system call: user code's FPU state
+ * (XSAVE format if *xcr0 != 0, else FXSAVE), *size bytes, loaded back when
+ * user code resumes; what is written there must stay valid for XRSTOR. */
+void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0);
 /* Called with user code's frame each time a handler of its system call or
  * trap returns to it (a place to deliver the user program's signals). */
 void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));

@@ -82,6 +82,21 @@ uint64_t dune_get_user_fs(void)
 	return pc->ufs_set ? pc->ufs : read_fs_base();
 }
 
+/* Where the trap entry saved user code's FPU state for the frame tf
+ * (entry.S fpu_save_below_rbx): 64-byte aligned, below the frame. It is
+ * loaded back when user code resumes. */
+void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0)
+{
+	*size = dune_use_xsave ? 4096 : 512;
+	*xcr0 = 0;
+	if (dune_use_xsave) {
+		uint32_t lo, hi;
+		asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		*xcr0 = ((uint64_t)hi << 32) | lo;
+	}
+	return (void *)(((uintptr_t)tf - 4096) & ~63UL);
+}
+
 static void (*user_return_hook)(struct dune_tf *tf);
 
 void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf))

@@ -38,10 +38,13 @@ struct kucontext {
 	uint64_t uc_sigmask;
 };
 
+#define FPU_MAX 4096
+
 struct kframe {
 	uintptr_t pretcode;
 	struct kucontext uc;
 	siginfo_t info;
+	uint8_t fpu[FPU_MAX] __attribute__((aligned(64))); /* uc_mcontext.fpstate */
 };
 
 static struct ksigaction actions[65];
@@ -191,7 +194,7 @@ static void deliver(struct dune_tf *tf, int sig)
 	if (a->flags & SA_ONSTACK && self->altstack.ss_size &&
 	    !(tf->rsp - (uintptr_t)self->altstack.ss_sp < self->altstack.ss_size))
 		sp = (uintptr_t)self->altstack.ss_sp + self->altstack.ss_size;
-	sp = ((sp - sizeof(*f)) & ~15UL) - 8;
+	sp = ((sp - sizeof(*f)) & ~63UL) - 8; /* fpu 64-byte aligned, rsp+8 16-aligned */
 	f = (struct kframe *)sp;
 	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(sp, sizeof(*f)))
 		box_die(SIGSEGV, "cannot deliver signal %d: the program's stack 0x%lx is unusable",
@@ -200,6 +203,13 @@ static void deliver(struct dune_tf *tf, int sig)
 	memset(&f->uc, 0, sizeof(f->uc));
 	f->uc.uc_stack = self->altstack;
 	tf_to_sigcontext(tf, &f->uc.uc_mcontext);
+	{ /* the interrupted code's FPU state, as the kernel saves it */
+		size_t size;
+		uint64_t xcr0;
+		void *fpu = dune_user_fpu(tf, &size, &xcr0);
+		memcpy(f->fpu, fpu, size);
+		f->uc.uc_mcontext.fpstate = (struct _fpstate *)f->fpu;
+	}
 	f->uc.uc_sigmask = self->in_suspend ? self->suspend_mask : self->mask;
 	self->in_suspend = 0;
 	f->info = self->sig_info[sig];
@@ -239,6 +249,30 @@ static long do_sigsuspend(uintptr_t set, size_t size)
 	return r < 0 ? -errno : r;
 }
 
+/* The FPU image a handler returns to, from its frame into the area user
+ * code's state is loaded from, made safe for XRSTOR first: the program may
+ * have written anything there. No image, or a bad one: left as it is. */
+static void restore_fpu(struct dune_tf *tf, uintptr_t img)
+{
+	size_t size;
+	uint64_t xcr0;
+	uint8_t *fpu = dune_user_fpu(tf, &size, &xcr0);
+	uint8_t copy[FPU_MAX] __attribute__((aligned(64)));
+
+	if (!img || !mem_contains(img, size))
+		return;
+	memcpy(copy, (const void *)img, size);
+	uint32_t mxcsr_mask = *(uint32_t *)(fpu + 28); /* the CPU's, from the trusted image */
+	*(uint32_t *)(copy + 24) &= mxcsr_mask ? mxcsr_mask : 0xffbf; /* reserved bits fault */
+	if (xcr0) {
+		uint64_t *hdr = (uint64_t *)(copy + 512);
+		hdr[0] &= xcr0; /* XSTATE_BV: only enabled components */
+		for (int i = 1; i < 8; i++)
+			hdr[i] = 0; /* XCOMP_BV and the reserved words */
+	}
+	memcpy(fpu, copy, size);
+}
+
 static long do_sigreturn(struct dune_tf *tf)
 {
 	struct kucontext *uc = (struct kucontext *)tf->rsp;
@@ -246,6 +280,7 @@ static long do_sigreturn(struct dune_tf *tf)
 		box_die(SIGSEGV, "rt_sigreturn with a frame outside the program's memory (0x%lx)",
 			(unsigned long)tf->rsp);
 	sigcontext_to_tf(&uc->uc_mcontext, tf);
+	restore_fpu(tf, (uintptr_t)uc->uc_mcontext.fpstate);
 	self->mask = uc->uc_sigmask & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
 	set_host_mask(self->mask);
 	return (long)tf->rax;

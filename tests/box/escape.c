@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -81,6 +82,41 @@ static int priv(const char *which)
 	return 1;
 }
 
+static volatile int ticks;
+
+static void on_alarm(int sig)
+{
+	/* a handler that uses the FPU and SSE registers heavily */
+	volatile double x = sig;
+	for (int i = 0; i < 200; i++)
+		x = x * 1.000001 + 0.5;
+	asm volatile("xorps %%xmm0, %%xmm0; xorps %%xmm1, %%xmm1" ::: "xmm0", "xmm1");
+	ticks++;
+}
+
+/* The interrupted code's SSE registers must survive the handlers. */
+static int fpu_across_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_alarm};
+	struct itimerval it = {{0, 2000}, {0, 2000}};
+	double want = 1234.5, got = 0;
+	long rounds = 0;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (ticks < 20 && rounds < 2000000000L) {
+		asm volatile("movsd %1, %%xmm1; mov $20000, %%ecx; 1: dec %%ecx; jnz 1b; movsd %%xmm1, %0"
+			     : "=m"(got) : "m"(want) : "xmm1", "rcx", "memory");
+		rounds++;
+		if (got != want) {
+			printf("NOT kept: xmm1 = %f after %d signals\n", got, ticks);
+			return 1;
+		}
+	}
+	printf("kept: xmm1 intact across %d signals\n", ticks);
+	return ticks < 20;
+}
+
 int main(int argc, char **argv)
 {
 	const char *t = argc > 1 ? argv[1] : "";
@@ -89,6 +125,8 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(t, "fpu-signal"))
+		return fpu_across_signals();
 	if (!strcmp(t, "priv"))
 		return priv(argc > 2 ? argv[2] : "cli");
 	if (!strcmp(t, "write-monitor")) {
