@@ -81,7 +81,7 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
 # dunebox's tests in the SVM machine (the monitor and tools in /extra)
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list

@@ -27,6 +27,8 @@ struct box {
 	struct policy policy;
 	int audit_fd, trace_fd;   /* -1: off; both are monitor fds */
 	int err_fd;               /* the monitor's own stderr (the program may close 2) */
+	int vfork_fd;             /* a vfork child: closing it lets the parent go on */
+	int vfork_wait_fd;        /* the parent's end while it waits */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */
@@ -86,6 +88,7 @@ long proc_clone(struct dune_tf *tf);
 void proc_exit(struct dune_tf *tf, int group) __attribute__((noreturn));
 long proc_arch_prctl(long code, long addr);
 long proc_set_tid_address(uintptr_t addr);
+void proc_exec_done(void);
 
 /* signals.c */
 void sig_init(void);

@@ -29,7 +29,7 @@
 #define MONITOR_FD_BASE 1000
 #define FEC_P_BIT 1
 
-struct box box = {.audit_fd = -1, .trace_fd = -1, .err_fd = 2};
+struct box box = {.audit_fd = -1, .trace_fd = -1, .err_fd = 2, .vfork_fd = -1, .vfork_wait_fd = -1};
 extern char **environ;
 
 static void usage(void)

@@ -266,6 +266,7 @@ long exec_syscall_path(struct dune_tf *tf, const char *path, uintptr_t argvp, ui
 				msg);
 		}
 		close_on_exec();
+		proc_exec_done();
 		sig_reset_on_exec();
 		dune_set_user_fs(0);
 	}

@@ -18,7 +18,7 @@ int box_fd_is_monitors(long arg)
 	if (fd < 0)
 		return 0;
 	return dune_owns_fd(fd) || fd == box.audit_fd || fd == box.trace_fd ||
-	       fd == box.err_fd;
+	       fd == box.err_fd || fd == box.vfork_fd || fd == box.vfork_wait_fd;
 }
 
 /* Which arguments of nr are descriptors: a bit per argument. */

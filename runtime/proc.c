@@ -6,6 +6,7 @@
  * with the monitor could not be kept in its region.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <asm/prctl.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -99,13 +100,39 @@ static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp,
 	return st.tid;
 }
 
+/* vfork's parent waits until the child execs or ends: the child holds the
+ * write end of a pipe, which either closes. */
+static int vfork_pipe(int p[2])
+{
+	int raw[2];
+	if (pipe2(raw, O_CLOEXEC) < 0)
+		return -errno;
+	p[0] = fcntl(raw[0], F_DUPFD_CLOEXEC, 1000); /* out of the program's way */
+	p[1] = fcntl(raw[1], F_DUPFD_CLOEXEC, 1000);
+	close(raw[0]);
+	close(raw[1]);
+	return p[0] < 0 || p[1] < 0 ? -EMFILE : 0;
+}
+
+void proc_exec_done(void)
+{
+	if (box.vfork_fd >= 0) {
+		close(box.vfork_fd);
+		box.vfork_fd = -1;
+	}
+}
+
 /* fork, vfork, clone without CLONE_VM: a child process of the monitor. */
 static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
 			uintptr_t ctid, uintptr_t tls)
 {
 	struct dune_tf t;
+	int vfork = (flags & CLONE_VFORK) != 0, p[2] = {-1, -1};
 	long r;
 
+	if (vfork && vfork_pipe(p) < 0)
+		vfork = 0; /* no pipe: the parent just does not wait */
+	box.vfork_wait_fd = p[0];
 	flags &= ~(CLONE_VM | CLONE_VFORK | CLONE_SETTLS);
 	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !mem_contains(ctid, 4))
 		return -EFAULT;
@@ -118,6 +145,20 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	t.r10 = ctid;
 	dune_passthrough_syscall(&t);
 	r = (long)t.rax;
+	if (vfork && r > 0) {
+		char c;
+		close(p[1]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(p[0]);
+	} else if (vfork && r == 0) {
+		close(p[0]);
+		box.vfork_fd = p[1];
+	} else if (vfork) {
+		close(p[0]);
+		close(p[1]);
+	}
+	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
 		box_pid = (int)syscall(SYS_getpid);
 		self->tid = box_pid;
@@ -139,8 +180,9 @@ long proc_clone(struct dune_tf *tf)
 
 	switch (tf->rax) {
 	case SYS_fork:
-	case SYS_vfork:
 		return new_process(tf, SIGCHLD, 0, 0, 0, 0);
+	case SYS_vfork:
+		return new_process(tf, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 	case SYS_clone3:
 		return -ENOSYS; /* libc falls back to clone */
 	}

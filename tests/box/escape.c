@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The monitor's memory, as /proc/self/maps shows it: the mapping that
@@ -125,6 +126,21 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(t, "vfork")) {
+		/* the parent runs on only once the child has exec'd */
+		pid_t pid = vfork();
+		if (pid == 0) {
+			usleep(200000);
+			if (write(1, "child\n", 6) < 0)
+				_exit(126);
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		printf("parent\n");
+		int status;
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+	}
 	if (!strcmp(t, "fpu-signal"))
 		return fpu_across_signals();
 	if (!strcmp(t, "priv"))

@@ -107,8 +107,9 @@ check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS) $(VM_SVM_MO
 # Extra list files for the VMX machine only (the module's own tests).
 VM_VMX_EXTRA_LISTS ?=
 
-check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS) $(VM_VMX_MODULES) $(VM_MODULE_FILES)
+check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS) $(VM_VMX_MODULES) $(VM_MODULE_FILES) $(VM_EXTRA_FILES)
 	$(VM_RUN_ENV) VM_MODULES='$(VM_VMX_MODULES)' \
+	  VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' \
 	  VM_KVM_MODULES='$(or $(VM_VMX_KVM_MODULES),kvm-intel)' \
 	  $(VM_SRC_DIR)/run-vmx.sh $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS)
 
