@@ -412,10 +412,16 @@ trap_return:
 	testb $3, 8(%rsp)
 	jz 1f
 	LSTAR_SAVING_REGS dune_user_syscall_entry
-	push %rax		/* back to user code: its FS and GS */
+	push %rax		/* back to user code: its FS, its page table, its GS */
 	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
-	pop %rax
+	cmpq $0, %gs:PC_UCR3
+	je 3f
+	mov %gs:PC_IST_PAGE, %rax
+	movq $1, IST_UVIEW_ON(%rax)
+	mov %gs:PC_UCR3, %rax
+	mov %rax, %cr3
+3:	pop %rax
 	swapgs
 1:	iretq
 2:	/* the program's frames say ring 0 (trap_deprivileged); it runs in 3 */
@@ -430,6 +436,8 @@ trap_return:
  * FS back, the vector tagged; then the ordinary path. rax = IST page. */
 trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	movq $0, IST_UVIEW_ON(%rax)
+	cmpq $0, IST_RING0(%rax)
+	jne 1f
 	push %rcx
 	push %rdx
 	mov IST_PC(%rax), %rcx
@@ -446,6 +454,15 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	pop %rcx
 	pop %rax
 	btsq $FROM_UVIEW_BIT, (%rsp)
+	jmp trap_common_program
+1:	/* a ring-0 guest: the program's page table back; GS and FS as for
+	 * any entry from ring 3 (swapgs) */
+	push %rdx
+	mov IST_PC(%rax), %rdx
+	mov PC_KCR3(%rdx), %rdx
+	mov %rdx, %cr3
+	pop %rdx
+	pop %rax
 	jmp trap_common_program
 
 /* Into user code under the user view: rbx = its frame on the trap stack
@@ -573,7 +590,13 @@ trap_overflow:
 dune_user_syscall_entry:
 	swapgs
 	mov %rsp, %gs:PC_TMP
-	mov %gs:PC_TRAP_SP, %rsp
+	mov %gs:PC_IST_PAGE, %rsp	/* the program's page table back */
+	cmpq $0, IST_UVIEW_ON(%rsp)
+	je 1f
+	movq $0, IST_UVIEW_ON(%rsp)
+	mov %gs:PC_KCR3, %rsp
+	mov %rsp, %cr3
+1:	mov %gs:PC_TRAP_SP, %rsp
 	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	pushq $(GD_UD | 3)
 	pushq %gs:PC_TMP
@@ -622,32 +645,20 @@ dune_trap_code_end:
 
 __dune_jump_to_user:
 	SAVE_USER_CALLER
-	/* user code's system calls come to dune_user_syscall_entry */
-	WRITE_LSTAR dune_user_syscall_entry
-	mov %gs:PC_UFS, %rax
-	wrfsbase %rax
-	pushq $(GD_UD | 3)
-	pushq TF_RSP(%rdi)
-	pushq TF_RFLAGS(%rdi)
-	pushq $(GD_UT | 3)
-	pushq TF_RIP(%rdi)
-	mov 8(%rdi), %rsi
-	mov 16(%rdi), %rdx
-	mov 24(%rdi), %rcx
-	mov 32(%rdi), %r8
-	mov 40(%rdi), %r9
-	mov 48(%rdi), %r10
-	mov 56(%rdi), %r11
-	mov 64(%rdi), %rbx
-	mov 72(%rdi), %rbp
-	mov 80(%rdi), %r12
-	mov 88(%rdi), %r13
-	mov 96(%rdi), %r14
-	mov 104(%rdi), %r15
-	mov TF_RAX(%rdi), %rax
-	mov 0(%rdi), %rdi
-	swapgs
-	iretq
+	/* the frame where a trap from user code would have left it: the way
+	 * back to user code switches to the user view, where the program's
+	 * stack is not */
+	mov %gs:PC_TRAP_SP, %rbx
+	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	sub $TF_SIZE, %rbx
+	mov %rdi, %rsi
+	mov %rbx, %rdi
+	mov $(TF_SIZE / 8), %ecx
+	cld
+	rep movsq
+	movq $(GD_UT | 3), TF_CS(%rbx)
+	movq $(GD_UD | 3), TF_SS(%rbx)
+	jmp trap_return
 	.size __dune_jump_to_user, .-__dune_jump_to_user
 
 /* int __dune_jump_to_uview(struct dune_tf *tf): the same on a deprivileged

@@ -52,6 +52,7 @@
  * trust GS (user code on a deprivileged guest can set GS itself). */
 #define IST_PC 0         /* this vCPU's struct dune_percpu */
 #define IST_UVIEW_ON 8   /* 1 while user code runs under the user view */
+#define IST_RING0 16     /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
 
 #define FC_IDLE 0       /* no server listening: use the doorbell */
 #define FC_POLLING 1    /* the server spins, waiting for a request */

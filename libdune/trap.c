@@ -99,9 +99,8 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 	}
 	if (vec == T_PGFLT) {
 		uintptr_t cr2 = dune_self_cr2(); /* saved by the ring-0 stub */
-		/* user code on a deprivileged guest: maybe a page not yet
-		 * copied into the user view */
-		int uview = dune_deprivileged && (tf->cs & 3) == 3;
+		/* user code: maybe a page not yet copied into the user view */
+		int uview = (tf->cs & 3) == 3;
 		if (uview && uview_fill(cr2, tf->err))
 			return;
 		/* not present outside the mirror: maybe memory the host mapped

@@ -38,9 +38,10 @@ static int have_fsgsbase(void)
 
 static const char *mechanism(void)
 {
-	return dune_deprivileged ? "user view: a page table of its own, syscall caught by a "
-				   "fault at LSTAR, entered through a ring-0 gate"
-				 : "ring 0 below ring 3: SYSCALL to a user LSTAR, IRETQ";
+	return dune_deprivileged ? "the user view (a page table of its own), syscall caught by "
+				   "a fault at LSTAR, entered through a ring-0 gate"
+				 : "the user view (a page table of its own) below ring 0: SYSCALL "
+				   "to a user LSTAR, IRETQ";
 }
 
 int dune_jump_to_user(struct dune_tf *tf)
@@ -60,14 +61,13 @@ int dune_jump_to_user(struct dune_tf *tf)
 		dune_self->ufs = read_fs_base();
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
 	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
-	if (!dune_deprivileged)
-		return __dune_jump_to_user(tf);
 	if (uview_init() < 0) {
 		dune_log("dune_jump_to_user: no page-table memory for the user view");
 		return -ENOMEM;
 	}
 	uview_before_enter();
-	return __dune_jump_to_uview(tf);
+	((uint64_t *)dune_self->ist_page)[IST_RING0 / 8] = !dune_deprivileged;
+	return dune_deprivileged ? __dune_jump_to_uview(tf) : __dune_jump_to_user(tf);
 }
 
 void dune_set_user_fs(uint64_t base)
