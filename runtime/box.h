@@ -41,6 +41,7 @@ struct box_thread {
 	uintptr_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
 	uintptr_t robust_list;     /* set_robust_list, kept (sys.c) */
 	int tid;
+	int is_thread;             /* not the first thread: its monitor thread returns */
 	uint64_t mask;             /* the program's blocked signals (bit sig-1) */
 	uint64_t sig_pending;      /* signals for the program's handlers (bit sig) */
 	uint64_t suspend_mask;     /* the mask sigsuspend replaced */

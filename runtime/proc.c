@@ -57,9 +57,10 @@ static void *thread_main(void *arg)
 	dune_set_user_fs((st->flags & CLONE_SETTLS) ? st->tls : st->parent_fs);
 	st->tid = tid;
 	sem_post(&st->started);
+	self->is_thread = 1;
 	/* st is the parent's: gone from here on */
-	dune_jump_to_user(&tf);
-	box_die(SIGSEGV, "a thread left user mode without exiting");
+	dune_jump_to_user(&tf); /* returns when the program's thread exits */
+	return NULL;
 }
 
 static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
@@ -216,11 +217,16 @@ void proc_exit(struct dune_tf *tf, int group)
 		*(volatile int *)self->clear_child_tid = 0;
 		syscall(SYS_futex, self->clear_child_tid, FUTEX_WAKE, 1, 0, 0, 0);
 	}
+	if (self->is_thread) {
+		/* back out of user mode into thread_main, which returns: pthread
+		 * gives the monitor thread's stack back */
+		free(self);
+		self = NULL;
+		dune_ret_from_user(0);
+	}
 	free(self);
 	self = NULL;
-	/* this monitor thread ends with the program's (its small stack is
-	 * not given back: pthread cannot unwind the trap stack) */
-	syscall(SYS_exit, (int)tf->rdi);
+	syscall(SYS_exit, (int)tf->rdi); /* the first thread: nothing to return to */
 	__builtin_unreachable();
 }
 
