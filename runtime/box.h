@@ -29,6 +29,7 @@ struct box {
 	int err_fd;               /* the monitor's own stderr (the program may close 2) */
 	int vfork_fd;             /* a vfork child: closing it lets the parent go on */
 	int vfork_wait_fd;        /* the parent's end while it waits */
+	int supervisor;           /* dunebox's first process, outside the box */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */
@@ -78,6 +79,10 @@ long fds_check(long nr, const long a[6], int *handled); /* fds.c */
 /* copyargs.c: nested structures of forwarded calls, copied */
 long copyargs(long nr, long a[6]);
 void copyargs_after(long nr, const long orig[6], long result);
+
+/* targets.c: signals only to processes of the box */
+int box_pid_inside(long pid);
+long targets_check(long nr, const long a[6]);
 
 /* files.c: calls that name paths */
 long files_check(long nr, long a[6], struct syscall_event *ev, const char **abs_out);

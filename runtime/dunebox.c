@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -321,6 +322,9 @@ static int supervise(pid_t child)
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 125;
+	/* orphans the box left behind are ours to reap, not to wait for */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	if (box.tmp_dir[0])
 		nftw(box.tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (WIFSIGNALED(status))
@@ -363,6 +367,10 @@ int main(int argc, char **argv)
 	if (o.trace)
 		box.trace_fd = box.err_fd;
 
+	/* orphans of the box come to the supervisor, so every process of the
+	 * box descends from it (targets.c) */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	box.supervisor = (int)getpid();
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");

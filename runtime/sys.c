@@ -133,7 +133,12 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 	case SYS_readlinkat:
 		return files_readlink_self(nr, a, r);
 	case SYS_kill:
-		if (a[0] == -1) { /* everything the user may signal: not from the box */
+	case SYS_tkill:
+	case SYS_tgkill:
+	case SYS_rt_sigqueueinfo:
+	case SYS_rt_tgsigqueueinfo:
+	case SYS_pidfd_open:
+		if (targets_check(nr, a) < 0) { /* a process outside the box */
 			*r = deny(ev, EPERM);
 			return 1;
 		}

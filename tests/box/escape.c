@@ -192,6 +192,25 @@ int main(int argc, char **argv)
 		bad |= contained("clock_gettime into the monitor", syscall(SYS_clock_gettime, 0, m), EFAULT);
 		return bad;
 	}
+	if (!strcmp(t, "signal-outside")) {
+		/* signal 0: the permission check alone, nothing is sent */
+		bad |= contained("kill(1) (init)", kill(1, 0), EPERM);
+		bad |= contained("kill(parent) (dunebox's supervisor)", kill(getppid(), 0), EPERM);
+		bad |= contained("tgkill(1, 1)", syscall(SYS_tgkill, 1, 1, 0), EPERM);
+		bad |= contained("kill(-1)", kill(-1, 0), EPERM);
+		pid_t child = fork();
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		if (kill(child, SIGKILL) != 0) {
+			printf("NOT right: a child in the box cannot be signalled\n");
+			bad = 1;
+		}
+		waitpid(child, NULL, 0);
+		kill(getpid(), 0) == 0 ? (void)0 : (void)(bad = 1);
+		return bad;
+	}
 	if (!strcmp(t, "ptrace")) {
 		bad |= contained("ptrace(ATTACH, parent)", ptrace(PTRACE_ATTACH, getppid(), 0, 0), 0);
 		bad |= contained("ptrace(TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0), 0);
