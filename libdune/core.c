@@ -102,8 +102,8 @@ int dune_init(bool map_full)
 	if (dune_doorbell_va == (uintptr_t)MAP_FAILED ||
 	    dune_vm_map_phys(pgroot, (void *)dune_doorbell_va, PGSIZE,
 			     (void *)dune_doorbell_gpa, PERM_R | PERM_W) < 0 ||
-	    mirror_kernel_only_prot(dune_doorbell_va, dune_doorbell_va + PGSIZE,
-				    PROT_READ | PROT_WRITE, 0) < 0)
+	    mirror_kernel_only(dune_doorbell_va, dune_doorbell_va + PGSIZE,
+			       PROT_READ | PROT_WRITE, 0) < 0)
 		return -ENOMEM;
 	if ((r = mirror_sync_all()) < 0) {
 		dune_log("cannot map the address space into the guest (error %d): "

@@ -622,11 +622,14 @@ dune_user_syscall_entry:
 dune_trap_code_end:
 
 /* int __dune_jump_to_user(struct dune_tf *tf): run tf in ring 3 until a
- * handler calls dune_ret_from_user(); returns its value. */
+ * handler calls dune_ret_from_user(), which returns here with its value.
+ * The frame goes where a trap from user code would have left it: the way
+ * back to user code switches to the user view, where the program's stack
+ * is not (trap_return on a ring-0 guest, the gate on a deprivileged one). */
 	.globl __dune_jump_to_user
 	.type __dune_jump_to_user, @function
-.macro SAVE_USER_CALLER	/* dune_ret_from_user returns here */
-	mov %rbx, %gs:PC_UCTX
+__dune_jump_to_user:
+	mov %rbx, %gs:PC_UCTX	/* dune_ret_from_user returns here */
 	mov %rbp, %gs:PC_UCTX+8
 	mov %r12, %gs:PC_UCTX+16
 	mov %r13, %gs:PC_UCTX+24
@@ -641,13 +644,7 @@ dune_trap_code_end:
 	rdfsbase %rax
 	mov %rax, %gs:PC_KFS
 	movq $1, %gs:PC_IN_USER
-.endm
-
-__dune_jump_to_user:
-	SAVE_USER_CALLER
-	/* the frame where a trap from user code would have left it: the way
-	 * back to user code switches to the user view, where the program's
-	 * stack is not */
+	movq $0, %gs:PC_UGS
 	mov %gs:PC_TRAP_SP, %rbx
 	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	sub $TF_SIZE, %rbx
@@ -658,28 +655,11 @@ __dune_jump_to_user:
 	rep movsq
 	movq $(GD_UT | 3), TF_CS(%rbx)
 	movq $(GD_UD | 3), TF_SS(%rbx)
-	jmp trap_return
-	.size __dune_jump_to_user, .-__dune_jump_to_user
-
-/* int __dune_jump_to_uview(struct dune_tf *tf): the same on a deprivileged
- * guest. The frame goes where a trap from user code would have left it,
- * and the gate switches to the user view. */
-	.globl __dune_jump_to_uview
-	.type __dune_jump_to_uview, @function
-__dune_jump_to_uview:
-	SAVE_USER_CALLER
-	movq $0, %gs:PC_UGS
-	mov %gs:PC_TRAP_SP, %rbx
-	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
-	sub $TF_SIZE, %rbx
-	mov %rdi, %rsi
-	mov %rbx, %rdi
-	mov $(TF_SIZE / 8), %ecx
-	cld
-	rep movsq
+	cmpb $0, dune_deprivileged(%rip)
+	je trap_return
 	mov %rbx, %rsp
 	jmp dune_uview_gate
-	.size __dune_jump_to_uview, .-__dune_jump_to_uview
+	.size __dune_jump_to_user, .-__dune_jump_to_user
 
 /* void __dune_ret_from_user(int ret): from a handler of user code's trap or
  * system call, back to where dune_jump_to_user was called. */

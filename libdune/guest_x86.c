@@ -46,10 +46,11 @@ int guest_idt_init(void)
 	dune_idt_base = (uintptr_t)idt;
 	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE))
 		dune_use_xsave = 1;
-	if ((r = mirror_kernel_only((uintptr_t)idt, (uintptr_t)idt + PGSIZE, 1)) < 0)
+	if ((r = mirror_kernel_only((uintptr_t)idt, (uintptr_t)idt + PGSIZE,
+				    PROT_READ | PROT_WRITE, 1)) < 0)
 		return r;
 	return mirror_kernel_only((uintptr_t)dune_entry_text_start,
-				  (uintptr_t)dune_entry_text_end, 1);
+				  (uintptr_t)dune_entry_text_end, PROT_READ | PROT_EXEC, 1);
 }
 
 int guest_percpu_init(struct dune_percpu *pc)

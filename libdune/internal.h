@@ -69,8 +69,7 @@ uint64_t mirror_bytes(void);
  * never reachable by user code. On a ring-0 guest it loses PTE_U; on a
  * deprivileged one the program needs PTE_U, so it gets PTE_KONLY instead.
  * `entry`: also needed by the ring-0 entry under the user view. */
-int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry);
-int mirror_kernel_only_prot(uintptr_t start, uintptr_t end, int prot, int entry);
+int mirror_kernel_only(uintptr_t start, uintptr_t end, int prot, int entry);
 void mirror_set_precise(int on);
 int mirror_kernel_only_each(int (*cb)(uintptr_t start, uintptr_t end, void *arg), void *arg);
 

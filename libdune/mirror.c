@@ -244,16 +244,7 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end)
 	return user_memory(start, end, 1);
 }
 
-int mirror_kernel_only(uintptr_t start, uintptr_t end, int entry)
-{
-	struct host_vma v;
-	int prot = PROT_READ | PROT_WRITE;
-	if (procmap_find(PAGE_ALIGN_DOWN(start), &v) == 0)
-		prot = v.prot;
-	return mirror_kernel_only_prot(start, end, prot, entry);
-}
-
-int mirror_kernel_only_prot(uintptr_t start, uintptr_t end, int prot, int entry)
+int mirror_kernel_only(uintptr_t start, uintptr_t end, int prot, int entry)
 {
 	start = PAGE_ALIGN_DOWN(start);
 	end = PAGE_ALIGN_UP(end);

@@ -19,7 +19,6 @@
 
 extern dune_syscall_cb dune_user_syscall_handler;
 int __dune_jump_to_user(struct dune_tf *tf);
-int __dune_jump_to_uview(struct dune_tf *tf);
 void __dune_ret_from_user(int ret) __attribute__((noreturn));
 void dune_user_syscall(struct dune_tf *tf);
 
@@ -67,7 +66,7 @@ int dune_jump_to_user(struct dune_tf *tf)
 	}
 	uview_before_enter();
 	((uint64_t *)dune_self->ist_page)[IST_RING0 / 8] = !dune_deprivileged;
-	return dune_deprivileged ? __dune_jump_to_uview(tf) : __dune_jump_to_user(tf);
+	return __dune_jump_to_user(tf);
 }
 
 void dune_set_user_fs(uint64_t base)

@@ -83,7 +83,7 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 /* The copy itself, with the mirror lock held. (Doing it in ring 0 without
  * the trip to the program's handler was tried: slower here, ring 0 code on
  * PVM costs more than the round trip it saves.) */
-static int copy_page(uintptr_t va, uint64_t fec, int alloc)
+static int copy_page(uintptr_t va, uint64_t fec)
 {
 	ptent_t *src, *dst, e;
 	uint64_t pa;
@@ -95,7 +95,7 @@ static int copy_page(uintptr_t va, uint64_t fec, int alloc)
 		return 0;
 	if (((fec & FEC_W) && !(e & PTE_W)) || ((fec & FEC_I) && (e & PTE_NX)))
 		return 0;
-	if (vm_walk(uroot, va, 0, alloc, &dst, &lvl) < 0 || lvl != 0)
+	if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0 || lvl != 0)
 		return 0;
 	if ((*dst & PTE_P) && !(*dst & PTE_UVIEW))
 		return 0; /* one of ring 0's pages */
@@ -113,7 +113,7 @@ int uview_fill(uintptr_t va, uint64_t fec)
 	if (!uroot || va >= (1UL << 47))
 		return 0;
 	mirror_lock();
-	ok = copy_page(va, fec, 1);
+	ok = copy_page(va, fec);
 	mirror_unlock();
 	return ok;
 }

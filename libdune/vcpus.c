@@ -75,9 +75,11 @@ static struct dune_percpu *percpu_new(void)
 			       PROT_READ | PROT_WRITE);
 	/* GS and the TSS lead here from any ring: not for user code */
 	if (r == 0)
-		r = mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE, 1);
+		r = mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+				       PROT_READ | PROT_WRITE, 1);
 	if (r == 0)
-		r = mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size, 1);
+		r = mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+				       PROT_READ | PROT_WRITE, 1);
 	mirror_unlock();
 	if (r < 0 || host->vcpu_create(pc) < 0)
 		return NULL;

@@ -197,18 +197,10 @@ static double run_user(void (*fn)(void), long n)
 	return (now_ns() - t) / n;
 }
 
-static double bench_sigtrap(long n)
-{
-	double t = now_ns();
-	for (long i = 0; i < n; i++)
-		asm volatile("int3");
-	return (now_ns() - t) / n;
-}
-
 /* `bench --loop getppid|sigtrap N`: one native loop, for gVisor to run */
 static int loop_main(const char *what, long n)
 {
-	printf("%.1f\n", !strcmp(what, "getppid") ? bench_getppid(n) : bench_sigtrap(n));
+	printf("%.1f\n", !strcmp(what, "getppid") ? bench_getppid(n) : bench_int3(n));
 	return 0;
 }
 

@@ -14,25 +14,28 @@ run_box() { # dir, then the command
 	(cd "$dir" && timeout -k 5 "$limit" "$box" --rw "$dir" -- "$@")
 }
 
+# inputs some tests name, made once
+in=$(mktemp -d "$tmp/boxtest-in.XXXXXX")
+trap 'rm -rf "$in"' EXIT
+printf '\177ELF\002\001\001\000\000' >"$in/bad-elf" # ELF magic, then nothing
+chmod 755 "$in/bad-elf"
+printf 'default allow\nfrobnicate everything\n' >"$in/bad.policy" # line 2: unknown
+# a dynamic program whose interpreter is not there
+for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3)"; do
+	# PT_INTERP sits right after the headers (a static busybox may name
+	# ld-linux somewhere deep inside)
+	[ -f "$dyn" ] && head -c 1024 "$dyn" | grep -q ld-linux-x86-64.so.2 || continue
+	sed 's|ld-linux-x86-64.so.2|ld-linux-x86-64.so.9|' "$dyn" >"$in/no-interp"
+	chmod 755 "$in/no-interp"
+	break
+done
+
 while read -r kind name rest; do
 	case "$kind" in ''|'#'*) continue ;; esac
 	work=$(mktemp -d "$tmp/boxtest.XXXXXX")
-	mkdir "$work/.in"
-	printf '\177ELF\002\001\001\000\000' >"$work/.in/bad-elf" # ELF magic, then nothing
-	chmod 755 "$work/.in/bad-elf"
-	printf 'default allow\nfrobnicate everything\n' >"$work/.in/bad.policy" # line 2: unknown
-	# a dynamic program whose interpreter is not there
-	for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3)"; do
-		# PT_INTERP sits right after the headers (a static busybox may
-		# name ld-linux somewhere deep inside)
-		[ -f "$dyn" ] && head -c 1024 "$dyn" | grep -q ld-linux-x86-64.so.2 || continue
-		sed 's|ld-linux-x86-64.so.2|ld-linux-x86-64.so.9|' "$dyn" >"$work/.in/no-interp"
-		chmod 755 "$work/.in/no-interp"
-		break
-	done
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
-		-e "s|\\\$BADELF|$work/.in/bad-elf|g" -e "s|\\\$BADPOLICY|$work/.in/bad.policy|g" \
-		-e "s|\\\$NOINTERP|$work/.in/no-interp|g")
+		-e "s|\\\$BADELF|$in/bad-elf|g" -e "s|\\\$BADPOLICY|$in/bad.policy|g" \
+		-e "s|\\\$NOINTERP|$in/no-interp|g")
 	eval "set -- $cmd"
 	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then
 		echo "SKIP $name: $1 is not installed here"; skip=$((skip + 1))
