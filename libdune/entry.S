@@ -40,8 +40,6 @@
 #define REGS_R15 120
 #define REGS_RIP 128
 
-#define XSAVE_AREA 4096
-
 #define T_USER_SYSCALL 256	/* trap_user_entry: a system call from user code */
 #define FROM_UVIEW_BIT 62	/* in the vector: taken from the user view */
 
@@ -272,7 +270,7 @@ syscall_slow:
 	.type fpu_save_below_rbx, @function
 fpu_save_below_rbx:
 	pop %rcx			/* return address */
-	lea -XSAVE_AREA(%rbx), %rsp
+	lea -DUNE_XSAVE_SIZE(%rbx), %rsp
 	and $-64, %rsp
 	/* XRSTOR wants the header beyond XSTATE_BV zeroed */
 	xor %eax, %eax
@@ -287,8 +285,8 @@ fpu_save_below_rbx:
 	cmpb $0, dune_use_xsave(%rip)
 	je 1f
 	push %rcx
-	mov $-1, %eax
-	mov $-1, %edx
+	mov dune_xsave_mask(%rip), %eax
+	mov dune_xsave_mask+4(%rip), %edx
 	xsave64 8(%rsp)
 	pop %rcx
 	jmp *%rcx
@@ -302,8 +300,8 @@ fpu_restore_at_rsp:
 	mov %rax, %r11			/* keep a C return value */
 	cmpb $0, dune_use_xsave(%rip)
 	je 1f
-	mov $-1, %eax
-	mov $-1, %edx
+	mov dune_xsave_mask(%rip), %eax
+	mov dune_xsave_mask+4(%rip), %edx
 	xrstor64 (%rsp)
 	mov %r11, %rax
 	jmp *%rcx

@@ -18,6 +18,7 @@ struct idt_gate {
 static struct idt_gate *idt; /* a page of its own: libdune's alone */
 uintptr_t dune_idt_base;
 uint8_t dune_use_xsave;
+uint64_t dune_xsave_mask;
 uint8_t dune_deprivileged;
 extern char dune_probe_fpu[];
 
@@ -25,6 +26,32 @@ static uint64_t seg_desc(uint64_t type_dpl_s_p, uint64_t flags)
 {
 	/* base 0, limit 0xfffff */
 	return 0xffffULL | (type_dpl_s_p << 40) | (0xfULL << 48) | (flags << 52);
+}
+
+#define XFEATURE_TILECFG 17
+#define XFEATURE_TILEDATA 18
+
+/* The host's enabled XSAVE components whose place in the standard format
+ * ends within DUNE_XSAVE_SIZE. PVM runs the guest under the host's XCR0, so
+ * an unmasked XSAVE on a host with AMX writes 8 KiB of tile data. */
+static uint64_t xsave_components_that_fit(void)
+{
+	uint32_t lo, hi, size, offset, c, d;
+	uint64_t xcr0, mask = 3; /* x87 and SSE live in the legacy area */
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	xcr0 = ((uint64_t)hi << 32) | lo;
+	for (unsigned i = 2; i < 64; i++) {
+		if (!(xcr0 & (1ULL << i)))
+			continue;
+		__cpuid_count(0xd, i, size, offset, c, d);
+		if (offset + size <= DUNE_XSAVE_SIZE)
+			mask |= 1ULL << i;
+	}
+	/* XCR0 takes the two AMX components together or neither */
+	if (!(mask & (1ULL << XFEATURE_TILEDATA)))
+		mask &= ~(1ULL << XFEATURE_TILECFG);
+	return mask & xcr0;
 }
 
 int guest_idt_init(void)
@@ -44,8 +71,10 @@ int guest_idt_init(void)
 		idt[v].hi = off >> 32;
 	}
 	dune_idt_base = (uintptr_t)idt;
-	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE))
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
 		dune_use_xsave = 1;
+		dune_xsave_mask = xsave_components_that_fit();
+	}
 	if ((r = mirror_kernel_only((uintptr_t)idt, (uintptr_t)idt + PGSIZE,
 				    PROT_READ | PROT_WRITE, 1)) < 0)
 		return r;
@@ -176,11 +205,8 @@ void guest_boot_msrs(struct guest_boot *b)
 	b->lstar = (uint64_t)dune_syscall_entry;
 	b->star = ((uint64_t)0x23 << 48) | ((uint64_t)GD_KT << 32);
 	b->fmask = 0;
-	if (dune_use_xsave) {
-		uint32_t lo, hi;
-		asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-		b->xcr0 = ((uint64_t)hi << 32) | lo;
-	}
+	if (dune_use_xsave)
+		b->xcr0 = dune_xsave_mask;
 	asm volatile("stmxcsr %0" : "=m"(b->mxcsr));
 	asm volatile("fnstcw %0" : "=m"(b->fcw));
 }

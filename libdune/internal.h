@@ -120,6 +120,9 @@ void dune_host_return(void *enter_state, long ret) __attribute__((noreturn));
 long host_clone_native(long nr, long flags, long newsp, long ptid, long ctid,
 		       long tls, void *guest_regs);
 extern uint8_t dune_use_xsave;
+/* the XSAVE components libdune saves and the guest's XCR0: those whose
+ * standard-format image fits in DUNE_XSAVE_SIZE (AMX tile data does not) */
+extern uint64_t dune_xsave_mask;
 /* 1 where ring 0 cannot use the FPU (PVM): the program runs in ring 3 and
  * ring 0 keeps to integer code (guest_x86.c probes it at dune_init) */
 extern uint8_t dune_deprivileged;

@@ -24,6 +24,10 @@
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
 
+/* Room for one XSAVE image (standard format) below a trap frame; only the
+ * state components that fit are saved (dune_xsave_mask, guest_x86.c). */
+#define DUNE_XSAVE_SIZE 4096
+
 #define PC_SELF 0
 #define PC_TRAP_SP 8
 #define PC_TRAP_SP_LIMIT 16

@@ -86,14 +86,9 @@ uint64_t dune_get_user_fs(void)
  * loaded back when user code resumes. */
 void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0)
 {
-	*size = dune_use_xsave ? 4096 : 512;
-	*xcr0 = 0;
-	if (dune_use_xsave) {
-		uint32_t lo, hi;
-		asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-		*xcr0 = ((uint64_t)hi << 32) | lo;
-	}
-	return (void *)(((uintptr_t)tf - 4096) & ~63UL);
+	*size = dune_use_xsave ? DUNE_XSAVE_SIZE : 512;
+	*xcr0 = dune_use_xsave ? dune_xsave_mask : 0;
+	return (void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~63UL);
 }
 
 static void (*user_return_hook)(struct dune_tf *tf);
