@@ -1,5 +1,5 @@
 /*
- * targets.c - whom the program may signal: processes of the box only. The
+ * signal_targets.c - whom the program may signal: processes of the box only. The
  * supervisor (dunebox's first process) is a child subreaper, so every
  * process of the box, orphans included, descends from it; anything else
  * (the supervisor itself, the user's shell, init) is outside.
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "signal_targets.h"
 
 #define MAX_DEPTH 256
 
