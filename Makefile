@@ -10,7 +10,7 @@ PREFIX ?= /usr/local
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
 	pkg-config busybox-static
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
-DEPS_BOX := python3 sqlite3 coreutils gzip
+DEPS_BOX := python3 sqlite3 coreutils gzip stress-ng
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
@@ -85,7 +85,8 @@ VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
-VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape $(B)/box/conform tests/box/run.sh \
+	tests/box/box-tests.list
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -114,4 +115,5 @@ include tests/tests.mk
 include apps/apps.mk
 include runtime/runtime.mk
 include tests/box/box.mk
+include tests/conformance/conformance.mk
 include tests/vm/vm.mk

@@ -6,6 +6,11 @@ $(B)/box/escape: tests/box/escape.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O1 -Wall -Werror $< -o $@
 
+# the stress-ng-like loops of tests/conformance, compared with native runs
+$(B)/box/conform: tests/box/conform.c tests/conformance/loops.c tests/conformance/loops.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O1 -Wall -Werror tests/box/conform.c tests/conformance/loops.c -o $@
+
 # the same monitor, self-contained, for the machines (no libc in there)
 $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
@@ -15,12 +20,12 @@ $(B)/box/untrusted: apps/untrusted/untrusted.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O1 -Wall -Werror $< -o $@
 
-check-box: $(B)/dunebox $(B)/box/escape
+check-box: $(B)/dunebox $(B)/box/escape $(B)/box/conform
 	tests/box/run.sh $(B)/dunebox $(B)/box/escape tests/box/box-tests.list
 
 # the library tests of runtime/ (cmocka), each in its own directory
 check-runtime-unit:
 	tools/check-runtime-unit $(MAKE)
 
-all: $(B)/box/escape $(B)/box/untrusted $(B)/static/dunebox
+all: $(B)/box/escape $(B)/box/conform $(B)/box/untrusted $(B)/static/dunebox
 .PHONY: check-box check-runtime-unit
