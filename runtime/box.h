@@ -28,6 +28,8 @@ struct box {
 	int vfork_fd;             /* a vfork child: closing it lets the parent go on */
 	int vfork_wait_fd;        /* the parent's end while it waits */
 	int supervisor;           /* dunebox's first process, outside the box */
+	int root;                 /* the box's first process (the first monitor) */
+	unsigned long long supervisor_start, root_start; /* their start times */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */

@@ -30,6 +30,7 @@
 #include "exec.h"
 #include "mem.h"
 #include "proc.h"
+#include "signal_targets.h"
 #include "signals.h"
 #include "sys.h"
 
@@ -259,12 +260,29 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
+static pid_t monitor_pid;
+
+/* A signal to end dunebox is the program's to handle: the supervisor
+ * stays until the box has ended (while it lives, the box's processes are
+ * known as such: signal_targets.c). */
+static void pass_on(int sig)
+{
+	kill(monitor_pid, sig);
+}
+
 /* The parent: waits for the monitor, passes on the status, cleans up. */
 static int supervise(pid_t child)
 {
+	struct sigaction sa;
 	int status;
 	signal(SIGINT, SIG_IGN); /* the box gets it too, from the terminal */
 	signal(SIGQUIT, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sa.sa_flags = SA_RESTART;
+	monitor_pid = child;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 125;
@@ -317,6 +335,7 @@ int main(int argc, char **argv)
 	 * box descends from it (signal_targets.c) */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	box.supervisor = (int)getpid();
+	box.supervisor_start = box_start_time(box.supervisor);
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -325,7 +344,11 @@ int main(int argc, char **argv)
 	if (child > 0)
 		return supervise(child);
 
-	box_pid = (int)getpid();
+	/* a supervisor killed outright takes the box with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != box.supervisor)
+		return 125;
+	box_pid = box.root = (int)getpid();
+	box.root_start = box_start_time(box.root);
 	find_vdso();
 	sig_init();
 	if ((r = dune_init(false)) < 0 || (r = dune_enter()) < 0) {

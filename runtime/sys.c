@@ -148,11 +148,11 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 	case SYS_rt_sigqueueinfo:
 	case SYS_rt_tgsigqueueinfo:
 	case SYS_pidfd_open:
-		if (targets_check(nr, a) < 0) { /* a process outside the box */
+		if ((*r = targets_check(nr, a)) == -EPERM) { /* a process outside the box */
 			*r = deny(ev, EPERM);
 			return 1;
 		}
-		return 0;
+		return *r < 0; /* no such process: ESRCH, as the kernel says */
 	}
 	*r = sig_syscall(tf, &handled);
 	return handled;
