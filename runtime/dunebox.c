@@ -3,7 +3,7 @@
  * policy (README.md, runtime/policy/POLICY.md):
  *
  *   dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]...
- *           [--audit FILE] [--trace] -- PROGRAM [ARGS...]
+ *           [--audit FILE] [--trace] [--log-denials] -- PROGRAM [ARGS...]
  *
  * The process forks: the parent waits and cleans up (the private /tmp),
  * the child is the monitor, which enters dune mode, loads PROGRAM into its
@@ -42,7 +42,7 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] -- PROGRAM [ARGS...]\n");
+			"[--audit FILE] [--trace] [--log-denials] -- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
@@ -118,7 +118,7 @@ static void register_handlers(void)
 
 struct options {
 	const char *policy_file, *audit_file;
-	int allow_net, trace;
+	int allow_net, trace, log_denials;
 	const char *ro[64], *rw[64];
 	int nro, nrw;
 	char **argv;
@@ -140,6 +140,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->allow_net = 1;
 		else if (!strcmp(a, "--trace"))
 			o->trace = 1;
+		else if (!strcmp(a, "--log-denials"))
+			o->log_denials = 1;
 		else if (i + 1 < argc && !strcmp(a, "--policy"))
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
@@ -330,6 +332,7 @@ int main(int argc, char **argv)
 	box.err_fd = high_fd(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
+	box.log_denials = o.log_denials;
 
 	/* orphans of the box come to the supervisor, so every process of the
 	 * box descends from it (signal_targets.c) */

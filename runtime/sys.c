@@ -41,17 +41,20 @@ static void event_start(struct syscall_event *ev, long nr, const long a[6])
 
 static void event_end(struct syscall_event *ev, long result)
 {
-	/* refused calls show on stderr, but for "not offered" (ENOSYS),
-	 * which libc falls back from quietly */
+	/* refused calls go to the audit, and to the terminal when asked
+	 * (--log-denials), never into the program's stderr by themselves;
+	 * "not offered" (ENOSYS), which libc falls back from quietly, is not
+	 * shown */
 	int denied = ev->decision.kind == DECISION_DENY && ev->decision.err != ENOSYS;
+	int show = box.trace_fd >= 0 || (denied && box.log_denials && box.policy.log != LOG_NONE);
 	ev->has_result = 1;
 	ev->result = result;
-	if (box.trace_fd < 0 && box.audit_fd < 0 && !(denied && box.policy.log != LOG_NONE))
+	if (!show && box.audit_fd < 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
 	ev->pid = box_pid;
 	ev->tid = self ? self->tid : 0;
-	if (box.trace_fd >= 0 || (denied && box.policy.log != LOG_NONE))
+	if (show)
 		trace_emit(box.trace_fd >= 0 ? box.trace_fd : box.err_fd, ev, trace_line,
 			   sizeof(trace_line));
 	if (box.audit_fd >= 0) {
