@@ -168,7 +168,7 @@ void sys_handler(struct dune_tf *tf)
 		     (long)tf->r10, (long)tf->r8, (long)tf->r9};
 	struct syscall_event ev;
 	char why[160];
-	int handled;
+	int handled, bad_arg;
 
 	event_start(&ev, nr, a);
 	ev.decision = policy_check_syscall(&box.policy, nr, a);
@@ -185,15 +185,22 @@ void sys_handler(struct dune_tf *tf)
 		}
 		goto done;
 	}
-	r = sysargs_check(nr, a, mem_range_ok, NULL, why, sizeof(why));
+	r = sysargs_check_arg(nr, a, mem_range_ok, NULL, why, sizeof(why), &bad_arg);
 	if (r == -ENOSYS) {
 		r = deny(&ev, ENOSYS); /* how it uses memory is not known here */
 		goto done;
 	}
-	if (r < 0) {
+	if (r < 0)
 		box_report("%s", why);
-		goto done;
+	/* a buffer the kernel may not be handed: the call carries a pointer
+	 * the kernel refuses instead, and the kernel answers as natively
+	 * (its own checks first, EFAULT when it reaches the memory) */
+	for (int tries = 0; r < 0 && bad_arg >= 0 && tries < 6; tries++) {
+		a[bad_arg] = (long)SYSARGS_POISON;
+		r = sysargs_check_arg(nr, a, mem_range_ok, NULL, why, sizeof(why), &bad_arg);
 	}
+	if (r < 0)
+		goto done;
 	if ((r = files_check(nr, a, &ev, NULL)) < 0) {
 		if (ev.decision.kind != DECISION_DENY)
 			ev.decision.kind = DECISION_ALLOW;
