@@ -15,24 +15,41 @@ DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
-LIBDUNE_SRCS := $(wildcard libdune/*.c)
-LIBDUNE_ASM := $(wildcard libdune/*.S)
+# What code using libdune compiles with (tests, apps, runtime): the public
+# header only. libdune's own files see its folders and generated headers.
+LIBDUNE_CFLAGS := -Ilibdune/include
+LIBDUNE_GEN := $(B)/libdune/generated
+LIBDUNE_INTERNAL_CFLAGS := -Ilibdune $(LIBDUNE_CFLAGS) -I$(LIBDUNE_GEN)
+LIBDUNE_DIRS := libdune libdune/common libdune/host libdune/guest/x86 libdune/mm
+LIBDUNE_SRCS := $(filter-out libdune/common/asm_offsets.c,$(wildcard $(addsuffix /*.c,$(LIBDUNE_DIRS))))
+LIBDUNE_ASM := $(wildcard $(addsuffix /*.S,$(LIBDUNE_DIRS)))
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
+ASM_OFFSETS := $(LIBDUNE_GEN)/asm-offsets.h
 
 .PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit
 all: $(B)/libdune.a tests apps
 
-$(B)/libdune/%.o: libdune/%.c libdune/*.h
+$(B)/libdune/%.o: libdune/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -c $< -o $@
 
 # ring 0 on FPU-less hosts runs this file: integer code only
-$(B)/libdune/ring0_emul.o: CFLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
+$(B)/libdune/guest/x86/emulate.o: CFLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
 
-$(B)/libdune/%.o: libdune/%.S libdune/percpu.h
+$(B)/libdune/%.o: libdune/%.S $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
-	$(CC) -c $< -o $@
+	$(CC) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -c $< -o $@
+
+# the struct offsets the assembly uses, from the structs themselves
+$(ASM_OFFSETS): libdune/common/asm_offsets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
+	{ echo '/* generated from $< by make: do not edit */'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9-]*\)"/#define \1 \2/p' $@.s; } > $@.tmp
+	mv $@.tmp $@
+
+-include $(LIBDUNE_OBJS:.o=.d) $(ASM_OFFSETS).d
 
 $(B)/libdune.a: $(LIBDUNE_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -67,8 +84,8 @@ fuzz:
 
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
-	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
+	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
+	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
 	install -m 644 $(B)/libdune.a $(DESTDIR)$(PREFIX)/lib/libdune.a
 	sed 's|@PREFIX@|$(PREFIX)|' libdune/libdune.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdune.pc
 

@@ -1,8 +1,17 @@
-/* offsets.c - entry.S hard-codes these; the build fails if they drift. */
+/* build time - asm_offsets.c: the offsets the assembly uses, generated
+ * from the C structs (never typed by hand). Compiled to assembly only; the
+ * Makefile turns each "->NAME value" line into #define NAME value in
+ * asm-offsets.h, which the .S files include.
+ */
 #include <linux/kvm.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+
+#define DEFINE(sym, val) asm volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
+#define OFFSET(sym, type, field) DEFINE(sym, offsetof(type, field))
 
 #define CHECK(type, field, off) \
 	_Static_assert(offsetof(type, field) == (off), #type "." #field)
@@ -53,3 +62,11 @@ CHECK(struct kvm_regs, r15, 120);
 CHECK(struct kvm_regs, rip, 128);
 
 _Static_assert(sizeof(struct dune_tss) == 104, "TSS size");
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	OFFSET(STATE_DEPRIVILEGED, struct dune_state, deprivileged);
+	OFFSET(STATE_USE_XSAVE, struct dune_state, use_xsave);
+	OFFSET(STATE_XSAVE_MASK, struct dune_state, xsave_mask);
+}

@@ -1,10 +1,15 @@
-/* log.c - messages that are safe anywhere: host loop, guest, trap handlers. */
+/* both halves - messages that are safe anywhere (host loop, guest, trap
+ * handlers) and the end of the process. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "common/ksigaction.h"
+#include "common/log.h"
+#include "common/raw_syscall.h"
+#include "dune.h"
 
 int dune_debug;
 
@@ -51,5 +56,18 @@ int dune_printf(const char *fmt, ...)
 void dune_die(void)
 {
 	raw_syscall1(SYS_exit_group, 1);
+	__builtin_unreachable();
+}
+
+void die_with_signal(int sig)
+{
+	struct ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
+	uint64_t set = KSIG_BIT(sig);
+	int pid = (int)raw_syscall0(SYS_getpid), tid = (int)raw_syscall0(SYS_gettid);
+
+	raw_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8);
+	raw_syscall3(SYS_tgkill, pid, tid, sig);
+	raw_syscall1(SYS_exit_group, 128 + sig);
 	__builtin_unreachable();
 }

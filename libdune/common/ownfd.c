@@ -1,7 +1,10 @@
-/* ownfd.c - the descriptors libdune keeps open (/dev/kvm, the VM, the
- * vCPUs, /dev/dune): code that runs other code on its behalf (a sandbox)
- * must keep that code's system calls off them. */
-#include "internal.h"
+/* both halves - the descriptors libdune keeps open (/dev/kvm, the VM,
+ * the vCPUs, /dev/dune): code that runs other code on its behalf (a
+ * sandbox) must keep that code's system calls off them. */
+#include <stdint.h>
+
+#include "common/ownfd.h"
+#include "dune.h"
 
 #define MAX_OWNED_FD 65536
 static uint64_t owned[MAX_OWNED_FD / 64];

@@ -1,5 +1,4 @@
-/*
- * percpu.h - one per thread in dune mode (one vCPU each).
+/* both halves - percpu.h: one per thread in dune mode (one vCPU each).
  *
  * In guest ring 0, GS base points here; entry.S reaches the fields below
  * through %gs with the PC_* offsets, checked against the struct at compile
@@ -25,7 +24,7 @@
                           * out of user code, signals.c) */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
- * state components that fit are saved (dune_xsave_mask, guest_x86.c). */
+ * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
 #define DUNE_XSAVE_SIZE 4096
 
 #define PC_SELF 0
@@ -94,7 +93,10 @@ struct dune_tss {
 	uint16_t iomb;
 } __attribute__((packed));
 
-struct host_vcpu;
+struct hostside_vcpu;
+
+/* dune_percpu.state */
+enum { VCPU_FREE, VCPU_ACTIVE };
 
 struct dune_percpu {
 	uint64_t self;
@@ -125,12 +127,12 @@ struct dune_percpu {
 	size_t stacks_size;
 	uintptr_t host_stack;  /* the host loop's own stack */
 	size_t host_stack_size;
-	struct host_vcpu *vcpu;
-	uint64_t host_priv[8];  /* the host side's per-vCPU state lives here:
+	struct hostside_vcpu *vcpu;
+	uint64_t hostside_priv[8];  /* the host side's per-vCPU state lives here:
 				 * the host half may not malloc (a fork child
 				 * would find libc's locks taken) */
 	int tid;
-	int state;              /* PC_FREE / PC_ACTIVE (vcpus.c) */
+	int state;              /* VCPU_FREE / VCPU_ACTIVE (vcpu_list.c) */
 	volatile int in_run;    /* inside KVM_RUN (or the kmod equivalent) */
 	volatile uint64_t tlb_gen_done; /* shootdowns this vCPU has honoured */
 
@@ -163,6 +165,14 @@ struct dune_percpu {
 
 #define DUNE_PERCPU_SIZE 16384
 _Static_assert(sizeof(struct dune_percpu) <= DUNE_PERCPU_SIZE, "percpu size");
+
+/* guest ring 0: CR2 of the last #PF, as the ring-0 stub saved it */
+static inline uint64_t dune_self_cr2(void)
+{
+	uint64_t v;
+	asm volatile("mov %%gs:%c1, %0" : "=r"(v) : "i"(__builtin_offsetof(struct dune_percpu, cr2)));
+	return v;
+}
 #endif
 
 #endif

@@ -1,5 +1,4 @@
-/*
- * fastcall.c - system calls without a VM exit.
+/* host half - fastcall.c: system calls without a VM exit.
  *
  * Where exits are dear (about 40 us on the PVM development host, against
  * 0.2 us for the call itself), each vCPU gets a host thread that, for a
@@ -19,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "internal.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "host/clone.h"
+#include "host/fastcall.h"
 
 #define SERVER_STACK (64 * 1024)
 
@@ -75,7 +76,6 @@ static int fc_cas(struct dune_percpu *pc, uint32_t from, uint32_t to)
 }
 
 /* The server: no TLS, no libc beyond raw calls. */
-void __attribute__((noreturn)) fastcall_server_main(struct dune_percpu *pc);
 void fastcall_server_main(struct dune_percpu *pc)
 {
 	uint64_t all = ~0ULL;
@@ -106,8 +106,6 @@ void fastcall_server_main(struct dune_percpu *pc)
 		fc_cas(pc, FC_WAKING, FC_POLLING);
 	}
 }
-
-long fastcall_clone(unsigned long flags, uintptr_t stack, struct dune_percpu *pc);
 
 /* Host loop, after a doorbell call that could have been fast: make sure
  * the next one can be. */

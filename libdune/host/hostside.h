@@ -1,15 +1,16 @@
-/*
- * host.h - how a guest is run: one implementation per host side
- * (host_kvm.c: /dev/kvm; host_kmod.c: /dev/dune). Nothing outside these
- * files knows which one is in use.
+/* host half - hostside.h: how a guest is run, one implementation per host
+ * side (host/kvm.c: /dev/kvm; host/kmod.c: /dev/dune), reached through
+ * dune_state.hostside. Nothing outside those files knows which one is in
+ * use.
  */
-#ifndef LIBDUNE_HOST_H
-#define LIBDUNE_HOST_H
+#ifndef LIBDUNE_HOSTSIDE_H
+#define LIBDUNE_HOSTSIDE_H
 
 #include <linux/kvm.h>
 #include <stdint.h>
 
-#include "percpu.h"
+#include "common/percpu.h"
+#include "common/state.h"
 
 /* Everything of a vCPU that a fork must carry to the child's new VM. */
 struct vcpu_snapshot {
@@ -20,7 +21,7 @@ struct vcpu_snapshot {
 	uint64_t msrs[4]; /* LSTAR, STAR, FMASK, KERNEL_GS_BASE */
 };
 
-enum host_exit_kind {
+enum vcpu_exit_kind {
 	EXIT_HYPERCALL, /* reserved: hypercalls arrive as EXIT_MMIO on the doorbell */
 	EXIT_INTR,      /* a signal is pending for the host thread */
 	EXIT_MMIO,      /* access to guest-physical memory with no slot */
@@ -29,8 +30,8 @@ enum host_exit_kind {
 	EXIT_OTHER,     /* anything else: ends the process with a report */
 };
 
-struct host_exit {
-	enum host_exit_kind kind;
+struct vcpu_exit {
+	enum vcpu_exit_kind kind;
 	uint64_t gpa;       /* EXIT_MMIO, EXIT_MEMFAULT (~0 if unknown) */
 	uint32_t len;       /* EXIT_MMIO */
 	int is_write;       /* EXIT_MMIO */
@@ -39,7 +40,7 @@ struct host_exit {
 	const char *what;   /* EXIT_OTHER: a name for the reason */
 };
 
-struct host_ops {
+struct hostside_ops {
 	const char *name;
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
@@ -50,7 +51,7 @@ struct host_ops {
 	int (*vcpu_create)(struct dune_percpu *pc);
 	int (*vcpu_boot)(struct dune_percpu *pc, const struct guest_boot *boot);
 	/* Runs the guest until it needs the host; returns 0 or -errno. */
-	int (*vcpu_run)(struct dune_percpu *pc, struct host_exit *ex);
+	int (*vcpu_run)(struct dune_percpu *pc, struct vcpu_exit *ex);
 	/* From a signal handler on the vCPU's own thread: make the current or
 	 * next run return at once (EXIT_INTR). */
 	void (*vcpu_kick)(struct dune_percpu *pc);
@@ -67,10 +68,5 @@ struct host_ops {
 	int (*vcpu_restore)(struct dune_percpu *pc, const struct vcpu_snapshot *snap);
 	int (*vm_recreate)(void);
 };
-
-extern const struct host_ops host_kvm_ops;
-extern const struct host_ops host_kmod_ops;
-int host_kmod_available(void);
-extern const struct host_ops *host;
 
 #endif

@@ -1,5 +1,4 @@
-/*
- * host_kmod.c - the kmod host side: /dev/dune (kmod/dune.ko) puts the
+/* host half - kmod.c: the kmod host side: /dev/dune (kmod/dune.ko) puts the
  * calling thread itself into VMX non-root mode, with EPT mirroring this
  * process's memory through the same slots as the kvm host side.
  */
@@ -10,16 +9,20 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "../kmod/dune_ioctl.h"
-#include "host.h"
-#include "internal.h"
+#include "../../kmod/dune_ioctl.h"
+#include "common/log.h"
+#include "common/ownfd.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "host/hostside.h"
+#include "host/kmod.h"
 
 _Static_assert(sizeof(struct dune_regs) == sizeof(struct kvm_regs), "regs layout");
 _Static_assert(sizeof(struct dune_sregs) == sizeof(struct kvm_sregs), "sregs layout");
 _Static_assert(sizeof(struct dune_xsave) == sizeof(struct kvm_xsave), "xsave layout");
 
-/* per vCPU, kept in dune_percpu.host_priv (the host half may not malloc) */
-struct host_vcpu {
+/* per vCPU, kept in dune_percpu.hostside_priv (the host half may not malloc) */
+struct hostside_vcpu {
 	int fd;
 	int owner_tid;          /* the module binds a vCPU to its creating thread */
 	volatile int kicked;    /* a kick that came before DUNE_RUN started */
@@ -82,20 +85,20 @@ static int kmod_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 	return (int)dioctl(dev_fd, DUNE_SET_SLOT, &s);
 }
 
-static struct host_vcpu *hv(struct dune_percpu *pc)
+static struct hostside_vcpu *hv(struct dune_percpu *pc)
 {
-	return (struct host_vcpu *)pc->host_priv;
+	return (struct hostside_vcpu *)pc->hostside_priv;
 }
 
 /* The module's vCPU exists only once the thread that runs it asks. */
 static int kmod_vcpu_create(struct dune_percpu *pc)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	static struct dune_exit exits[1024];
 	static int next_exit;
 	int i;
 
-	_Static_assert(sizeof(*v) <= sizeof(pc->host_priv), "host_priv too small");
+	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
 	i = __atomic_fetch_add(&next_exit, 1, __ATOMIC_RELAXED);
 	if (i >= 1024)
 		return -ENOSPC;
@@ -108,7 +111,7 @@ static int kmod_vcpu_create(struct dune_percpu *pc)
 
 static int bind_to_me(struct dune_percpu *pc)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	int me = (int)raw_syscall0(SYS_gettid);
 	if (v->fd >= 0 && v->owner_tid == me)
 		return 0;
@@ -123,7 +126,7 @@ static int bind_to_me(struct dune_percpu *pc)
 	return 0;
 }
 
-static int set_xcr0_fpu(struct host_vcpu *v, uint64_t xcr0, uint16_t fcw, uint32_t mxcsr)
+static int set_xcr0_fpu(struct hostside_vcpu *v, uint64_t xcr0, uint16_t fcw, uint32_t mxcsr)
 {
 	struct dune_xcr0 x = { xcr0 & info.supported_xcr0 };
 	struct dune_xsave xs;
@@ -138,7 +141,7 @@ static int set_xcr0_fpu(struct host_vcpu *v, uint64_t xcr0, uint16_t fcw, uint32
 	return (int)dioctl(v->fd, DUNE_SET_FPU, &xs);
 }
 
-static int set_msrs(struct host_vcpu *v, const uint64_t *vals, int n)
+static int set_msrs(struct hostside_vcpu *v, const uint64_t *vals, int n)
 {
 	static const uint32_t idx[5] = { DUNE_MSR_LSTAR, DUNE_MSR_STAR, DUNE_MSR_SYSCALL_MASK,
 					 DUNE_MSR_KERNEL_GS_BASE, DUNE_MSR_PAT };
@@ -154,7 +157,7 @@ static int set_msrs(struct host_vcpu *v, const uint64_t *vals, int n)
 
 static int kmod_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	uint64_t msrs[5] = { b->lstar, b->star, b->fmask, b->kernel_gs_base,
 			     0x0007040600070406ULL };
 	long r;
@@ -167,9 +170,9 @@ static int kmod_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 	return (int)dioctl(v->fd, DUNE_SET_REGS, (void *)&b->regs);
 }
 
-static int kmod_vcpu_run(struct dune_percpu *pc, struct host_exit *ex)
+static int kmod_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	struct dune_exit *e = v->exit;
 	long r;
 
@@ -265,7 +268,7 @@ static int kmod_set_fpu(struct dune_percpu *pc, const void *xsave4k)
 
 static void kmod_vcpu_destroy(struct dune_percpu *pc)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	if (!pc->vcpu)
 		return;
 	if (v->fd >= 0)
@@ -277,7 +280,7 @@ static void kmod_vcpu_destroy(struct dune_percpu *pc)
 
 static int kmod_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	struct dune_msrs m;
 	struct dune_xcr0 x;
 	long r;
@@ -304,7 +307,7 @@ static int kmod_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 
 static int kmod_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
 {
-	struct host_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(pc);
 	uint64_t msrs[5] = { snap->msrs[0], snap->msrs[1], snap->msrs[2], snap->msrs[3],
 			     0x0007040600070406ULL };
 	struct dune_xcr0 x = { snap->xcrs.xcrs[0].value };
@@ -328,7 +331,7 @@ static int kmod_vm_recreate(void)
 }
 
 /* Is the module there and willing? (for picking a host side) */
-int host_kmod_available(void)
+int hostside_kmod_available(void)
 {
 	int fd = (int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0);
 	if (fd < 0)
@@ -337,7 +340,7 @@ int host_kmod_available(void)
 	return 1;
 }
 
-const struct host_ops host_kmod_ops = {
+const struct hostside_ops hostside_kmod = {
 	.name = "kmod",
 	.vm_create = kmod_vm_create,
 	.max_slots = kmod_max_slots,

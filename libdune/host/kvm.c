@@ -1,5 +1,4 @@
-/*
- * host_kvm.c - the kvm host side: drives /dev/kvm from userspace to run
+/* host half - kvm.c: the kvm host side: drives /dev/kvm from userspace to run
  * this process's own address space and threads as a guest.
  */
 #include <cpuid.h>
@@ -11,10 +10,14 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "host.h"
-#include "internal.h"
+#include "common/log.h"
+#include "common/ownfd.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "host/hostside.h"
+#include "host/kvm.h"
 
-struct host_vcpu {
+struct hostside_vcpu {
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -151,11 +154,11 @@ static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 static int kvm_vcpu_create(struct dune_percpu *pc)
 {
 	static int next_id;
-	struct host_vcpu *v = (struct host_vcpu *)pc->host_priv;
+	struct hostside_vcpu *v = (struct hostside_vcpu *)pc->hostside_priv;
 	int id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	long r;
 
-	_Static_assert(sizeof(*v) <= sizeof(pc->host_priv), "host_priv too small");
+	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
 	memset(v, 0, sizeof(*v));
 	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
 	dune_fd_own(v->fd, 1);
@@ -178,7 +181,7 @@ fail:
 	return (int)r;
 }
 
-static int set_msrs(struct host_vcpu *v, const struct guest_boot *b)
+static int set_msrs(struct hostside_vcpu *v, const struct guest_boot *b)
 {
 	struct {
 		struct kvm_msrs hdr;
@@ -205,7 +208,7 @@ static int set_msrs(struct host_vcpu *v, const struct guest_boot *b)
 
 static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 {
-	struct host_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = pc->vcpu;
 	struct kvm_fpu fpu;
 	struct kvm_xcrs xcrs = { .nr_xcrs = 1,
 				 .xcrs = { { .xcr = 0, .value = b->xcr0 & kvm_supported_xcr0 } } };
@@ -225,9 +228,9 @@ static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 	return (int)kvm_ioctl(v->fd, KVM_SET_REGS, (void *)&b->regs);
 }
 
-static int kvm_vcpu_run(struct dune_percpu *pc, struct host_exit *ex)
+static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 {
-	struct host_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = pc->vcpu;
 	struct kvm_run *run = v->run;
 	long r = kvm_ioctl(v->fd, KVM_RUN, NULL);
 
@@ -320,7 +323,7 @@ static int kvm_set_sregs(struct dune_percpu *pc, const struct kvm_sregs *sregs)
 
 static void kvm_vcpu_destroy(struct dune_percpu *pc)
 {
-	struct host_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = pc->vcpu;
 	if (!v)
 		return;
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
@@ -343,7 +346,7 @@ static const uint32_t snapshot_msrs[4] = { 0xc0000082, 0xc0000081, 0xc0000084, 0
 
 static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 {
-	struct host_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = pc->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[4];
@@ -366,7 +369,7 @@ static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 
 static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
 {
-	struct host_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = pc->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[5];
@@ -399,7 +402,7 @@ static int kvm_vm_recreate(void)
 	return vm_fd < 0 ? vm_fd : 0;
 }
 
-const struct host_ops host_kvm_ops = {
+const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,

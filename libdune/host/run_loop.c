@@ -1,42 +1,41 @@
-/*
- * hostloop.c - the host half of a thread in dune mode: runs its vCPU and
- * answers the guest's hypercalls. It lives on a stack of its own and uses
- * raw system calls only: the guest half may hold libc locks, and errno is
- * shared with it through TLS.
+/* host half - run_loop.c: the host half of a thread in dune mode: runs its
+ * vCPU and answers the guest's hypercalls. It lives on a stack of its own
+ * and uses raw system calls only: the guest half may hold libc locks, and
+ * errno is shared with it through TLS.
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "host.h"
-#include "internal.h"
-
-void host_die_signal(int sig)
-{
-	struct {
-		void *handler;
-		unsigned long flags;
-		void *restorer;
-		uint64_t mask;
-	} dfl = { SIG_DFL, 0, NULL, 0 };
-	uint64_t set = 1ULL << (sig - 1);
-	int pid = (int)raw_syscall0(SYS_getpid), tid = (int)raw_syscall0(SYS_gettid);
-
-	raw_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
-	raw_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8);
-	raw_syscall3(SYS_tgkill, pid, tid, sig);
-	raw_syscall1(SYS_exit_group, 128 + sig);
-	__builtin_unreachable();
-}
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/boot.h"
+#include "guest/x86/entry.h"
+#include "host/clone.h"
+#include "host/fastcall.h"
+#include "host/fork.h"
+#include "host/hostside.h"
+#include "host/run_loop.h"
+#include "host/signals.h"
+#include "host/threads.h"
+#include "host/vcpus.h"
+#include "mm/layout.h"
+#include "mm/mirror.h"
+#include "mm/procmap.h"
+#include "mm/tlb.h"
 
 static void dump_vcpu(struct dune_percpu *pc)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
-	if (host->vcpu_get_regs(pc, &r) < 0 || host->vcpu_get_sregs(pc, &s) < 0)
+	if (dune_state.hostside->vcpu_get_regs(pc, &r) < 0 || dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
 		return;
 	dune_log("rip 0x%llx rsp 0x%llx rflags 0x%llx cr2 0x%llx cr3 0x%llx",
 		 r.rip, r.rsp, r.rflags, s.cr2, s.cr3);
@@ -47,19 +46,19 @@ static void dump_vcpu(struct dune_percpu *pc)
 static long arch_prctl(struct dune_percpu *pc, long code, long addr)
 {
 	struct kvm_sregs s;
-	long r = host->vcpu_get_sregs(pc, &s);
+	long r = dune_state.hostside->vcpu_get_sregs(pc, &s);
 	if (r < 0)
 		return r;
 	switch (code) {
-	case 0x1002: /* ARCH_SET_FS: the guest's FS only */
+	case ARCH_SET_FS: /* the guest's FS only */
 		s.fs.base = (uint64_t)addr;
 		pc->fs_base = (uint64_t)addr;
-		return host->vcpu_set_sregs(pc, &s);
-	case 0x1003: /* ARCH_GET_FS */
+		return dune_state.hostside->vcpu_set_sregs(pc, &s);
+	case ARCH_GET_FS:
 		*(uint64_t *)addr = s.fs.base;
 		return 0;
-	case 0x1001: /* ARCH_SET_GS: GS belongs to libdune in ring 0 */
-	case 0x1004:
+	case ARCH_SET_GS: /* GS belongs to libdune in ring 0 */
+	case ARCH_GET_GS:
 		return -EPERM;
 	default:
 		return raw_syscall6(SYS_arch_prctl, code, addr, 0, 0, 0, 0);
@@ -89,14 +88,14 @@ static long host_syscall(struct dune_percpu *pc)
 		/* CLONE_VM without a thread (vfork, posix_spawn): the child
 		 * shares our memory and bookkeeping, so it runs natively,
 		 * outside dune mode, until it execs or exits */
-		if (host->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
 		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
 					 (long)a[4], (long)a[5], &regs);
 	case SYS_fork:
 		return host_fork(pc, SIGCHLD, 0, 0, 0);
 	case SYS_vfork:
-		if (host->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
 		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
 	case SYS_clone3:
@@ -114,7 +113,7 @@ static long host_syscall(struct dune_percpu *pc)
 		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
 		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))
 			return -EFAULT;
-		if (host->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
 		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
 	case SYS_exit:
@@ -154,7 +153,7 @@ static void handle_hypercall(struct dune_percpu *pc)
 		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
 		break;
 	case HC_SLOT_SET:
-		pc->hc_ret = host->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
+		pc->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
 		break;
 	case HC_QUERY_VMA:
 		pc->hc_ret = procmap_find((uintptr_t)a[0], &v);
@@ -187,7 +186,7 @@ static void handle_hypercall(struct dune_percpu *pc)
 			}
 			dump_vcpu(pc);
 		}
-		host_die_signal((int)a[0]);
+		die_with_signal((int)a[0]);
 	default:
 		dune_log("unknown hypercall %lu from the guest", (unsigned long)pc->hc_op);
 		pc->hc_ret = -ENOSYS;
@@ -196,7 +195,7 @@ static void handle_hypercall(struct dune_percpu *pc)
 
 /* Guest-physical memory without a slot: the host half does the access on
  * the host mapping (a slot may be in the middle of being replaced). */
-static int handle_mmio(struct host_exit *ex)
+static int handle_mmio(struct vcpu_exit *ex)
 {
 	uint8_t *va = layout_pa_to_va(ex->gpa);
 	struct host_vma v;
@@ -211,9 +210,10 @@ static int handle_mmio(struct host_exit *ex)
 	return 0;
 }
 
-void host_loop(struct dune_percpu *pc)
+static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
+static void host_loop(struct dune_percpu *pc)
 {
-	struct host_exit ex;
+	struct vcpu_exit ex;
 
 	for (;;) {
 		int r;
@@ -221,12 +221,12 @@ void host_loop(struct dune_percpu *pc)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		tlb_sync(pc);
 		dune_guest_mode = 1;
-		r = host->vcpu_run(pc, &ex);
+		r = dune_state.hostside->vcpu_run(pc, &ex);
 		dune_guest_mode = 0;
 		pc->in_run = 0;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
-			host_die_signal(SIGSEGV);
+			die_with_signal(SIGSEGV);
 		}
 		switch (ex.kind) {
 		case EXIT_HYPERCALL:
@@ -236,7 +236,7 @@ void host_loop(struct dune_percpu *pc)
 			signals_deliver(pc, 0, 0, 0);
 			break;
 		case EXIT_MMIO:
-			if (ex.gpa == dune_doorbell_gpa) {
+			if (ex.gpa == dune_state.doorbell_gpa) {
 				handle_hypercall(pc);
 				break;
 			}
@@ -246,23 +246,61 @@ void host_loop(struct dune_percpu *pc)
 				 "behind it; ending the process with SIGBUS",
 				 (unsigned long long)ex.gpa);
 			dump_vcpu(pc);
-			host_die_signal(SIGBUS);
+			die_with_signal(SIGBUS);
 		case EXIT_MEMFAULT:
 			dune_log("the host could not back a guest access (gpa 0x%llx): memory "
 				 "unmapped by another thread?; ending the process with SIGSEGV",
 				 (unsigned long long)ex.gpa);
 			dump_vcpu(pc);
-			host_die_signal(SIGSEGV);
+			die_with_signal(SIGSEGV);
 		case EXIT_SHUTDOWN:
 			dune_log("the guest triple-faulted (an exception while delivering "
 				 "one); ending the process with SIGSEGV");
 			dump_vcpu(pc);
-			host_die_signal(SIGSEGV);
+			die_with_signal(SIGSEGV);
 		case EXIT_OTHER:
 			dune_log("%s (code 0x%x); ending the process", ex.what ? ex.what : "exit",
 				 ex.code);
 			dump_vcpu(pc);
-			host_die_signal(SIGSEGV);
+			die_with_signal(SIGSEGV);
 		}
 	}
+}
+
+/* First code on the host stack (__dune_enter, entry.S): boot the vCPU
+ * where __dune_enter recorded. */
+void dune_host_main(struct dune_percpu *pc)
+{
+	struct guest_boot boot;
+	int r;
+
+	guest_boot_state(pc, &boot);
+	r = dune_state.hostside->vcpu_boot(pc, &boot);
+	if (r < 0) {
+		dune_log("the host refused the vCPU's boot state (error %d)", -r);
+		dune_self = NULL;
+		vcpu_put(pc);
+		dune_host_return(&pc->enter, r);
+	}
+	if (dune_debug) {
+		struct kvm_sregs sr;
+		dune_state.hostside->vcpu_get_sregs(pc, &sr);
+		dune_log("thread %d enters dune mode on host side %s (cr0 0x%llx cr4 0x%llx "
+			 "efer 0x%llx cs 0x%x)", pc->tid, dune_state.hostside->name, sr.cr0, sr.cr4,
+			 sr.efer, sr.cs.selector);
+	}
+	host_loop(pc);
+}
+
+/* First code of a new thread's host half (host_clone_raw, clone.S). */
+void dune_thread_main(struct dune_percpu *pc)
+{
+	dune_self = pc;
+	dune_guest_mode = 0;
+	pc->tid = (int)raw_syscall0(SYS_gettid);
+	if (dune_state.hostside->vcpu_boot(pc, &pc->boot) < 0) {
+		dune_log("a new thread's vCPU refused its state; ending the process");
+		die_with_signal(SIGSEGV);
+	}
+	host_loop(pc);
 }

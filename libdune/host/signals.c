@@ -1,5 +1,4 @@
-/*
- * signals.c - signals for programs in dune mode.
+/* host half - signals.c: signals for programs in dune mode.
  *
  * The kernel delivers signals to the host half of a thread. libdune installs
  * its own handler for every signal the program handles; it only notes the
@@ -18,21 +17,17 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 
-#include "host.h"
-#include "internal.h"
-
-extern char dune_trap_code_start[], dune_trap_code_end[];
-
-#ifndef SA_RESTORER
-#define SA_RESTORER 0x04000000
-#endif
-
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
+#include "common/ksigaction.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/entry.h"
+#include "host/hostside.h"
+#include "host/signals.h"
+#include "mm/mirror.h"
+#include "mm/mirror_lock.h"
 
 /* the program's view of each signal's action */
 static struct ksigaction actions[65];
@@ -68,7 +63,7 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 	struct dune_percpu *pc = dune_self;
 	struct ksigaction *a = &actions[sig];
 
-	if (!pc || pc->state != 1 /* PC_ACTIVE: this thread runs in dune mode */) {
+	if (!pc || pc->state != VCPU_ACTIVE) { /* not a thread in dune mode */
 		/* a native thread: the program's handler, as the kernel would */
 		if (a->flags & SA_SIGINFO)
 			((void (*)(int, siginfo_t *, void *))a->handler)(sig, info, ucv);
@@ -101,7 +96,7 @@ int signals_init(void)
 {
 	for (int sig = 1; sig < 65; sig++) {
 		struct ksigaction cur;
-		if (sig == SIGKILL || sig == SIGSTOP || sig == dune_kick_signal)
+		if (sig == SIGKILL || sig == SIGSTOP || sig == dune_state.kick_signal)
 			continue;
 		if (raw_syscall4(SYS_rt_sigaction, sig, NULL, &cur, 8) < 0)
 			continue;
@@ -116,7 +111,7 @@ long signals_sigaction(int sig, const struct ksigaction *act, struct ksigaction 
 {
 	if (sig < 1 || sig > 64)
 		return -EINVAL;
-	if (sig == dune_kick_signal && act)
+	if (sig == dune_state.kick_signal && act)
 		return -EINVAL; /* libdune's own */
 	if (oact)
 		*oact = actions[sig];
@@ -188,13 +183,13 @@ static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *re
 	 * reuse the stack the frame is being popped from */
 	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
 		return UNSAFE;
-	if (dune_deprivileged && ((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8])
+	if (dune_state.deprivileged && ((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8])
 		return IN_USER_CODE;
-	if (!dune_deprivileged && !pc->in_user)
+	if (!dune_state.deprivileged && !pc->in_user)
 		return SAFE;
-	if (host->vcpu_get_sregs(pc, &s) < 0)
+	if (dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
 		return UNSAFE;
-	if (dune_deprivileged)
+	if (dune_state.deprivileged)
 		return (s.cs.selector & 3) == 3 ? SAFE : UNSAFE;
 	return (s.cs.selector & 3) == 3 ? IN_USER_CODE : SAFE;
 }
@@ -280,7 +275,7 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 	int on_alt = pc->altstack_size && sp - pc->altstack_sp < pc->altstack_size;
 
 	if (!fpu) {
-		if (host->vcpu_get_fpu(pc, &xs) < 0)
+		if (dune_state.hostside->vcpu_get_fpu(pc, &xs) < 0)
 			return -EIO;
 		fpu = &xs;
 	}
@@ -380,7 +375,7 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 
 	if (!pc->sig_pending || mirror_locked_by_me())
 		return; /* libdune's guest code is mid-update: next exit */
-	if (host->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 		return;
 	switch (guest_at_safe_point(pc, &regs)) {
 	case UNSAFE:
@@ -392,7 +387,7 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 			return;
 		pc->sig_step = 1;
 		regs.rflags |= X86_TF;
-		host->vcpu_set_regs(pc, &regs);
+		dune_state.hostside->vcpu_set_regs(pc, &regs);
 		return;
 	}
 	while ((sig = next_signal(pc))) {
@@ -416,10 +411,10 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 		if (setup_frame(pc, sig, &regs, NULL) < 0) {
 			dune_log("cannot deliver signal %d: the guest stack 0x%llx is unusable; "
 				 "ending the process with SIGSEGV", sig, regs.rsp);
-			host_die_signal(SIGSEGV);
+			die_with_signal(SIGSEGV);
 		}
 	}
-	host->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
 }
 
 /* rt_sigreturn from the guest: back to exactly where the signal hit. */
@@ -428,22 +423,22 @@ long signals_sigreturn(struct dune_percpu *pc)
 	struct kvm_regs regs;
 	struct sigframe *f;
 
-	if (host->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 		return -EIO;
 	/* the restorer's `ret`-popped frame: uc sits at rsp */
 	f = (struct sigframe *)(regs.rsp - offsetof(struct sigframe, uc));
 	if (!guest_range_ok((uint64_t)f, sizeof(*f), PROT_READ) || f->extra.magic != FRAME_MAGIC) {
 		dune_log("rt_sigreturn without a signal frame at 0x%llx; ending the process "
 			 "with SIGSEGV", regs.rsp);
-		host_die_signal(SIGSEGV);
+		die_with_signal(SIGSEGV);
 	}
 	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
 	if (f->uc.uc_mcontext.fpregs)
-		host->vcpu_set_fpu(pc, f->uc.uc_mcontext.fpregs);
+		dune_state.hostside->vcpu_set_fpu(pc, f->uc.uc_mcontext.fpregs);
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
 	pc->hc_ret = (int64_t)f->extra.hc_ret;
 	memcpy(pc->hc_args, f->extra.hc_args, sizeof(pc->hc_args));
-	host->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
 	return (long)regs.rax;
 }
 
@@ -482,7 +477,7 @@ int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t 
 	default:
 		si->si_code = SI_KERNEL;
 	}
-	if (host->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 		return -1;
 	regs.rax = tf->rax; regs.rbx = tf->rbx; regs.rcx = tf->rcx; regs.rdx = tf->rdx;
 	regs.rsi = tf->rsi; regs.rdi = tf->rdi; regs.rbp = tf->rbp; regs.rsp = tf->rsp;
@@ -494,8 +489,8 @@ int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t 
 	fpu = (const void *)(((uintptr_t)tf - 4096) & ~63UL);
 	/* leave the trap stack the fault came in on */
 	pc->trap_sp += TRAP_STACK_SIZE;
-	if (setup_frame(pc, sig, &regs, dune_use_xsave ? fpu : NULL) < 0)
+	if (setup_frame(pc, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)
 		return -1;
-	host->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
 	return 0;
 }

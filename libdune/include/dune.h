@@ -1,5 +1,4 @@
-/*
- * dune.h - the libdune API.
+/* both halves (host mode and the guest) - dune.h: the libdune API.
  *
  * A process that links libdune moves itself into guest ring 0 of a
  * hardware virtual machine with dune_init_and_enter() and keeps running

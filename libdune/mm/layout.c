@@ -1,8 +1,9 @@
-/* layout.c - guest-physical chunks for host virtual chunks (see layout.h). */
+/* both halves - guest-physical chunks for host virtual chunks (layout.h). */
 #include <errno.h>
 #include <sys/mman.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "mm/layout.h"
 
 static uint32_t *va_chunk;  /* per VA chunk: PA chunk + 1, or 0 */
 static uint64_t *va_refs;   /* per VA chunk: pages mirrored in it */

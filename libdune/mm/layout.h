@@ -1,5 +1,4 @@
-/*
- * layout.h - where host memory sits in guest-physical space.
+/* both halves - layout.h: where host memory sits in guest-physical space.
  *
  * Host virtual addresses use 47 bits; guest-physical space has fewer
  * (46 on the PVM host, 40 or less in emulators). The host space is cut into

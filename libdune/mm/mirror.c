@@ -1,5 +1,4 @@
-/*
- * mirror.c - keeps pgroot in line with the process's host mappings.
+/* both halves - mirror.c: keeps pgroot in line with the process's host mappings.
  *
  * Every accessible host mapping is "mirrored": laid out in guest-physical
  * space, backed by a memory slot and mapped in pgroot with its host
@@ -12,7 +11,22 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "internal.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/uview.h"
+#include "host/vcpu_list.h"
+#include "mm/layout.h"
+#include "mm/mirror.h"
+#include "mm/mirror_lock.h"
+#include "mm/pagetable.h"
+#include "mm/procmap.h"
+#include "mm/ptpool.h"
+#include "mm/slots.h"
+#include "mm/tlb.h"
 
 struct range {
 	uintptr_t start, end;
@@ -24,46 +38,6 @@ struct range {
 static struct range *ranges; /* sorted, disjoint */
 static unsigned nr_ranges;
 static uint64_t total_bytes;
-
-/* A spin lock that the owning thread may take again: mirroring a pool
- * chunk happens inside page-table edits that already hold it. */
-static volatile int lock_owner;
-static int lock_depth;
-
-static int my_id(void)
-{
-	static __thread int tid;
-	if (!tid)
-		tid = (int)raw_syscall0(186 /* gettid */);
-	return tid;
-}
-
-void mirror_lock(void)
-{
-	int me = my_id();
-	if (lock_owner == me) {
-		lock_depth++;
-		return;
-	}
-	for (int spins = 0; !__sync_bool_compare_and_swap(&lock_owner, 0, me); spins++) {
-		__builtin_ia32_pause();
-		/* the holder may be waiting for a CPU: give it ours */
-		if (spins > 200)
-			dune_sys(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
-	}
-	lock_depth = 1;
-}
-
-int mirror_locked_by_me(void)
-{
-	return lock_owner == my_id();
-}
-
-void mirror_unlock(void)
-{
-	if (--lock_depth == 0)
-		__atomic_store_n(&lock_owner, 0, __ATOMIC_RELEASE);
-}
 
 static int ranges_init(void)
 {
@@ -145,7 +119,7 @@ static void coalesce(uintptr_t start, uintptr_t end)
  */
 struct konly {
 	uintptr_t start, end;
-	int prot, entry;
+	int prot;
 };
 #define MAX_KONLY 4096
 static struct konly konly[MAX_KONLY];
@@ -160,7 +134,7 @@ static void protect_kernel_only(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_
 		hi = b;
 	if (lo >= hi || !flags)
 		return;
-	flags = dune_deprivileged ? flags | PTE_KONLY : flags & ~PTE_U;
+	flags = dune_state.deprivileged ? flags | PTE_KONLY : flags & ~PTE_U;
 	vm_protect_range(pgroot, lo, hi, flags);
 }
 
@@ -253,20 +227,12 @@ int mirror_kernel_only(uintptr_t start, uintptr_t end, int prot, int entry)
 		mirror_unlock();
 		return -ENOSPC;
 	}
-	konly[nr_konly++] = (struct konly){start, end, prot, entry};
+	konly[nr_konly++] = (struct konly){start, end, prot};
 	protect_kernel_only(start, end, start, end, prot);
 	mirror_unlock();
 	tlb_flush_range(start, end);
 	if (entry)
 		uview_add_entry_range(start, end);
-	return 0;
-}
-
-int mirror_kernel_only_each(int (*cb)(uintptr_t start, uintptr_t end, void *arg), void *arg)
-{
-	for (unsigned i = 0; i < nr_konly; i++)
-		if (konly[i].entry && cb(konly[i].start, konly[i].end, arg) < 0)
-			return -ENOMEM;
 	return 0;
 }
 
@@ -365,6 +331,7 @@ int mirror_remove(uintptr_t start, uintptr_t end)
 	end = PAGE_ALIGN_UP(end);
 	if (start >= end)
 		return 0;
+	vcpus_check_unmap(start, end, "mirror_remove");
 	mirror_lock();
 	if (!ranges || (r = split_at(start)) < 0 || (r = split_at(end)) < 0)
 		goto out;
@@ -384,6 +351,11 @@ int mirror_remove(uintptr_t start, uintptr_t end)
 out:
 	mirror_unlock();
 	return r;
+}
+
+int mirror_pool_chunk(uintptr_t start, uintptr_t end)
+{
+	return mirror_add(start, end, PROT_READ | PROT_WRITE);
 }
 
 int mirror_protect(uintptr_t start, uintptr_t end, int prot)

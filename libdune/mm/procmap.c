@@ -1,5 +1,4 @@
-/*
- * procmap.c - reads /proc/self/maps with raw system calls and a fixed
+/* both halves - procmap.c: reads /proc/self/maps with raw system calls and a fixed
  * buffer: it runs in the host loop, where malloc and stdio are off limits
  * (the guest half of the thread may hold their locks).
  */
@@ -9,7 +8,10 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "internal.h"
+#include "common/raw_syscall.h"
+#include "common/util.h"
+#include "dune.h"
+#include "mm/procmap.h"
 
 static const char *parse_hex(const char *p, uintptr_t *out)
 {

@@ -1,5 +1,4 @@
-/*
- * ptpool.c - pages for page tables (and for dune_vm_map_pages).
+/* both halves - ptpool.c: pages for page tables (and for dune_vm_map_pages).
  *
  * The pool is one reserved range of host memory committed 2 MiB at a time;
  * committed chunks are mirrored into the guest, so every pool page has a
@@ -11,7 +10,10 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "mm/layout.h"
+#include "mm/ptpool.h"
 
 #define POOL_RESERVE (16UL << 30)
 #define POOL_CHUNK (2UL << 20)
@@ -22,11 +24,12 @@ static uint16_t *refs; /* per pool page */
 static void *free_list;
 static uint64_t nr_free, nr_used;
 static int refilling;
+static ptpool_mirror_fn mirror_chunk;
 
-
-int ptpool_init(void)
+int ptpool_init(ptpool_mirror_fn mirror)
 {
 	void *p;
+	mirror_chunk = mirror;
 	if (pool_base)
 		return 0;
 	p = mmap(NULL, POOL_RESERVE, PROT_NONE,
@@ -71,7 +74,7 @@ int ptpool_refill(void)
 	if (r == 0)
 		r = dune_sys(SYS_mprotect, chunk, POOL_CHUNK, PROT_READ | PROT_WRITE, 0, 0, 0);
 	if (r == 0)
-		r = mirror_add(chunk, chunk + POOL_CHUNK, PROT_READ | PROT_WRITE);
+		r = mirror_chunk ? mirror_chunk(chunk, chunk + POOL_CHUNK) : 0;
 	refilling = 0;
 	if (r < 0)
 		return (int)r;

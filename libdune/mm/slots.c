@@ -1,9 +1,11 @@
-/* slots.c - memory-slot bookkeeping (see slots.h). */
+/* both halves - memory-slot bookkeeping (slots.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "mm/layout.h"
+#include "mm/slots.h"
 
 struct slot {
 	uint64_t hva, size, gpa;

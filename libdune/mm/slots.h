@@ -1,9 +1,9 @@
-/*
- * slots.h - memory slots: guest-physical ranges backed by host memory.
+/* both halves - slots.h: memory slots: guest-physical ranges backed by host memory.
  *
  * A slot is registered only for mirrored (mapped, accessible) host memory,
  * so the slots' total size equals the mirrored size. Shadow-paging hosts
- * charge metadata per page of slot size; see HOST-FACTS.md.
+ * charge metadata per page of slot size (about 8 bytes per 4 KiB on PVM),
+ * whether anything is mapped there or not.
  */
 #ifndef LIBDUNE_SLOTS_H
 #define LIBDUNE_SLOTS_H

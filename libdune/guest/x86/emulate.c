@@ -1,15 +1,20 @@
-/*
- * ring0_emul.c - privileged instructions of a program running deprivileged
+/* guest ring 0 - emulate.c: privileged instructions of a program running deprivileged
  * (ring 3, on hosts whose ring 0 has no FPU): the #GP they raise lands here,
  * in ring 0, which executes them on the program's behalf.
  *
  * Built with -mgeneral-regs-only: ring 0 may not touch the FPU on such
  * hosts, so no library calls and no vector code.
  */
-#include "internal.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/percpu.h"
+#include "dune.h"
+#include "guest/x86/emulate.h"
+#include "guest/x86/uview.h"
 
 /* dune_tf is packed for Dune compatibility, but every register slot sits at
- * an 8-byte offset (offsets.c checks them), so pointers to them are fine. */
+ * an 8-byte offset (asm_offsets.c checks them), so pointers to them are fine. */
 #pragma GCC diagnostic ignored "-Waddress-of-packed-member"
 
 static uint64_t *reg_slot(struct dune_tf *tf, int r)

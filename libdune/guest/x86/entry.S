@@ -1,9 +1,10 @@
-/*
- * entry.S - the ways into and out of guest ring 0.
+/* guest ring 0 - entry.S: the ways into and out of guest ring 0 (system
+ * calls, traps, user mode) and into the guest (__dune_enter).
  *
- * Every offset used here is checked against its C struct in offsets.c.
+ * Every offset used here is checked against its C struct in asm_offsets.c.
  */
-#include "percpu.h"
+#include "asm-offsets.h"
+#include "common/percpu.h"
 
 #define GD_KT 0x10
 #define GD_KD 0x18
@@ -22,23 +23,6 @@
 #define TF_SS 160
 #define TF_SIZE 168
 
-#define REGS_RAX 0
-#define REGS_RBX 8
-#define REGS_RCX 16
-#define REGS_RDX 24
-#define REGS_RSI 32
-#define REGS_RDI 40
-#define REGS_RSP 48
-#define REGS_RBP 56
-#define REGS_R8 64
-#define REGS_R9 72
-#define REGS_R10 80
-#define REGS_R11 88
-#define REGS_R12 96
-#define REGS_R13 104
-#define REGS_R14 112
-#define REGS_R15 120
-#define REGS_RIP 128
 
 #define T_USER_SYSCALL 256	/* trap_user_entry: a system call from user code */
 #define FROM_UVIEW_BIT 62	/* in the vector: taken from the user view */
@@ -109,21 +93,6 @@
 	.balign 4096
 	.globl dune_entry_text_start
 dune_entry_text_start:
-
-/* long raw_syscall6(nr, a0, a1, a2, a3, a4, a5): errno is never touched */
-	.globl raw_syscall6
-	.type raw_syscall6, @function
-raw_syscall6:
-	mov %rdi, %rax
-	mov %rsi, %rdi
-	mov %rdx, %rsi
-	mov %rcx, %rdx
-	mov %r8, %r10
-	mov %r9, %r8
-	mov 8(%rsp), %r9
-	syscall
-	ret
-	.size raw_syscall6, .-raw_syscall6
 
 /*
  * int __dune_enter(struct dune_percpu *pc, uintptr_t host_stack_top,
@@ -282,11 +251,11 @@ fpu_save_below_rbx:
 	mov %rax, 552(%rsp)
 	mov %rax, 560(%rsp)
 	mov %rax, 568(%rsp)
-	cmpb $0, dune_use_xsave(%rip)
+	cmpb $0, dune_state+STATE_USE_XSAVE(%rip)
 	je 1f
 	push %rcx
-	mov dune_xsave_mask(%rip), %eax
-	mov dune_xsave_mask+4(%rip), %edx
+	mov dune_state+STATE_XSAVE_MASK(%rip), %eax
+	mov dune_state+STATE_XSAVE_MASK+4(%rip), %edx
 	xsave64 8(%rsp)
 	pop %rcx
 	jmp *%rcx
@@ -298,10 +267,10 @@ fpu_save_below_rbx:
 fpu_restore_at_rsp:
 	pop %rcx
 	mov %rax, %r11			/* keep a C return value */
-	cmpb $0, dune_use_xsave(%rip)
+	cmpb $0, dune_state+STATE_USE_XSAVE(%rip)
 	je 1f
-	mov dune_xsave_mask(%rip), %eax
-	mov dune_xsave_mask+4(%rip), %edx
+	mov dune_state+STATE_XSAVE_MASK(%rip), %eax
+	mov dune_state+STATE_XSAVE_MASK+4(%rip), %edx
 	xrstor64 (%rsp)
 	mov %r11, %rax
 	jmp *%rcx
@@ -345,7 +314,7 @@ trap_common:			/* IST: vec err rip cs rflags rsp ss */
 trap_common_program:
 	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
 	 * program's FS first */
-	cmpb $0, dune_deprivileged(%rip)
+	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 0f
 	testb $3, 24(%rsp)
 	jz 0f
@@ -392,7 +361,7 @@ trap_common_program:
 	push %rdi
 	mov 16(%rbx), %r12	/* vector */
 	mov %rsp, %rbx		/* tf */
-	cmpb $0, dune_deprivileged(%rip)
+	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne trap_deprivileged
 	call fpu_save_below_rbx
 	cld
@@ -405,7 +374,7 @@ trap_return:
 	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	POP_TF_REGS
 	add $8, %rsp		/* error code */
-	cmpb $0, dune_deprivileged(%rip)
+	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 2f
 	testb $3, 8(%rsp)
 	jz 1f
@@ -653,7 +622,7 @@ __dune_jump_to_user:
 	rep movsq
 	movq $(GD_UT | 3), TF_CS(%rbx)
 	movq $(GD_UD | 3), TF_SS(%rbx)
-	cmpb $0, dune_deprivileged(%rip)
+	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	je trap_return
 	mov %rbx, %rsp
 	jmp dune_uview_gate
@@ -666,7 +635,7 @@ __dune_jump_to_user:
 __dune_ret_from_user:
 	movq $0, %gs:PC_IN_USER
 	mov %edi, %r8d
-	cmpb $0, dune_deprivileged(%rip)
+	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 1f			/* LSTAR never changes there */
 	WRITE_LSTAR dune_syscall_entry
 1:	mov %gs:PC_USER_TRAP_SP, %rax
@@ -688,110 +657,6 @@ dune_probe_fpu:
 	pxor %xmm0, %xmm0
 	movb %al, (%rax)
 	ud2
-
-/*
- * long host_clone_native(nr, flags, newsp, ptid, ctid, tls, struct kvm_regs *g)
- * Host side of clone/fork/vfork from the guest. The parent returns the
- * result. The child continues the guest's code natively, outside dune mode:
- * the guest's registers, its stack (or newsp), rax = 0, at the address its
- * syscall instruction would have returned to (rcx).
- */
-	.globl host_clone_native
-	.type host_clone_native, @function
-host_clone_native:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	mov 56(%rsp), %r12
-	mov %rdi, %rax
-	mov %rsi, %rdi
-	mov %rdx, %rsi
-	mov %rcx, %rdx
-	mov %r8, %r10
-	mov %r9, %r8
-	syscall
-	test %rax, %rax
-	jz 1f
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	ret
-1:	test %rsi, %rsi
-	jnz 2f
-	mov REGS_RSP(%r12), %rsi
-2:	mov REGS_RCX(%r12), %rax	/* the guest's syscall return address:
-					 * the vCPU itself stopped inside the stub */
-	mov %rax, -8(%rsi)
-	mov %rsi, %rsp
-	mov REGS_RBX(%r12), %rbx
-	mov REGS_RCX(%r12), %rcx
-	mov REGS_RDX(%r12), %rdx
-	mov REGS_RSI(%r12), %rsi
-	mov REGS_RDI(%r12), %rdi
-	mov REGS_RBP(%r12), %rbp
-	mov REGS_R8(%r12), %r8
-	mov REGS_R9(%r12), %r9
-	mov REGS_R10(%r12), %r10
-	mov REGS_R11(%r12), %r11
-	mov REGS_R13(%r12), %r13
-	mov REGS_R14(%r12), %r14
-	mov REGS_R15(%r12), %r15
-	mov REGS_R12(%r12), %r12
-	xor %eax, %eax
-	jmp *-8(%rsp)
-	.size host_clone_native, .-host_clone_native
-
-/*
- * long host_clone_raw(flags, host_stack_top, ptid, ctid, tls, pc)
- * A new thread for a guest clone: the child starts its host half on its
- * own host stack in dune_thread_main(pc).
- */
-	.globl host_clone_raw
-	.type host_clone_raw, @function
-host_clone_raw:
-	push %r12
-	mov %r9, %r12		/* pc: preserved across syscall */
-	mov %rcx, %r10		/* ctid; flags, stack, ptid, tls are in place */
-	mov $56, %eax		/* SYS_clone */
-	syscall
-	test %rax, %rax
-	jz 1f
-	pop %r12
-	ret
-1:	xor %ebp, %ebp
-	mov %r12, %rdi
-	and $-16, %rsp
-	call dune_thread_main
-	ud2
-	.size host_clone_raw, .-host_clone_raw
-
-/* long fastcall_clone(flags, stack_top, pc): a server thread for pc */
-	.globl fastcall_clone
-	.type fastcall_clone, @function
-fastcall_clone:
-	push %r12
-	mov %rdx, %r12
-	mov $56, %eax		/* SYS_clone(flags, stack, 0, 0, 0) */
-	xor %edx, %edx
-	xor %r10d, %r10d
-	xor %r8d, %r8d
-	syscall
-	test %rax, %rax
-	jz 1f
-	pop %r12
-	ret
-1:	xor %ebp, %ebp
-	mov %r12, %rdi
-	and $-16, %rsp
-	call fastcall_server_main
-	ud2
-	.size fastcall_clone, .-fastcall_clone
 
 	.balign 4096
 	.globl dune_entry_text_end

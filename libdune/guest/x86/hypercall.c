@@ -1,5 +1,12 @@
-/* hypercall.c - the guest's calls to its host half (protocol in percpu.h). */
-#include "internal.h"
+/* guest (both rings) - hypercall.c: the guest's calls to its host half
+ * (protocol in percpu.h). */
+#include <sys/syscall.h>
+
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "guest/x86/hypercall.h"
 
 /* GS is the per-CPU page in every guest context (FS may be user code's) */
 static inline struct dune_percpu *this_pc(void)
@@ -49,4 +56,12 @@ long dune_sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	if (dune_guest_mode)
 		return hypercall_syscall(nr, a0, a1, a2, a3, a4, a5);
 	return raw_syscall6(nr, a0, a1, a2, a3, a4, a5);
+}
+
+/* Ends the process with sig (in the guest, the host half does it). */
+void dune_fatal_signal(int sig)
+{
+	if (dune_guest_mode)
+		hypercall(HC_FATAL, sig, 0, 0, 0); /* arg1 0: reported already */
+	die_with_signal(sig);
 }

@@ -1,13 +1,20 @@
-/*
- * syscall.c - guest side of system calls that change the address space:
- * forwarded to the host, then the guest's view follows (mirror.c).
+/* guest ring 0 - mm_syscalls.c: the system calls that change the address
+ * space, forwarded to the host, then the guest's view follows (mirror.c);
+ * the syscall stub (entry.S) sends them here.
  */
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 
-#include "internal.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/util.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/mm_syscalls.h"
+#include "mm/mirror.h"
+#include "mm/mirror_lock.h"
 
 uint8_t dune_slow_syscalls[64];
 static uintptr_t cur_brk;

@@ -1,13 +1,21 @@
-/* trap.c - guest ring 0: exceptions reach registered handlers or end the
+/* guest ring 0 - trap.c: exceptions reach registered handlers or end the
  * process with the signal Linux would have used. */
 #include <errno.h>
 #include <signal.h>
 
-#include "internal.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/trap.h"
+#include "guest/x86/usermode.h"
+#include "guest/x86/uview.h"
+#include "mm/mirror.h"
 
 static dune_intr_cb intr_handlers[256];
 static dune_pgflt_cb pgflt_handler;
-dune_syscall_cb dune_user_syscall_handler;
 
 int dune_register_intr_handler(int vec, dune_intr_cb cb)
 {
@@ -20,11 +28,6 @@ int dune_register_intr_handler(int vec, dune_intr_cb cb)
 void dune_register_pgflt_handler(dune_pgflt_cb cb)
 {
 	pgflt_handler = cb;
-}
-
-void dune_register_syscall_handler(dune_syscall_cb cb)
-{
-	dune_user_syscall_handler = cb;
 }
 
 static const char *const vector_names[] = {
@@ -87,7 +90,6 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 	dune_fatal_signal(vector_signal(vec));
 }
 
-
 static void dispatch(struct dune_tf *tf, uint64_t vec)
 {
 	if (vec == T_DEBUG && dune_self->sig_step) {
@@ -125,11 +127,4 @@ void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 {
 	dispatch(tf, vec);
 	dune_before_user(tf);
-}
-
-void dune_fatal_signal(int sig)
-{
-	if (dune_guest_mode)
-		hypercall(HC_FATAL, sig, 0, 0, 0); /* arg1 0: reported already */
-	host_die_signal(sig);
 }

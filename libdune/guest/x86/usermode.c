@@ -1,26 +1,34 @@
-/*
- * usermode.c - ring 3 below the program: dune_jump_to_user runs code in
+/* guest ring 0 - usermode.c: ring 3 below the program: dune_jump_to_user runs code in
  * user mode; its system calls reach the handler registered with
  * dune_register_syscall_handler, its faults the pgflt and interrupt
  * handlers with the user's trap frame; dune_ret_from_user ends it.
  *
- * On ring-0 guests (VT-x/AMD-V) this is ordinary x86: SYSCALL to a user
- * LSTAR, IRETQ, SWAPGS, FS switched with rdfsbase/wrfsbase. On deprivileged
- * guests (PVM) the program itself runs in ring 3, so user code runs under a
- * page table of its own, the user view (uview.c); its `syscall` jumps to
- * LSTAR without leaving ring 3 and faults there, since LSTAR is not in the
- * view; a gate (a privileged instruction the ring-0 entry knows) switches
- * to the view and back into user code.
+ * User code runs under a page table of its own, the user view (uview.c),
+ * on every guest. On ring-0 guests (VT-x/AMD-V) the rest is ordinary x86:
+ * SYSCALL to a user LSTAR, IRETQ, SWAPGS, FS switched with
+ * rdfsbase/wrfsbase. On deprivileged guests (PVM) the program itself runs
+ * in ring 3: user code's `syscall` jumps to LSTAR without leaving ring 3
+ * and faults there, since LSTAR is not in the view; a gate (a privileged
+ * instruction the ring-0 entry knows) switches to the view and back into
+ * user code.
  */
 #include <cpuid.h>
 #include <errno.h>
 
-#include "internal.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/entry.h"
+#include "guest/x86/usermode.h"
+#include "guest/x86/uview.h"
 
-extern dune_syscall_cb dune_user_syscall_handler;
-int __dune_jump_to_user(struct dune_tf *tf);
-void __dune_ret_from_user(int ret) __attribute__((noreturn));
-void dune_user_syscall(struct dune_tf *tf);
+static dune_syscall_cb user_syscall_handler;
+
+void dune_register_syscall_handler(dune_syscall_cb cb)
+{
+	user_syscall_handler = cb;
+}
 
 static uint64_t read_fs_base(void)
 {
@@ -37,7 +45,7 @@ static int have_fsgsbase(void)
 
 static const char *mechanism(void)
 {
-	return dune_deprivileged ? "the user view (a page table of its own), syscall caught by "
+	return dune_state.deprivileged ? "the user view (a page table of its own), syscall caught by "
 				   "a fault at LSTAR, entered through a ring-0 gate"
 				 : "the user view (a page table of its own) below ring 0: SYSCALL "
 				   "to a user LSTAR, IRETQ";
@@ -65,7 +73,7 @@ int dune_jump_to_user(struct dune_tf *tf)
 		return -ENOMEM;
 	}
 	uview_before_enter();
-	((uint64_t *)dune_self->ist_page)[IST_RING0 / 8] = !dune_deprivileged;
+	((uint64_t *)dune_self->ist_page)[IST_RING0 / 8] = !dune_state.deprivileged;
 	return __dune_jump_to_user(tf);
 }
 
@@ -86,8 +94,8 @@ uint64_t dune_get_user_fs(void)
  * loaded back when user code resumes. */
 void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0)
 {
-	*size = dune_use_xsave ? DUNE_XSAVE_SIZE : 512;
-	*xcr0 = dune_use_xsave ? dune_xsave_mask : 0;
+	*size = dune_state.use_xsave ? DUNE_XSAVE_SIZE : 512;
+	*xcr0 = dune_state.use_xsave ? dune_state.xsave_mask : 0;
 	return (void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~63UL);
 }
 
@@ -121,8 +129,8 @@ void dune_ret_from_user(int ret)
 /* A system call from user code: the handler, or straight to the host. */
 void dune_user_syscall(struct dune_tf *tf)
 {
-	if (dune_user_syscall_handler)
-		dune_user_syscall_handler(tf);
+	if (user_syscall_handler)
+		user_syscall_handler(tf);
 	else
 		dune_passthrough_syscall(tf);
 	dune_before_user(tf);

@@ -1,10 +1,10 @@
-/*
- * uview.c - the user view: the page table user code runs under on a
- * deprivileged guest (PVM).
+/* guest ring 0 - uview.c: the user view, the page table user code runs
+ * under (dune_jump_to_user) on every guest.
  *
- * There the program itself runs in ring 3, so all of its memory carries
- * PTE_U in pgroot and user code cannot run under pgroot. The user view is
- * a second page table holding
+ * The program's memory is mapped in pgroot, where user code must not reach
+ * the monitor's (and on a deprivileged guest, PVM, the program itself runs
+ * in ring 3, so all of pgroot carries PTE_U). The user view is a second
+ * page table holding
  *  - the pages ring 0 needs to take a trap (entry code, IDT, per-CPU pages
  *    and trap stacks), supervisor-only, put in when they are registered
  *    (mirror_kernel_only with `entry`);
@@ -19,15 +19,25 @@
  */
 #include <errno.h>
 
-#include "internal.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/uview.h"
+#include "mm/mirror_lock.h"
+#include "mm/pagetable.h"
+#include "mm/ptpool.h"
 
-
-
-#define LEVEL_SIZE(l) (1UL << PDSHIFT(l))
 #define COPY_FLAGS (PTE_P | PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_NX)
+#define MAX_ENTRY_RANGES 4096
 
 static ptent_t *uroot;
 volatile int uview_stale;
+/* what ring 0 needs to take a trap, known before the view exists too */
+static struct {
+	uintptr_t start, end;
+} entry_ranges[MAX_ENTRY_RANGES];
+static unsigned nr_entry_ranges;
 
 /* 4 KiB frame of va in pgroot and its leaf, or 0 */
 static uint64_t pgroot_frame(uintptr_t va, ptent_t **leaf)
@@ -38,9 +48,8 @@ static uint64_t pgroot_frame(uintptr_t va, ptent_t **leaf)
 	return PTE_ADDR(**leaf) + ((va & (LEVEL_SIZE(lvl) - 1)) & ~(PGSIZE - 1));
 }
 
-static int map_entry_range(uintptr_t start, uintptr_t end, void *unused)
+static int map_entry_range(uintptr_t start, uintptr_t end)
 {
-	(void)unused;
 	for (uintptr_t va = start; va < end; va += PGSIZE) {
 		ptent_t *src, *dst;
 		int lvl;
@@ -60,8 +69,11 @@ int uview_init(void)
 	mirror_lock();
 	if (!uroot) {
 		uroot = ptpool_alloc();
-		if (!uroot || mirror_kernel_only_each(map_entry_range, NULL) < 0)
+		if (!uroot)
 			r = -ENOMEM;
+		for (unsigned i = 0; r == 0 && i < nr_entry_ranges; i++)
+			if (map_entry_range(entry_ranges[i].start, entry_ranges[i].end) < 0)
+				r = -ENOMEM;
 	}
 	mirror_unlock();
 	if (r == 0) {
@@ -74,7 +86,15 @@ int uview_init(void)
 void uview_add_entry_range(uintptr_t start, uintptr_t end)
 {
 	mirror_lock();
-	if (uroot && map_entry_range(start, end, NULL) < 0)
+	if (nr_entry_ranges < MAX_ENTRY_RANGES) {
+		entry_ranges[nr_entry_ranges].start = start;
+		entry_ranges[nr_entry_ranges].end = end;
+		nr_entry_ranges++;
+	} else {
+		dune_log("too many ring-0 ranges for the user view: user traps on the new "
+			 "vCPU will fail");
+	}
+	if (uroot && map_entry_range(start, end) < 0)
 		dune_log("no page-table memory for the user view: user traps on the "
 			 "new vCPU will fail");
 	mirror_unlock();
