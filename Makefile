@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static
+	pkg-config busybox-static python3
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
@@ -120,6 +120,13 @@ $(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
 
 kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.sh kmod/*.h
 	$(MAKE) -C kmod/tests/vm
+
+# No include cycles between modules, and each module declares what it
+# defines in its own header (tools/check-modules; the test proves the tool
+# catches both, then runs it on libdune and runtime).
+.PHONY: check-modules
+check-modules:
+	tests/tools/test-check-modules.sh tools/check-modules
 
 # cmocka tests of the module's userspace-buildable parts
 KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio
