@@ -1,8 +1,8 @@
 /* both halves - percpu.h: one per thread in dune mode (one vCPU each).
  *
  * In guest ring 0, GS base points here; entry.S reaches the fields below
- * through %gs with the PC_* offsets, checked against the struct at compile
- * time. The host half of the same thread reads the hypercall block after
+ * through %gs with the PC_* offsets that asm_offsets.c generates from the
+ * struct. The host half of the same thread reads the hypercall block after
  * the guest rings the doorbell: both halves share the memory.
  */
 #ifndef LIBDUNE_PERCPU_H
@@ -27,36 +27,6 @@
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
 #define DUNE_XSAVE_SIZE 4096
 
-#define PC_SELF 0
-#define PC_TRAP_SP 8
-#define PC_TRAP_SP_LIMIT 16
-#define PC_HC_OP 24
-#define PC_HC_ARG0 32 /* 7 args: 32..80 */
-#define PC_HC_RET 88
-#define PC_TMP 96
-#define PC_IN_USER 104
-#define PC_DOORBELL 112 /* VA whose write exits to the host: the hypercall */
-#define PC_CR2 120      /* CR2 of the last #PF, saved by the ring-0 stub */
-#define PC_FC_STATE 128 /* the fast-call block (fastcall.c): state, nr, args, ret */
-#define PC_FC_NR 136
-#define PC_FC_ARGS 144  /* 6 args: 144..184 */
-#define PC_FC_RET 192
-
-#define PC_UFS 200       /* user-mode FS base while ring 0 handles its trap */
-#define PC_KFS 208       /* the program's FS base */
-#define PC_UCTX 216      /* dune_jump_to_user's caller: rbx rbp r12-r15 rsp rip */
-#define PC_USER_TRAP_SP 280
-#define PC_KCR3 288      /* deprivileged user mode (uview.c): the program's CR3 */
-#define PC_UCR3 296      /* ... and the user view's */
-#define PC_UGS 304       /* user code's GS base while ring 0 handles its trap */
-#define PC_IST_PAGE 312  /* the IST stack's page (IST_* below) */
-
-/* The bottom of the IST page: what the ring-0 entry needs before it may
- * trust GS (user code on a deprivileged guest can set GS itself). */
-#define IST_PC 0         /* this vCPU's struct dune_percpu */
-#define IST_UVIEW_ON 8   /* 1 while user code runs under the user view */
-#define IST_RING0 16     /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
-
 #define FC_IDLE 0       /* no server listening: use the doorbell */
 #define FC_POLLING 1    /* the server spins, waiting for a request */
 #define FC_REQUEST 2    /* posted by the guest */
@@ -64,10 +34,12 @@
 #define FC_DONE 4       /* answered; the guest reads ret, then sets POLLING */
 #define FC_EXIT 5       /* the server must end */
 #define FC_WAKING 6     /* woken by the host; the server says POLLING once it runs */
+#define FC_GUEST_SPINS 256 /* pause rounds the guest waits for the server to answer */
 
 #define TRAP_STACK_SIZE (64 * 1024)
 #define TRAP_STACK_DEPTH 4
 #define IST_STACK_SIZE 4096
+#define TRAP_STUB_SIZE 16 /* entry.S: one stub per vector, this far apart */
 
 #ifndef __ASSEMBLER__
 #include <linux/kvm.h>
@@ -95,6 +67,20 @@ struct dune_tss {
 
 struct hostside_vcpu;
 
+/* The registers a C call keeps, and where it returns: where the guest
+ * starts (__dune_enter) and where dune_jump_to_user's caller resumes. */
+struct callee_saved {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+
+/* The bottom of the IST page: what the ring-0 entry needs before it may
+ * trust GS (user code on a deprivileged guest can set GS itself). */
+struct ist_head {
+	uint64_t pc;       /* this vCPU's struct dune_percpu */
+	uint64_t uview_on; /* 1 while user code runs under the user view */
+	uint64_t ring0;    /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
+};
+
 /* dune_percpu.state */
 enum { VCPU_FREE, VCPU_ACTIVE };
 
@@ -102,23 +88,25 @@ struct dune_percpu {
 	uint64_t self;
 	uint64_t trap_sp;       /* top of the next free trap stack */
 	uint64_t trap_sp_limit; /* lowest allowed trap_sp (nesting bound) */
-	uint64_t hc_op;
+	uint64_t hc_op;         /* the hypercall block (HC_* above) */
 	uint64_t hc_args[7];
 	int64_t hc_ret;
-	uint64_t tmp;
-	uint64_t in_user;
-	uint64_t doorbell;
-	uint64_t cr2;
-	volatile uint32_t fc_state;
+	uint64_t tmp;           /* entry.S's scratch */
+	uint64_t in_user;       /* user code (dune_jump_to_user) is running */
+	uint64_t doorbell;      /* VA whose write exits to the host: the hypercall */
+	uint64_t cr2;           /* CR2 of the last #PF, saved by the ring-0 stub */
+	volatile uint32_t fc_state; /* the fast-call block (fastcall.c): FC_* */
 	uint32_t fc_pad;
 	uint64_t fc_nr;
 	uint64_t fc_args[6];
 	int64_t fc_ret;
-	uint64_t ufs, kfs;
-	uint64_t uctx[8];
-	uint64_t user_trap_sp;
-	uint64_t kcr3, ucr3, ugs;
-	uint64_t ist_page;
+	uint64_t ufs;           /* user-mode FS base while ring 0 handles its trap */
+	uint64_t kfs;           /* the program's FS base */
+	struct callee_saved uctx; /* dune_jump_to_user's caller */
+	uint64_t user_trap_sp;  /* trap_sp when user code was entered */
+	uint64_t kcr3, ucr3;    /* the program's CR3 and the user view's (uview.c) */
+	uint64_t ugs;           /* user code's GS base while ring 0 handles its trap */
+	uint64_t ist_page;      /* the IST stack's page: struct ist_head at its bottom */
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
@@ -136,10 +124,7 @@ struct dune_percpu {
 	volatile int in_run;    /* inside KVM_RUN (or the kmod equivalent) */
 	volatile uint64_t tlb_gen_done; /* shootdowns this vCPU has honoured */
 
-	/* state captured by __dune_enter: where the guest starts */
-	struct {
-		uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
-	} enter;
+	struct callee_saved enter; /* where the guest starts (__dune_enter) */
 	uint64_t fs_base;
 	struct guest_boot boot; /* for a thread about to start */
 

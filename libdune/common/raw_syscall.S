@@ -1,5 +1,7 @@
 /* both halves - long raw_syscall6(nr, a0, a1, a2, a3, a4, a5): the
  * system call as the kernel sees it; errno is never touched. */
+#include "asm-offsets.h"
+
 	.text
 	.globl raw_syscall6
 	.type raw_syscall6, @function
@@ -10,7 +12,7 @@ raw_syscall6:
 	mov %rcx, %rdx
 	mov %r8, %r10
 	mov %r9, %r8
-	mov 8(%rsp), %r9	/* the 7th argument: first on the stack (SysV ABI) */
+	mov WORD_SIZE(%rsp), %r9	/* the 7th argument: above the return address */
 	syscall
 	ret
 	.size raw_syscall6, .-raw_syscall6

@@ -1,27 +1,12 @@
 /* host half - clone.S: the raw clone system calls of the host half, each
- * child on a stack of its own (clone.h). REGS_*: struct kvm_regs.
+ * child on a stack of its own (clone.h). REGS_*: struct kvm_regs offsets
+ * (asm-offsets.h).
  */
 #include <sys/syscall.h>
 
-#include "common/percpu.h"
+#include "asm-offsets.h"
+#include "common/x86.h"
 
-#define REGS_RAX 0
-#define REGS_RBX 8
-#define REGS_RCX 16
-#define REGS_RDX 24
-#define REGS_RSI 32
-#define REGS_RDI 40
-#define REGS_RSP 48
-#define REGS_RBP 56
-#define REGS_R8 64
-#define REGS_R9 72
-#define REGS_R10 80
-#define REGS_R11 88
-#define REGS_R12 96
-#define REGS_R13 104
-#define REGS_R14 112
-#define REGS_R15 120
-#define REGS_RIP 128
 
 	.text
 
@@ -41,7 +26,7 @@ host_clone_native:
 	push %r13
 	push %r14
 	push %r15
-	mov 56(%rsp), %r12
+	mov (7 * WORD_SIZE)(%rsp), %r12	/* g: above 6 pushes and the return address */
 	mov %rdi, %rax
 	mov %rsi, %rdi
 	mov %rdx, %rsi
@@ -63,7 +48,7 @@ host_clone_native:
 	mov REGS_RSP(%r12), %rsi
 2:	mov REGS_RCX(%r12), %rax	/* the guest's syscall return address:
 					 * the vCPU itself stopped inside the stub */
-	mov %rax, -8(%rsi)
+	mov %rax, -WORD_SIZE(%rsi)
 	mov %rsi, %rsp
 	mov REGS_RBX(%r12), %rbx
 	mov REGS_RCX(%r12), %rcx
@@ -80,7 +65,7 @@ host_clone_native:
 	mov REGS_R15(%r12), %r15
 	mov REGS_R12(%r12), %r12
 	xor %eax, %eax
-	jmp *-8(%rsp)
+	jmp *-WORD_SIZE(%rsp)
 	.size host_clone_native, .-host_clone_native
 
 /*
@@ -102,7 +87,7 @@ host_clone_raw:
 	ret
 1:	xor %ebp, %ebp
 	mov %r12, %rdi
-	and $-16, %rsp
+	and $-STACK_ALIGN, %rsp
 	call dune_thread_main
 	ud2
 	.size host_clone_raw, .-host_clone_raw
@@ -124,7 +109,7 @@ fastcall_clone:
 	ret
 1:	xor %ebp, %ebp
 	mov %r12, %rdi
-	and $-16, %rsp
+	and $-STACK_ALIGN, %rsp
 	call fastcall_server_main
 	ud2
 	.size fastcall_clone, .-fastcall_clone

@@ -14,12 +14,17 @@
 #include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
+#include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kmod.h"
 
 _Static_assert(sizeof(struct dune_regs) == sizeof(struct kvm_regs), "regs layout");
 _Static_assert(sizeof(struct dune_sregs) == sizeof(struct kvm_sregs), "sregs layout");
 _Static_assert(sizeof(struct dune_xsave) == sizeof(struct kvm_xsave), "xsave layout");
+_Static_assert(DUNE_MSR_LSTAR == MSR_LSTAR && DUNE_MSR_STAR == MSR_STAR &&
+	       DUNE_MSR_SYSCALL_MASK == MSR_SYSCALL_MASK &&
+	       DUNE_MSR_KERNEL_GS_BASE == MSR_KERNEL_GS_BASE && DUNE_MSR_PAT == MSR_PAT,
+	       "dune.ko numbers MSRs as the CPU does");
 
 /* per vCPU, kept in dune_percpu.hostside_priv (the host half may not malloc) */
 struct hostside_vcpu {
@@ -135,16 +140,17 @@ static int set_xcr0_fpu(struct hostside_vcpu *v, uint64_t xcr0, uint16_t fcw, ui
 	if (xcr0 && (r = dioctl(v->fd, DUNE_SET_XCR0, &x)) < 0)
 		return (int)r;
 	memset(&xs, 0, sizeof(xs));
-	memcpy((uint8_t *)&xs + 0, &fcw, 2);
-	memcpy((uint8_t *)&xs + 24, &mxcsr, 4);
-	xs.region[512 / 4] = 0x3; /* XSTATE_BV: x87 and SSE as given */
+	memcpy((uint8_t *)&xs + FXSAVE_FCW, &fcw, sizeof(fcw));
+	memcpy((uint8_t *)&xs + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+	/* XSTATE_BV: x87 and SSE as given */
+	xs.region[XSAVE_LEGACY_SIZE / 4] = XFEATURE_MASK_X87 | XFEATURE_MASK_SSE;
 	return (int)dioctl(v->fd, DUNE_SET_FPU, &xs);
 }
 
 static int set_msrs(struct hostside_vcpu *v, const uint64_t *vals, int n)
 {
-	static const uint32_t idx[5] = { DUNE_MSR_LSTAR, DUNE_MSR_STAR, DUNE_MSR_SYSCALL_MASK,
-					 DUNE_MSR_KERNEL_GS_BASE, DUNE_MSR_PAT };
+	static const uint32_t idx[5] = { MSR_LSTAR, MSR_STAR, MSR_SYSCALL_MASK,
+					 MSR_KERNEL_GS_BASE, MSR_PAT };
 	struct dune_msrs m;
 	memset(&m, 0, sizeof(m));
 	m.nmsrs = (uint32_t)n;
@@ -159,7 +165,7 @@ static int kmod_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 {
 	struct hostside_vcpu *v = hv(pc);
 	uint64_t msrs[5] = { b->lstar, b->star, b->fmask, b->kernel_gs_base,
-			     0x0007040600070406ULL };
+			     PAT_DEFAULT };
 	long r;
 
 	if ((r = bind_to_me(pc)) < 0)
@@ -287,10 +293,10 @@ static int kmod_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 
 	memset(&m, 0, sizeof(m));
 	m.nmsrs = 4;
-	m.entries[0].index = DUNE_MSR_LSTAR;
-	m.entries[1].index = DUNE_MSR_STAR;
-	m.entries[2].index = DUNE_MSR_SYSCALL_MASK;
-	m.entries[3].index = DUNE_MSR_KERNEL_GS_BASE;
+	m.entries[0].index = MSR_LSTAR;
+	m.entries[1].index = MSR_STAR;
+	m.entries[2].index = MSR_SYSCALL_MASK;
+	m.entries[3].index = MSR_KERNEL_GS_BASE;
 	if ((r = dioctl(v->fd, DUNE_GET_REGS, &snap->regs)) < 0 ||
 	    (r = dioctl(v->fd, DUNE_GET_SREGS, &snap->sregs)) < 0 ||
 	    (r = dioctl(v->fd, DUNE_GET_FPU, &snap->xsave)) < 0 ||
@@ -309,7 +315,7 @@ static int kmod_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot 
 {
 	struct hostside_vcpu *v = hv(pc);
 	uint64_t msrs[5] = { snap->msrs[0], snap->msrs[1], snap->msrs[2], snap->msrs[3],
-			     0x0007040600070406ULL };
+			     PAT_DEFAULT };
 	struct dune_xcr0 x = { snap->xcrs.xcrs[0].value };
 	long r;
 

@@ -14,6 +14,7 @@
 #include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
+#include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
 
@@ -187,12 +188,12 @@ static int set_msrs(struct hostside_vcpu *v, const struct guest_boot *b)
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[6];
 	} m = { .hdr.nmsrs = 6,
-		.e = { { .index = 0xc0000082, .data = b->lstar },
-		       { .index = 0xc0000081, .data = b->star },
-		       { .index = 0xc0000084, .data = b->fmask },
-		       { .index = 0xc0000102, .data = b->kernel_gs_base },
-		       { .index = 0x277, .data = 0x0007040600070406ULL }, /* PAT */
-		       { .index = 0x10, .data = 0 } } };
+		.e = { { .index = MSR_LSTAR, .data = b->lstar },
+		       { .index = MSR_STAR, .data = b->star },
+		       { .index = MSR_SYSCALL_MASK, .data = b->fmask },
+		       { .index = MSR_KERNEL_GS_BASE, .data = b->kernel_gs_base },
+		       { .index = MSR_PAT, .data = PAT_DEFAULT },
+		       { .index = MSR_TSC, .data = 0 } } };
 	unsigned int a, d;
 	long r;
 
@@ -342,7 +343,8 @@ static int kvm_set_fpu(struct dune_percpu *pc, const void *xsave4k)
 	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
 }
 
-static const uint32_t snapshot_msrs[4] = { 0xc0000082, 0xc0000081, 0xc0000084, 0xc0000102 };
+static const uint32_t snapshot_msrs[4] = { MSR_LSTAR, MSR_STAR, MSR_SYSCALL_MASK,
+					   MSR_KERNEL_GS_BASE };
 
 static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 {
@@ -382,7 +384,7 @@ static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *
 		m.e[i].data = snap->msrs[i];
 	}
 	asm volatile("rdtsc" : "=a"(a), "=d"(d));
-	m.e[4].index = 0x10;
+	m.e[4].index = MSR_TSC;
 	m.e[4].data = ((uint64_t)d << 32) | a;
 	if ((r = kvm_ioctl(v->fd, KVM_SET_SREGS, (void *)&snap->sregs)) < 0 ||
 	    (r = kvm_ioctl(v->fd, KVM_SET_XCRS, (void *)&snap->xcrs)) < 0 ||

@@ -183,7 +183,7 @@ static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *re
 	 * reuse the stack the frame is being popped from */
 	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
 		return UNSAFE;
-	if (dune_state.deprivileged && ((uint64_t *)pc->ist_page)[IST_UVIEW_ON / 8])
+	if (dune_state.deprivileged && ((struct ist_head *)pc->ist_page)->uview_on)
 		return IN_USER_CODE;
 	if (!dune_state.deprivileged && !pc->in_user)
 		return SAFE;

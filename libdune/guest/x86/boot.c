@@ -7,13 +7,11 @@
 
 #include "common/percpu.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/boot.h"
 #include "guest/x86/descriptors.h"
 #include "guest/x86/entry.h"
-
-#define XFEATURE_TILECFG 17
-#define XFEATURE_TILEDATA 18
 
 /* The host's enabled XSAVE components whose place in the standard format
  * ends within DUNE_XSAVE_SIZE. PVM runs the guest under the host's XCR0, so
@@ -21,14 +19,15 @@
 static uint64_t xsave_components_that_fit(void)
 {
 	uint32_t lo, hi, size, offset, c, d;
-	uint64_t xcr0, mask = 3; /* x87 and SSE live in the legacy area */
+	/* x87 and SSE live in the legacy area */
+	uint64_t xcr0, mask = XFEATURE_MASK_X87 | XFEATURE_MASK_SSE;
 
 	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
 	xcr0 = ((uint64_t)hi << 32) | lo;
 	for (unsigned i = 2; i < 64; i++) {
 		if (!(xcr0 & (1ULL << i)))
 			continue;
-		__cpuid_count(0xd, i, size, offset, c, d);
+		__cpuid_count(CPUID_LEAF_XSAVE, i, size, offset, c, d);
 		if (offset + size <= DUNE_XSAVE_SIZE)
 			mask |= 1ULL << i;
 	}
@@ -47,60 +46,45 @@ void guest_fpu_init(void)
 	}
 }
 
-static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
-{
-	memset(s, 0, sizeof(*s));
-	s->selector = sel;
-	s->limit = 0xffffffff;
-	s->type = type;
-	s->present = 1;
-	s->s = 1;
-	s->g = 1;
-	s->l = code64;
-	s->db = !code64;
-}
-
 void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 {
 	struct kvm_sregs *s = &b->sregs;
 	unsigned a, bx, c, d;
-	uint64_t cr4 = 0x20 | 0x200 | 0x400; /* PAE, OSFXSR, OSXMMEXCPT */
+	uint64_t cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
 	memset(b, 0, sizeof(*b));
 	if (dune_state.deprivileged) {
-		seg(&s->cs, GD_UT | 3, 11, 1);
-		s->cs.dpl = 3;
-		seg(&s->ds, GD_UD | 3, 3, 0);
-		s->ds.dpl = 3;
+		x86_flat_segment(&s->cs, GD_UT | SEL_RPL3, DESC_TYPE_CODE_RX, 1);
+		x86_flat_segment(&s->ds, GD_UD | SEL_RPL3, DESC_TYPE_DATA_RW, 0);
 	} else {
-		seg(&s->cs, GD_KT, 11, 1);
-		seg(&s->ds, GD_KD, 3, 0);
+		x86_flat_segment(&s->cs, GD_KT, DESC_TYPE_CODE_RX, 1);
+		x86_flat_segment(&s->ds, GD_KD, DESC_TYPE_DATA_RW, 0);
 	}
 	s->es = s->ss = s->ds;
-	seg(&s->fs, 0, 3, 0);
+	x86_flat_segment(&s->fs, 0, DESC_TYPE_DATA_RW, 0);
 	s->fs.base = pc->fs_base;
-	seg(&s->gs, 0, 3, 0);
+	x86_flat_segment(&s->gs, 0, DESC_TYPE_DATA_RW, 0);
 	s->gs.base = (uint64_t)pc;
 	memset(&s->tr, 0, sizeof(s->tr));
 	s->tr.selector = GD_TSS;
 	s->tr.base = (uint64_t)&pc->tss;
 	s->tr.limit = sizeof(pc->tss) - 1;
-	s->tr.type = 11; /* busy 64-bit TSS */
+	s->tr.type = DESC_TYPE_TSS64_BUSY;
 	s->tr.present = 1;
-	s->ldt.type = 2;
+	s->ldt.type = DESC_TYPE_LDT;
 	s->ldt.unusable = 1;
 	s->gdt.base = (uint64_t)pc->gdt;
 	s->gdt.limit = sizeof(pc->gdt) - 1;
 	s->idt.base = dune_state.idt_base;
 	s->idt.limit = IDT_ENTRIES * sizeof(struct idt_gate) - 1;
-	s->cr0 = 0x80010033; /* PG, WP, NE, ET, MP, PE */
+	s->cr0 = CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
 	s->cr3 = dune_va_to_pa(pgroot);
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (bx & bit_FSGSBASE))
-		cr4 |= 1UL << 16;
+		cr4 |= CR4_FSGSBASE;
 	if (dune_state.use_xsave)
-		cr4 |= 1UL << 18;
+		cr4 |= CR4_OSXSAVE;
 	s->cr4 = cr4;
-	s->efer = 0x1 | 0x100 | 0x400 | 0x800; /* SCE, LME, LMA, NXE */
+	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 
 	guest_boot_msrs(b);
 
@@ -115,14 +99,15 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	b->regs.rax = 0;
 	/* IF set: no interrupts are ever injected, but Bochs only interrupts a
 	 * nested guest (to run its own timer) when the guest has IF=1 */
-	b->regs.rflags = 0x202;
+	b->regs.rflags = EFLAGS_IF | EFLAGS_FIXED;
 }
 
 /* The model-specific part of the boot state: the same for every vCPU. */
 void guest_boot_msrs(struct guest_boot *b)
 {
 	b->lstar = (uint64_t)dune_syscall_entry;
-	b->star = ((uint64_t)0x23 << 48) | ((uint64_t)GD_KT << 32);
+	/* SYSRET: user CS = base + 16, SS = base + 8; SYSCALL: CS = GD_KT */
+	b->star = ((uint64_t)(GD_UT32 | SEL_RPL3) << 48) | ((uint64_t)GD_KT << 32);
 	b->fmask = 0;
 	if (dune_state.use_xsave)
 		b->xcr0 = dune_state.xsave_mask;

@@ -11,6 +11,9 @@ struct idt_gate {
 	uint64_t lo, hi;
 };
 #define IDT_ENTRIES 256
+#define TSS_IST_ENTRY 1 /* every vector arrives on IST1 (entry.S) */
+/* between GD_UD and GD_UT, as SYSRET wants them (STAR): 32-bit user code */
+#define GD_UT32 0x20
 
 int guest_idt_init(void); /* the IDT: every vector to entry.S, on IST1 */
 /* A new vCPU's stacks, GDT and TSS; 0 or -ENOMEM. */

@@ -5,24 +5,12 @@
  */
 #include "asm-offsets.h"
 #include "common/percpu.h"
+#include "common/x86.h"
 
-#define GD_KT 0x10
-#define GD_KD 0x18
-#define GD_UD 0x28
-#define GD_UT 0x30
-
-#define TF_RCX 24
-#define TF_R11 56
-#define TF_RBX 64
-#define TF_RAX 112
-#define TF_ERR 120
-#define TF_RIP 128
-#define TF_CS 136
-#define TF_RFLAGS 144
-#define TF_RSP 152
-#define TF_SS 160
-#define TF_SIZE 168
-
+#define USER_CS (GD_UT | SEL_RPL3)
+#define USER_DS (GD_UD | SEL_RPL3)
+/* the part of struct dune_tf the hardware pushes, from the error code up */
+#define TF_HW_PART (TF_SIZE - TF_ERR)
 
 #define T_USER_SYSCALL 256	/* trap_user_entry: a system call from user code */
 #define FROM_UVIEW_BIT 62	/* in the vector: taken from the user view */
@@ -47,7 +35,7 @@
 .endm
 
 .macro WRITE_LSTAR sym	/* clobbers rax, rcx, rdx */
-	mov $0xc0000082, %ecx
+	mov $MSR_LSTAR, %ecx
 	lea \sym(%rip), %rax
 	mov %rax, %rdx
 	shr $32, %rdx
@@ -90,7 +78,7 @@
  * that faults), and what ring 0 needs under the user view (uview.c).
  */
 	.section .text.dune_entry, "ax", @progbits
-	.balign 4096
+	.balign PGSIZE
 	.globl dune_entry_text_start
 dune_entry_text_start:
 
@@ -103,16 +91,16 @@ dune_entry_text_start:
 	.globl __dune_enter
 	.type __dune_enter, @function
 __dune_enter:
-	mov %rbx, 0(%rdx)
-	mov %rbp, 8(%rdx)
-	mov %r12, 16(%rdx)
-	mov %r13, 24(%rdx)
-	mov %r14, 32(%rdx)
-	mov %r15, 40(%rdx)
-	lea 8(%rsp), %rax
-	mov %rax, 48(%rdx)
+	mov %rbx, CS_RBX(%rdx)
+	mov %rbp, CS_RBP(%rdx)
+	mov %r12, CS_R12(%rdx)
+	mov %r13, CS_R13(%rdx)
+	mov %r14, CS_R14(%rdx)
+	mov %r15, CS_R15(%rdx)
+	lea WORD_SIZE(%rsp), %rax	/* the caller's rsp, past our return address */
+	mov %rax, CS_RSP(%rdx)
 	mov (%rsp), %rax
-	mov %rax, 56(%rdx)
+	mov %rax, CS_RIP(%rdx)
 	mov %rsi, %rsp
 	xor %ebp, %ebp
 	call dune_host_main
@@ -125,14 +113,14 @@ __dune_enter:
 	.type dune_host_return, @function
 dune_host_return:
 	mov %rsi, %rax
-	mov 0(%rdi), %rbx
-	mov 8(%rdi), %rbp
-	mov 16(%rdi), %r12
-	mov 24(%rdi), %r13
-	mov 32(%rdi), %r14
-	mov 40(%rdi), %r15
-	mov 48(%rdi), %rsp
-	jmp *56(%rdi)
+	mov CS_RBX(%rdi), %rbx
+	mov CS_RBP(%rdi), %rbp
+	mov CS_R12(%rdi), %r12
+	mov CS_R13(%rdi), %r13
+	mov CS_R14(%rdi), %r14
+	mov CS_R15(%rdi), %r15
+	mov CS_RSP(%rdi), %rsp
+	jmp *CS_RIP(%rdi)
 	.size dune_host_return, .-dune_host_return
 
 /*
@@ -143,19 +131,19 @@ dune_host_return:
 	.globl dune_syscall_entry
 	.type dune_syscall_entry, @function
 dune_syscall_entry:
-	cmp $512, %rax
+	cmp $SYSCALL_BITMAP_BITS, %rax
 	jae 1f
 	bt %rax, dune_slow_syscalls(%rip)
 	jc syscall_slow
 	bt %rax, dune_fast_syscalls(%rip)
 	jc syscall_fast
 1:	mov %rax, %gs:PC_HC_ARG0
-	mov %rdi, %gs:PC_HC_ARG0+8
-	mov %rsi, %gs:PC_HC_ARG0+16
-	mov %rdx, %gs:PC_HC_ARG0+24
-	mov %r10, %gs:PC_HC_ARG0+32
-	mov %r8, %gs:PC_HC_ARG0+40
-	mov %r9, %gs:PC_HC_ARG0+48
+	mov %rdi, %gs:PC_HC_ARG1
+	mov %rsi, %gs:PC_HC_ARG2
+	mov %rdx, %gs:PC_HC_ARG3
+	mov %r10, %gs:PC_HC_ARG4
+	mov %r8, %gs:PC_HC_ARG5
+	mov %r9, %gs:PC_HC_ARG6
 	movq $HC_SYSCALL, %gs:PC_HC_OP
 	mov %gs:PC_DOORBELL, %rax
 	movb %al, (%rax)
@@ -173,19 +161,19 @@ syscall_fast:
 	cmpl $FC_POLLING, %gs:PC_FC_STATE
 	jne 1b
 	mov %rax, %gs:PC_FC_NR
-	mov %rdi, %gs:PC_FC_ARGS
-	mov %rsi, %gs:PC_FC_ARGS+8
-	mov %rdx, %gs:PC_FC_ARGS+16
-	mov %r10, %gs:PC_FC_ARGS+24
-	mov %r8, %gs:PC_FC_ARGS+32
-	mov %r9, %gs:PC_FC_ARGS+40
+	mov %rdi, %gs:PC_FC_ARG0
+	mov %rsi, %gs:PC_FC_ARG1
+	mov %rdx, %gs:PC_FC_ARG2
+	mov %r10, %gs:PC_FC_ARG3
+	mov %r8, %gs:PC_FC_ARG4
+	mov %r9, %gs:PC_FC_ARG5
 	/* scratch: rax (saved above) and r11 (syscall clobbers it anyway);
 	 * the caller's stack and red zone stay untouched */
 	mov $FC_POLLING, %eax
 	mov $FC_REQUEST, %r11d
 	lock cmpxchg %r11d, %gs:PC_FC_STATE
 	jne syscall_fast_missed
-	mov $256, %r11d	/* the server has a few microseconds to pick it up */
+	mov $FC_GUEST_SPINS, %r11d	/* the server has a few microseconds to pick it up */
 2:	pause
 	cmpl $FC_DONE, %gs:PC_FC_STATE
 	je 3f
@@ -209,16 +197,16 @@ syscall_fast_missed:
  * the guest's view after the host call. Runs on the caller's stack below
  * its red zone, with the caller's FPU state saved around the C code. */
 syscall_slow:
-	lea -128(%rsp), %rsp
-	sub $48, %rsp
+	lea -RED_ZONE_SIZE(%rsp), %rsp
+	sub $TF_HW_PART, %rsp
 	PUSH_TF_REGS
 	mov %rsp, %rbx
 	mov %rcx, TF_RIP(%rbx)
 	mov %r11, TF_RFLAGS(%rbx)
-	lea (TF_SIZE + 128)(%rbx), %rax
+	lea (TF_SIZE + RED_ZONE_SIZE)(%rbx), %rax
 	mov %rax, TF_RSP(%rbx)
-	movq $0x10, TF_CS(%rbx)
-	movq $0x18, TF_SS(%rbx)
+	movq $GD_KT, TF_CS(%rbx)
+	movq $GD_KD, TF_SS(%rbx)
 	movq $0, TF_ERR(%rbx)
 	call fpu_save_below_rbx
 	mov %rbx, %rdi
@@ -226,8 +214,8 @@ syscall_slow:
 	call fpu_restore_at_rsp
 	mov %rbx, %rsp
 	POP_TF_REGS
-	mov 8(%rsp), %rcx	/* tf->rip */
-	mov 32(%rsp), %rsp	/* tf->rsp */
+	mov (TF_RIP - TF_ERR)(%rsp), %rcx
+	mov (TF_RSP - TF_ERR)(%rsp), %rsp
 	jmp *%rcx
 	.size dune_syscall_entry, .-dune_syscall_entry
 
@@ -240,23 +228,20 @@ syscall_slow:
 fpu_save_below_rbx:
 	pop %rcx			/* return address */
 	lea -DUNE_XSAVE_SIZE(%rbx), %rsp
-	and $-64, %rsp
+	and $-XSAVE_ALIGN, %rsp
 	/* XRSTOR wants the header beyond XSTATE_BV zeroed */
 	xor %eax, %eax
-	mov %rax, 512(%rsp)
-	mov %rax, 520(%rsp)
-	mov %rax, 528(%rsp)
-	mov %rax, 536(%rsp)
-	mov %rax, 544(%rsp)
-	mov %rax, 552(%rsp)
-	mov %rax, 560(%rsp)
-	mov %rax, 568(%rsp)
+	hdr = XSAVE_LEGACY_SIZE
+	.rept XSAVE_HEADER_SIZE / WORD_SIZE
+	mov %rax, hdr(%rsp)
+	hdr = hdr + WORD_SIZE
+	.endr
 	cmpb $0, dune_state+STATE_USE_XSAVE(%rip)
 	je 1f
 	push %rcx
 	mov dune_state+STATE_XSAVE_MASK(%rip), %eax
 	mov dune_state+STATE_XSAVE_MASK+4(%rip), %edx
-	xsave64 8(%rsp)
+	xsave64 WORD_SIZE(%rsp)	/* above the pushed return address */
 	pop %rcx
 	jmp *%rcx
 1:	fxsave64 (%rsp)
@@ -285,12 +270,13 @@ fpu_restore_at_rsp:
  * free trap stack, so handlers can nest (a fault inside a fault handler)
  * up to TRAP_STACK_DEPTH deep.
  */
-	.align 16
+	.balign TRAP_STUB_SIZE
 	.globl dune_trap_entries
 dune_trap_entries:
 vector = 0
-	.rept 256
-	.align 16
+	.rept IDT_VECTORS
+	/* each stub at its place; .org fails if one outgrew TRAP_STUB_SIZE */
+	.org dune_trap_entries + vector * TRAP_STUB_SIZE, 0xcc
 	.if (vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30)
 	.else
 	pushq $0
@@ -307,7 +293,7 @@ trap_common:			/* IST: vec err rip cs rflags rsp ss */
 	 * this page, the IST page and the per-CPU page are mapped there */
 	push %rax
 	mov %rsp, %rax
-	and $-4096, %rax
+	and $-PGSIZE, %rax
 	cmpq $0, IST_UVIEW_ON(%rax)
 	jne trap_leave_uview
 	pop %rax
@@ -316,7 +302,7 @@ trap_common_program:
 	 * program's FS first */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 0f
-	testb $3, 24(%rsp)
+	testb $SEL_RPL3, (TEF_CS - TEF_VEC)(%rsp)
 	jz 0f
 	swapgs
 	push %rax
@@ -329,7 +315,7 @@ trap_common_program:
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
-	cmpb $14, 16(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
+	cmpb $T_PGFLT, TEF_VEC(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
 	jne 1f
 	mov %cr2, %rax		/* before anything can fault again */
 	mov %rax, %gs:PC_CR2
@@ -338,19 +324,19 @@ trap_common_program:
 	jbe trap_overflow
 	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	mov %rax, %rsp
-	pushq 64(%rbx)		/* ss */
-	pushq 56(%rbx)		/* rsp */
-	pushq 48(%rbx)		/* rflags */
-	pushq 40(%rbx)		/* cs */
-	pushq 32(%rbx)		/* rip */
-	pushq 24(%rbx)		/* err */
-	pushq 8(%rbx)		/* rax */
+	pushq TEF_SS(%rbx)
+	pushq TEF_RSP(%rbx)
+	pushq TEF_RFLAGS(%rbx)
+	pushq TEF_CS(%rbx)
+	pushq TEF_RIP(%rbx)
+	pushq TEF_ERR(%rbx)
+	pushq TEF_RAX(%rbx)
 	push %r15
 	push %r14
 	push %r13
 	push %r12
 	push %rbp
-	pushq 0(%rbx)		/* rbx */
+	pushq TEF_RBX(%rbx)
 	push %r11
 	push %r10
 	push %r9
@@ -359,7 +345,7 @@ trap_common_program:
 	push %rdx
 	push %rsi
 	push %rdi
-	mov 16(%rbx), %r12	/* vector */
+	mov TEF_VEC(%rbx), %r12
 	mov %rsp, %rbx		/* tf */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne trap_deprivileged
@@ -373,10 +359,10 @@ trap_return:
 	mov %rbx, %rsp
 	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	POP_TF_REGS
-	add $8, %rsp		/* error code */
+	add $(TF_RIP - TF_ERR), %rsp	/* error code: an iret frame is left */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 2f
-	testb $3, 8(%rsp)
+	testb $SEL_RPL3, IRET_CS(%rsp)
 	jz 1f
 	LSTAR_SAVING_REGS dune_user_syscall_entry
 	push %rax		/* back to user code: its FS, its page table, its GS */
@@ -392,10 +378,10 @@ trap_return:
 	swapgs
 1:	iretq
 2:	/* the program's frames say ring 0 (trap_deprivileged); it runs in 3 */
-	testb $3, 8(%rsp)
+	testb $SEL_RPL3, IRET_CS(%rsp)
 	jnz 1b
-	movq $(GD_UT | 3), 8(%rsp)
-	movq $(GD_UD | 3), 32(%rsp)
+	movq $USER_CS, IRET_CS(%rsp)
+	movq $USER_DS, IRET_SS(%rsp)
 	iretq
 
 /* Trap from user code under the user view: GS from the IST page (user code
@@ -435,10 +421,10 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 /* Into user code under the user view: rbx = its frame on the trap stack
  * just above the current one. Runs in ring 0 with the program's CR3. */
 uview_enter:
-	movq $(GD_UT | 3), TF_CS(%rbx)	/* whatever a handler left there */
-	movq $(GD_UD | 3), TF_SS(%rbx)
-	andq $0xcd5, TF_RFLAGS(%rbx)
-	orq $0x202, TF_RFLAGS(%rbx)
+	movq $USER_CS, TF_CS(%rbx)	/* whatever a handler left there */
+	movq $USER_DS, TF_SS(%rbx)
+	andq $EFLAGS_USER_CHANGEABLE, TF_RFLAGS(%rbx)
+	orq $EFLAGS_USER_FIXED, TF_RFLAGS(%rbx)
 	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
 	mov %gs:PC_IST_PAGE, %rax
@@ -450,7 +436,7 @@ uview_enter:
 	mov %gs:PC_UGS, %rax
 	wrgsbase %rax
 	POP_TF_REGS
-	add $8, %rsp
+	add $(TF_RIP - TF_ERR), %rsp
 	iretq
 
 /*
@@ -460,27 +446,27 @@ uview_enter:
  * handlers in ring 3, on the same trap stack.
  */
 trap_deprivileged:
-	testb $3, TF_CS(%rbx)
+	testb $SEL_RPL3, TF_CS(%rbx)
 	jz trap_overflow	/* libdune's own ring-0 code faulted */
 	btr $FROM_UVIEW_BIT, %r12
 	jc trap_from_uview
 	/* the program's own trap: it sees ring 0, as on every other host */
 	movq $GD_KT, TF_CS(%rbx)
 	movq $GD_KD, TF_SS(%rbx)
-	cmp $14, %r12
+	cmp $T_PGFLT, %r12
 	jne 1f
-	andq $-5, TF_ERR(%rbx)	/* FEC_U */
-1:	cmp $6, %r12		/* #UD: the gate? (#GP costs ~4x more here) */
+	andq $~FEC_U, TF_ERR(%rbx)
+1:	cmp $T_ILLOP, %r12	/* #UD: the gate? (#GP costs ~4x more here) */
 	jne 2f
 	lea dune_uview_gate(%rip), %rax
 	cmp %rax, TF_RIP(%rbx)
 	je uview_gate
 	jmp trap_bounce
-2:	cmp $13, %r12
+2:	cmp $T_GPFLT, %r12
 	jne trap_bounce
 	cld
 	mov %rbx, %rdi
-	and $-16, %rsp
+	and $-STACK_ALIGN, %rsp
 	call dune_emulate_privileged
 	mov %rbx, %rsp
 	test %eax, %eax
@@ -493,7 +479,7 @@ uview_gate:
 	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
 	jmp uview_enter
 trap_from_uview:
-	cmp $14, %r12
+	cmp $T_PGFLT, %r12
 	jne trap_bounce
 	lea dune_syscall_entry(%rip), %rax
 	cmp %rax, TF_RIP(%rbx)
@@ -510,11 +496,11 @@ trap_from_uview:
 	mov $T_USER_SYSCALL, %r12
 trap_bounce:
 	mov %rbx, %rax
-	and $-16, %rax
-	pushq $(GD_UD | 3)
+	and $-STACK_ALIGN, %rax
+	pushq $USER_DS
 	push %rax
-	pushq $0x202
-	pushq $(GD_UT | 3)
+	pushq $EFLAGS_USER_FIXED
+	pushq $USER_CS
 	lea trap_user_entry(%rip), %rax
 	push %rax
 	iretq			/* rbx = tf and r12 = vector go along */
@@ -528,11 +514,11 @@ trap_user_entry:
 	call dune_trap_dispatch
 	jmp 2f
 1:	call dune_user_syscall
-2:	testb $3, TF_CS(%rbx)
+2:	testb $SEL_RPL3, TF_CS(%rbx)
 	jz 3f
 	call uview_before_enter
 3:	call fpu_restore_at_rsp
-	testb $3, TF_CS(%rbx)
+	testb $SEL_RPL3, TF_CS(%rbx)
 	jz trap_return
 	/* back to user code: CR3 needs ring 0 */
 	.globl dune_uview_gate
@@ -542,9 +528,9 @@ dune_uview_gate:
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
 	movq $HC_FATAL, %gs:PC_HC_OP
-	movq $11, %gs:PC_HC_ARG0
-	movq $1, %gs:PC_HC_ARG0+8	/* why: the trap path itself failed */
-	movq %rbx, %gs:PC_HC_ARG0+16
+	movq $SIGSEGV, %gs:PC_HC_ARG0
+	movq $1, %gs:PC_HC_ARG1	/* why: the trap path itself failed */
+	movq %rbx, %gs:PC_HC_ARG2
 	mov %gs:PC_DOORBELL, %rax
 	movb %al, (%rax)
 	ud2
@@ -565,10 +551,10 @@ dune_user_syscall_entry:
 	mov %rsp, %cr3
 1:	mov %gs:PC_TRAP_SP, %rsp
 	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
-	pushq $(GD_UD | 3)
+	pushq $USER_DS
 	pushq %gs:PC_TMP
 	push %r11		/* rflags */
-	pushq $(GD_UT | 3)
+	pushq $USER_CS
 	push %rcx		/* rip */
 	pushq $0
 	PUSH_TF_REGS
@@ -596,16 +582,16 @@ dune_trap_code_end:
 	.globl __dune_jump_to_user
 	.type __dune_jump_to_user, @function
 __dune_jump_to_user:
-	mov %rbx, %gs:PC_UCTX	/* dune_ret_from_user returns here */
-	mov %rbp, %gs:PC_UCTX+8
-	mov %r12, %gs:PC_UCTX+16
-	mov %r13, %gs:PC_UCTX+24
-	mov %r14, %gs:PC_UCTX+32
-	mov %r15, %gs:PC_UCTX+40
-	lea 8(%rsp), %rax
-	mov %rax, %gs:PC_UCTX+48
+	mov %rbx, %gs:PC_UCTX+CS_RBX	/* dune_ret_from_user returns here */
+	mov %rbp, %gs:PC_UCTX+CS_RBP
+	mov %r12, %gs:PC_UCTX+CS_R12
+	mov %r13, %gs:PC_UCTX+CS_R13
+	mov %r14, %gs:PC_UCTX+CS_R14
+	mov %r15, %gs:PC_UCTX+CS_R15
+	lea WORD_SIZE(%rsp), %rax
+	mov %rax, %gs:PC_UCTX+CS_RSP
 	mov (%rsp), %rax
-	mov %rax, %gs:PC_UCTX+56
+	mov %rax, %gs:PC_UCTX+CS_RIP
 	mov %gs:PC_TRAP_SP, %rax
 	mov %rax, %gs:PC_USER_TRAP_SP
 	rdfsbase %rax
@@ -617,11 +603,11 @@ __dune_jump_to_user:
 	sub $TF_SIZE, %rbx
 	mov %rdi, %rsi
 	mov %rbx, %rdi
-	mov $(TF_SIZE / 8), %ecx
+	mov $(TF_SIZE / WORD_SIZE), %ecx
 	cld
 	rep movsq
-	movq $(GD_UT | 3), TF_CS(%rbx)
-	movq $(GD_UD | 3), TF_SS(%rbx)
+	movq $USER_CS, TF_CS(%rbx)
+	movq $USER_DS, TF_SS(%rbx)
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	je trap_return
 	mov %rbx, %rsp
@@ -640,15 +626,15 @@ __dune_ret_from_user:
 	WRITE_LSTAR dune_syscall_entry
 1:	mov %gs:PC_USER_TRAP_SP, %rax
 	mov %rax, %gs:PC_TRAP_SP
-	mov %gs:PC_UCTX, %rbx
-	mov %gs:PC_UCTX+8, %rbp
-	mov %gs:PC_UCTX+16, %r12
-	mov %gs:PC_UCTX+24, %r13
-	mov %gs:PC_UCTX+32, %r14
-	mov %gs:PC_UCTX+40, %r15
-	mov %gs:PC_UCTX+48, %rsp
+	mov %gs:PC_UCTX+CS_RBX, %rbx
+	mov %gs:PC_UCTX+CS_RBP, %rbp
+	mov %gs:PC_UCTX+CS_R12, %r12
+	mov %gs:PC_UCTX+CS_R13, %r13
+	mov %gs:PC_UCTX+CS_R14, %r14
+	mov %gs:PC_UCTX+CS_R15, %r15
+	mov %gs:PC_UCTX+CS_RSP, %rsp
 	movslq %r8d, %rax
-	jmp *%gs:PC_UCTX+56
+	jmp *%gs:PC_UCTX+CS_RIP
 	.size __dune_ret_from_user, .-__dune_ret_from_user
 
 /* Run once at dune_init on a throwaway vCPU: can ring 0 use the FPU? */
@@ -658,7 +644,7 @@ dune_probe_fpu:
 	movb %al, (%rax)
 	ud2
 
-	.balign 4096
+	.balign PGSIZE
 	.globl dune_entry_text_end
 dune_entry_text_end:
 

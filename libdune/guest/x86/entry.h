@@ -11,7 +11,6 @@ extern char dune_syscall_entry[];       /* LSTAR of guest ring 0 */
 extern char dune_syscall_stub_resume[]; /* where a vCPU stands during a forwarded call */
 extern char dune_entry_text_start[], dune_entry_text_end[]; /* entry.S's pages */
 extern char dune_trap_entries[];        /* 256 stubs, TRAP_STUB_SIZE apart */
-#define TRAP_STUB_SIZE 16
 extern char dune_trap_code_start[], dune_trap_code_end[]; /* no signal frames here */
 extern char dune_probe_fpu[];           /* the ring-0 FPU probe's guest code */
 

@@ -12,7 +12,7 @@
 static inline struct dune_percpu *this_pc(void)
 {
 	struct dune_percpu *pc;
-	asm volatile("mov %%gs:0, %0" : "=r"(pc));
+	asm volatile("mov %%gs:%c1, %0" : "=r"(pc) : "i"(__builtin_offsetof(struct dune_percpu, self)));
 	return pc;
 }
 

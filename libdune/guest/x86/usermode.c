@@ -73,7 +73,7 @@ int dune_jump_to_user(struct dune_tf *tf)
 		return -ENOMEM;
 	}
 	uview_before_enter();
-	((uint64_t *)dune_self->ist_page)[IST_RING0 / 8] = !dune_state.deprivileged;
+	((struct ist_head *)dune_self->ist_page)->ring0 = !dune_state.deprivileged;
 	return __dune_jump_to_user(tf);
 }
 
