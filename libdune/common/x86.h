@@ -140,20 +140,27 @@ static inline void x86_int_gate(uint64_t *lo, uint64_t *hi, uint64_t handler, ui
 	*hi = handler >> 32;
 }
 
-/* The same flat segment as KVM_SET_SREGS (and dune.ko) take it. */
+/* A flat segment (base 0, limit 4 GiB) in any struct laid out and named as
+ * struct kvm_segment (dune.ko's struct dune_segment too). */
+#define X86_FLAT_SEGMENT(seg, sel, type_, code64)          \
+	do {                                               \
+		memset((seg), 0, sizeof(*(seg)));          \
+		(seg)->selector = (sel);                   \
+		(seg)->limit = 0xffffffff;                 \
+		(seg)->type = (uint8_t)(type_);            \
+		(seg)->present = 1;                        \
+		(seg)->s = 1;                              \
+		(seg)->g = 1;                              \
+		(seg)->l = !!(code64);                     \
+		(seg)->db = !(code64);                     \
+		(seg)->dpl = (sel) & SEL_RPL3;             \
+	} while (0)
+
+/* The same flat segment as KVM_SET_SREGS takes it. */
 static inline void x86_flat_segment(struct kvm_segment *s, uint16_t sel, unsigned type,
 				    int code64)
 {
-	memset(s, 0, sizeof(*s));
-	s->selector = sel;
-	s->limit = 0xffffffff;
-	s->type = (uint8_t)type;
-	s->present = 1;
-	s->s = 1;
-	s->g = 1;
-	s->l = code64;
-	s->db = !code64;
-	s->dpl = sel & SEL_RPL3;
+	X86_FLAT_SEGMENT(s, sel, type, code64);
 }
 #endif
 
