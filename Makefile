@@ -118,7 +118,8 @@ $(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
 	tests/vm/fetch-kernel.sh >/dev/null
 	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
 
-kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.sh kmod/*.h
+kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm/*.sh kmod/*.h \
+			     libdune/common/x86.h
 	$(MAKE) -C kmod/tests/vm
 
 # No include cycles between modules, and each module declares what it
