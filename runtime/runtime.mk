@@ -1,4 +1,4 @@
-# runtime/: dunebox, the sandbox (runtime/README.md). Its libraries
+# runtime/: dunebox, the sandbox (runtime/dunebox.c says how it runs). Its libraries
 # (loader/, policy/, sysargs/) have standalone Makefiles for their own unit
 # tests; here everything is built into one program.
 RT_SRCS := $(wildcard runtime/*.c) $(wildcard runtime/loader/*.c) \

@@ -25,13 +25,6 @@
 #define SA_RESTORER_FLAG 0x04000000
 #define USER_RFLAGS 0x40dd5UL /* what a signal handler may change */
 
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
 /* the kernel's x86-64 signal frame */
 struct kucontext {
 	unsigned long uc_flags;
@@ -50,7 +43,7 @@ struct kframe {
 	uint8_t fpu[FPU_MAX] __attribute__((aligned(64))); /* uc_mcontext.fpstate */
 };
 
-static struct ksigaction actions[65];
+static struct dune_ksigaction actions[65];
 static int reserved_sig; /* libdune's own (TLB shootdown kick) */
 
 static int is_handler(void *h)
@@ -68,7 +61,7 @@ static void catcher(int sig, siginfo_t *info, void *uc)
 }
 
 /* What the host does for sig now that the program wants `a`. */
-static int host_install(int sig, const struct ksigaction *a)
+static int host_install(int sig, const struct dune_ksigaction *a)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -97,7 +90,7 @@ static void set_host_mask(uint64_t mask)
 
 static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
 {
-	struct ksigaction old, new;
+	struct dune_ksigaction old, new;
 	if (size != 8 || sig < 1 || sig > 64 || sig == reserved_sig)
 		return -EINVAL;
 	if ((act && !mem_contains(act, sizeof(new))) || (oact && !mem_contains(oact, sizeof(old))))
@@ -190,7 +183,7 @@ static void sigcontext_to_tf(const struct sigcontext *sc, struct dune_tf *tf)
 /* The program's handler for sig starts: frame on its stack, tf at it. */
 static void deliver(struct dune_tf *tf, int sig)
 {
-	struct ksigaction *a = &actions[sig];
+	struct dune_ksigaction *a = &actions[sig];
 	uintptr_t sp = tf->rsp - 128; /* the red zone */
 	struct kframe *f;
 
