@@ -33,7 +33,6 @@
 
 /* the program's view of each signal's action */
 static struct dune_ksigaction actions[65];
-static uint64_t handled; /* signals whose action is a program handler */
 
 /* What a signal frame holds beyond the kernel's: libdune's hypercall block,
  * which the handler's own system calls overwrite. */
@@ -74,7 +73,7 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 		return;
 	}
 	memcpy(&pc->sig_info[sig], info, sizeof(pc->sig_info[sig]));
-	__atomic_or_fetch(&pc->sig_pending, 1ULL << sig, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&pc->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
 static long install(int sig, const struct dune_ksigaction *prog)
@@ -86,9 +85,6 @@ static long install(int sig, const struct dune_ksigaction *prog)
 		 * guest's handler runs at once; the restart is done afterwards */
 		k.flags = SA_SIGINFO | SA_RESTORER | (prog->flags & (SA_NOCLDSTOP | SA_NOCLDWAIT));
 		k.restorer = prog->restorer;
-		handled |= 1ULL << sig;
-	} else {
-		handled &= ~(1ULL << sig);
 	}
 	return raw_syscall4(SYS_rt_sigaction, sig, &k, NULL, 8);
 }
@@ -312,7 +308,7 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
-		newmask |= 1ULL << (sig - 1);
+		newmask |= KSIG_BIT(sig);
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, NULL, 8);
 	if (a->flags & SA_RESETHAND) {
 		struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
@@ -335,8 +331,8 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask)
 {
 	uint64_t old;
-	newmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
-	if (!(pc->sig_pending & ~(newmask << 1) & ~1ULL))
+	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
+	if (!(pc->sig_pending & ~newmask))
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
 	pc->sig_suspend_old = old;
@@ -361,7 +357,7 @@ static int next_signal(struct dune_percpu *pc)
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
 	for (int sig = 1; sig < 65; sig++)
-		if ((pend & (1ULL << sig)) && !(blocked & (1ULL << (sig - 1))))
+		if (pend & ~blocked & KSIG_BIT(sig))
 			return sig;
 	return 0;
 }
@@ -394,7 +390,7 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 		return;
 	}
 	while ((sig = next_signal(pc))) {
-		__atomic_and_fetch(&pc->sig_pending, ~(1ULL << sig), __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&pc->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 		if (!is_handler(actions[sig].handler))
 			continue; /* changed to default or ignore meanwhile */
 		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, pc->tid,
