@@ -55,7 +55,9 @@ static long arch_prctl(struct dune_percpu *pc, long code, long addr)
 		s.fs.base = (uint64_t)addr;
 		pc->fs_base = (uint64_t)addr;
 		return dune_state.hostside->vcpu_set_sregs(pc, &s);
-	case ARCH_GET_FS:
+	case ARCH_GET_FS: /* the host half writes: only where the guest may */
+		if (!guest_range_ok((uint64_t)addr, sizeof(uint64_t), PROT_WRITE))
+			return -EFAULT;
 		*(uint64_t *)addr = s.fs.base;
 		return 0;
 	case ARCH_SET_GS: /* GS belongs to libdune in ring 0 */
