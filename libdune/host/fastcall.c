@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "host/clone.h"
@@ -90,10 +91,11 @@ void fastcall_server_main(struct dune_percpu *pc)
 			if (st == FC_EXIT)
 				raw_syscall1(SYS_exit, 0);
 			if (st == FC_REQUEST && fc_cas(pc, FC_REQUEST, FC_RUNNING)) {
-				pc->fc_ret = raw_syscall6((long)pc->fc_nr, (long)pc->fc_args[0],
-							  (long)pc->fc_args[1], (long)pc->fc_args[2],
-							  (long)pc->fc_args[3], (long)pc->fc_args[4],
-							  (long)pc->fc_args[5]);
+				pc->fc_ret = ownfd_named((long)pc->fc_nr, pc->fc_args) ? -EBADF :
+					raw_syscall6((long)pc->fc_nr, (long)pc->fc_args[0],
+						     (long)pc->fc_args[1], (long)pc->fc_args[2],
+						     (long)pc->fc_args[3], (long)pc->fc_args[4],
+						     (long)pc->fc_args[5]);
 				pc->fast_calls++;
 				__atomic_store_n(&pc->fc_state, FC_DONE, __ATOMIC_RELEASE);
 				round = 0;

@@ -6,6 +6,7 @@
  * with the parent's state are all it takes.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -54,16 +55,29 @@ static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot 
 	pc->tid = (int)raw_syscall0(SYS_gettid);
 }
 
-long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
-	       uintptr_t tls)
+long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
+	       uintptr_t ctid, uintptr_t tls)
 {
 	struct vcpu_snapshot snap;
 	long r;
 
 	if (dune_state.hostside->vcpu_save(pc, &snap) < 0)
 		return -EIO;
-	r = raw_syscall6(SYS_clone, (long)flags, 0, (long)ptid, (long)ctid, (long)tls, 0);
-	if (r == 0)
+	/* the child starts on the stack and with the TLS it was given (the
+	 * guest's: the host half keeps its own) */
+	if (newsp)
+		snap.regs.rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		snap.sregs.fs.base = tls;
+	/* the child builds a VM of its own and lets go of ours: with a shared
+	 * descriptor table it would close our VM and vCPUs under us, and
+	 * ours would hold its VM; it gets a copy of the table instead */
+	flags &= ~(unsigned long)(CLONE_FILES | CLONE_SETTLS);
+	r = raw_syscall6(SYS_clone, (long)flags, 0, (long)ptid, (long)ctid, 0, 0);
+	if (r == 0) {
 		rebuild_in_child(pc, &snap);
+		if (tls && snap.sregs.fs.base == tls)
+			pc->fs_base = tls;
+	}
 	return r;
 }

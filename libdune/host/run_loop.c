@@ -13,6 +13,7 @@
 
 #include "common/ksigaction.h"
 #include "common/log.h"
+#include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
@@ -74,7 +75,15 @@ static long host_syscall(struct dune_percpu *pc)
 	long nr = (long)a[0];
 	struct kvm_regs regs;
 
+	/* libdune's own descriptors look closed to the program */
+	if (ownfd_named(nr, a + 1))
+		return -EBADF;
 	switch (nr) {
+	case SYS_close_range:
+		return ownfd_close_range((unsigned)a[1], (unsigned)a[2], (unsigned)a[3]);
+	case SYS_getdents:
+	case SYS_getdents64:
+		return ownfd_getdents(nr, (int)a[1], (void *)a[2], (unsigned)a[3]);
 	case SYS_rt_sigsuspend:
 		/* a signal libdune took for the guest earlier, while the mask let
 		 * it through, is still to come for the program: the host has
@@ -87,7 +96,7 @@ static long host_syscall(struct dune_percpu *pc)
 		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
 			return host_clone_thread(pc, a[1], a[2], a[3], a[4], a[5]);
 		if (!(a[1] & CLONE_VM))
-			return host_fork(pc, a[1], a[3], a[4], a[5]);
+			return host_fork(pc, a[1], a[2], a[3], a[4], a[5]);
 		/* CLONE_VM without a thread (vfork, posix_spawn): the child
 		 * shares our memory and bookkeeping, so it runs natively,
 		 * outside dune mode, until it execs or exits */
@@ -96,7 +105,7 @@ static long host_syscall(struct dune_percpu *pc)
 		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
 					 (long)a[4], (long)a[5], &regs);
 	case SYS_fork:
-		return host_fork(pc, SIGCHLD, 0, 0, 0);
+		return host_fork(pc, SIGCHLD, 0, 0, 0, 0);
 	case SYS_vfork:
 		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;

@@ -492,7 +492,7 @@ static void close_all(struct transcript *t)
 	alive(t, "close_range over everything");
 }
 
-static void list_dir(struct transcript *t, const char *path)
+static void list_dir_as(struct transcript *t, const char *path, const char *label)
 {
 	char names[FD_SWEEP * 5] = "";
 	size_t len = 0;
@@ -501,7 +501,7 @@ static void list_dir(struct transcript *t, const char *path)
 	struct dirent *e;
 	unsigned char seen[FD_SWEEP] = { 0 };
 	if (!d) {
-		say(t, "%s: cannot open (%s)", path, err_name(errno));
+		say(t, "%s: cannot open (%s)", label, err_name(errno));
 		return;
 	}
 	while ((e = readdir(d)))
@@ -517,7 +517,12 @@ static void list_dir(struct transcript *t, const char *path)
 	for (int n = 0; n < FD_SWEEP; n++)
 		if (seen[n])
 			len += (size_t)snprintf(names + len, sizeof(names) - len, " %d", n);
-	say(t, "%s: %d entries:%s, %d above %d", path, count, names, high, FD_SWEEP - 1);
+	say(t, "%s: %d entries:%s, %d above %d", label, count, names, high, FD_SWEEP - 1);
+}
+
+static void list_dir(struct transcript *t, const char *path)
+{
+	list_dir_as(t, path, path);
 }
 
 static void fd_listing(struct transcript *t)
@@ -531,7 +536,7 @@ static void fd_listing(struct transcript *t)
 	list_dir(t, "/proc/self/fdinfo");
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/fd", (int)getpid(), (int)syscall(SYS_gettid));
-	list_dir(t, path);
+	list_dir_as(t, path, "/proc/PID/task/TID/fd");
 	/* everything listed can be closed, and then nothing is listed */
 	DIR *d = opendir("/proc/self/fd");
 	int closed = 0, failed = 0, dfd = d ? dirfd(d) : -1;
