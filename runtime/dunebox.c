@@ -34,7 +34,6 @@
 #include "signals.h"
 #include "sys.h"
 
-#define MONITOR_FD_BASE 1000
 #define FEC_P_BIT 1
 
 extern char **environ;
@@ -220,11 +219,11 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
+/* the monitor's own descriptors: above the numbers programs use and out of
+ * their /proc/self/fd (fds.c keeps the program's calls off them) */
 static int high_fd(int fd)
 {
-	int h = fcntl(fd, F_DUPFD_CLOEXEC, MONITOR_FD_BASE);
-	close(fd);
-	return h;
+	return dune_fd_hide(fd);
 }
 
 /* The host's vvar and vdso pages: the program shares them, read-only. */

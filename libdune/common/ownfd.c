@@ -20,6 +20,7 @@
 #define CLOSE_RANGE_UNSHARE_FLAG 2 /* <linux/close_range.h> */
 #define CLOSE_RANGE_CLOEXEC_FLAG 4
 static uint64_t owned[MAX_OWNED_FD / 64];
+static uint64_t hidden[MAX_OWNED_FD / 64]; /* left out of listings only */
 
 void dune_fd_own(int fd, int own)
 {
@@ -38,10 +39,16 @@ int dune_owns_fd(int fd)
 	return (__atomic_load_n(&owned[fd / 64], __ATOMIC_SEQ_CST) >> (fd % 64)) & 1;
 }
 
+static int is_hidden(int fd)
+{
+	return fd >= 0 && fd < MAX_OWNED_FD &&
+	       ((__atomic_load_n(&hidden[fd / 64], __ATOMIC_SEQ_CST) >> (fd % 64)) & 1);
+}
+
 /* fd moved to the top of what RLIMIT_NOFILE allows (the soft limit is
  * raised to the hard one for the move and put back: the descriptor stays
- * usable above it), owned; fd itself if it cannot move. */
-int dune_fd_take(int fd)
+ * usable above it); fd itself if it cannot move. */
+static int move_high(int fd)
 {
 	struct rlimit old, high;
 	long top, moved;
@@ -66,7 +73,27 @@ int dune_fd_take(int fd)
 	raw_syscall1(SYS_close, fd);
 	fd = (int)moved;
 stay:
+	return fd;
+}
+
+int dune_fd_take(int fd)
+{
+	fd = move_high(fd);
 	dune_fd_own(fd, 1);
+	return fd;
+}
+
+void ownfd_closed(int fd)
+{
+	if (fd >= 0 && fd < MAX_OWNED_FD)
+		__atomic_and_fetch(&hidden[fd / 64], ~(1ULL << (fd % 64)), __ATOMIC_SEQ_CST);
+}
+
+int dune_fd_hide(int fd)
+{
+	fd = move_high(fd);
+	if (fd >= 0 && fd < MAX_OWNED_FD)
+		__atomic_or_fetch(&hidden[fd / 64], 1ULL << (fd % 64), __ATOMIC_SEQ_CST);
 	return fd;
 }
 
@@ -197,7 +224,7 @@ static int is_owned_name(const char *name)
 			return 0;
 		n = n * 10 + (*name - '0');
 	}
-	return dune_owns_fd((int)n);
+	return dune_owns_fd((int)n) || is_hidden((int)n);
 }
 
 /* buf holds len bytes of entries: those naming libdune's descriptors go */

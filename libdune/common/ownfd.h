@@ -10,6 +10,8 @@ void dune_fd_own(int fd, int own);
 int ownfd_named(long nr, const uint64_t args[6]);
 /* close_range that leaves libdune's descriptors open */
 long ownfd_close_range(unsigned first, unsigned last, unsigned flags);
+/* a descriptor dune_fd_hide moved was closed: its number is anyone's */
+void ownfd_closed(int fd);
 /* getdents(64) that leaves libdune's descriptors out of /proc/self/fd */
 long ownfd_getdents(long nr, int fd, void *buf, unsigned count);
 

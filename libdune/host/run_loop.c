@@ -81,6 +81,12 @@ static long host_syscall(struct dune_percpu *pc)
 	switch (nr) {
 	case SYS_close_range:
 		return ownfd_close_range((unsigned)a[1], (unsigned)a[2], (unsigned)a[3]);
+	case SYS_close: {
+		long r = raw_syscall1(SYS_close, (long)a[1]);
+		if (r == 0)
+			ownfd_closed((int)a[1]);
+		return r;
+	}
 	case SYS_getdents:
 	case SYS_getdents64:
 		return ownfd_getdents(nr, (int)a[1], (void *)a[2], (unsigned)a[3]);
