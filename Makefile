@@ -107,10 +107,12 @@ VM_VMX_KVM_MODULES ?= none
 VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
+# and stress-ng's fast subset natively and in the box (SVM only)
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/conformance/vm.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape $(B)/box/conform tests/box/run.sh \
-	tests/box/box-tests.list
-VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
+	tests/box/box-tests.list tests/conformance/conform.sh tests/conformance/fast.list \
+	tests/conformance/known.tsv tests/conformance/exclude.tsv
+VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3 /usr/bin/stress-ng
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
 

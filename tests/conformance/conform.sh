@@ -79,8 +79,9 @@ run_one() { # name, output file, then the command prefix (empty or dunebox ...)
 	shift 2
 	dir=$(mktemp -d "$base/conform.XXXXXX")
 	marker="$name.$$.${1:-native}"
-	(cd "$dir" && exec env CONFORM_RUN="$marker" timeout -k 5 "$watchdog" "$@" \
-		"$sng" "--$name" 1 --timeout "$secs") >"$log" 2>&1 </dev/null
+	(cd "$dir" && CONFORM_RUN="$marker" && export CONFORM_RUN &&
+		exec timeout -k 5 "$watchdog" "$@" "$sng" "--$name" 1 --timeout "$secs") \
+		>"$log" 2>&1 </dev/null
 	rc=$?
 	sweep "$marker"
 	rm -rf "$dir"
@@ -113,7 +114,8 @@ classify() { # exit status, output file
 symptom() { # output file
 	{ grep -E '^libdune: |a bug in dunebox|ended with SIG' "$1"
 	  grep -E 'fail: |error: ' "$1"
-	  grep -E 'blocked|denied' "$1"; } | head -n2 | tr '\n' ' ' | cut -c1-200
+	  grep -E 'blocked|denied' "$1"
+	  head -n2 "$1"; } | head -n2 | tr '\n' ' ' | cut -c1-200
 }
 
 # known.tsv: NAME <tab> BOX-RESULT <tab> KIND <tab> REASON
@@ -143,6 +145,7 @@ for name in $(names); do
 	[ -n "$nat" ] || nat=$(run_one "$name" "$nlog")
 	if [ "$nat" != pass ]; then
 		got=- why="not run: does not pass natively here"
+		[ -z "$native_from" ] && [ -s "$nlog" ] && why="$why ($(symptom "$nlog" | cut -c1-100))"
 		natfail=$((natfail + 1))
 	else
 		# shellcheck disable=SC2046
@@ -167,5 +170,9 @@ for name in $(names); do
 done
 rm -f "$tmpout" "$tmpout.n" "$tmpout.b" "$base/conform-excluded.$$"
 echo "($natfail not passing natively, not run in the box; $(($(date +%s) - start)) s)"
+if [ $((pass + fail)) = 0 ]; then
+	echo "conform.sh: no stressor passed natively: stress-ng cannot run here (see the reasons above)"
+	fail=1
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
