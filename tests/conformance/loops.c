@@ -187,9 +187,11 @@ static void on_tick(int sig)
 	ticks++;
 }
 
-static void on_timer(int sig)
+static void on_timer(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
+	(void)si;
+	(void)uc;
 	timer_fired = 1;
 }
 
@@ -200,19 +202,29 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void timers(struct transcript *t)
+/* handlers for SIGALRM and SIGUSR1, both blocked until a sigsuspend
+ * (*old is the mask from before) */
+static void catch_alrm_usr1(void (*alrm)(int), void (*usr1)(int, siginfo_t *, void *),
+			    sigset_t *old)
 {
 	struct sigaction sa;
-	sigset_t block, old;
+	sigset_t block;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_tick;
+	sa.sa_handler = alrm;
 	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = on_timer;
+	sa.sa_sigaction = usr1;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
 	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static void timers(struct transcript *t)
+{
+	sigset_t old;
+	catch_alrm_usr1(on_tick, on_timer, &old);
 
 	/* an interval timer until 10 ticks */
 	struct itimerval it = { { 0, 2000 }, { 0, 2000 } };
@@ -324,18 +336,8 @@ static const char *ended(pid_t pid)
 
 static void signal_children(struct transcript *t)
 {
-	struct sigaction sa;
-	sigset_t block, old;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_child_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_sigaction = on_child_queued;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGALRM);
-	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	catch_alrm_usr1(on_child_alarm, on_child_queued, &old);
 
 	/* stress-ng's way to stop its workers: kill(worker, SIGALRM) */
 	for (int i = 0; i < 4; i++) {
