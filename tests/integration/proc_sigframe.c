@@ -2,7 +2,6 @@
  * Linux ends such a process with SIGSEGV; so does libdune, with one line
  * saying why, and the host half never reads where the pointer leads. */
 #include <signal.h>
-#include <sys/wait.h>
 #include <ucontext.h>
 
 #include "testlib.h"
@@ -22,34 +21,19 @@ static void handler(int sig, siginfo_t *si, void *ucv)
 		*(uint32_t *)((char *)uc->uc_mcontext.fpregs + MXCSR_OFFSET) = 0xffffffff;
 }
 
+static void break_and_return(void *which)
+{
+	how = (int)(long)which;
+	raise(SIGUSR1); /* returning from here: the broken return went through */
+}
+
 /* In a child: the handler breaks the image, returns; the child must die
  * with SIGSEGV and the message. */
 static void expect_death(int which, const char *name)
 {
-	int p[2], status;
-	char out[4096] = "";
-	ssize_t n, got = 0;
-	pid_t pid;
+	char out[4096];
+	int status = tl_child(break_and_return, (void *)(long)which, out, sizeof(out));
 
-	if (pipe(p))
-		abort();
-	pid = fork();
-	if (pid == 0) {
-		struct sigaction sa;
-		dup2(p[1], 2);
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = handler;
-		sa.sa_flags = SA_SIGINFO;
-		sigaction(SIGUSR1, &sa, NULL);
-		how = which;
-		raise(SIGUSR1);
-		_exit(0); /* the broken return went through */
-	}
-	close(p[1]);
-	while ((n = read(p[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
-		got += n;
-	close(p[0]);
-	waitpid(pid, &status, 0);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV ||
 	    !strstr(out, "bad FPU image")) {
 		fprintf(stderr, "FAIL %s: status 0x%x, output: %s\n", name, status, out);

@@ -11,24 +11,12 @@
 #include <sched.h>
 #include <cmocka.h>
 
+#include "../lib/vm_size.h"
+
 #include "common/percpu.h"
 #include "host/fastcall.h"
 
 #define CYCLES 300
-
-/* the process's mapped bytes (VmSize), in KiB */
-static long vm_size_kib(void)
-{
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmSize: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
 
 /* the server runs: it polls, or already sleeps for want of requests */
 static void wait_started(struct dune_percpu *pc)

@@ -11,6 +11,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include "../lib/vm_size.h"
+
 #include "common/percpu.h"
 #include "common/state.h"
 #include "host/hostside.h"
@@ -56,19 +58,6 @@ static const struct hostside_ops fake = {
 	.vcpu_boot = fake_vcpu_boot, .vcpu_run = fake_vcpu_run,
 	.vcpu_destroy = fake_vcpu_destroy,
 };
-
-static long vm_size_kib(void)
-{
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmSize: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
 
 static int setup_memory(void)
 {
