@@ -27,6 +27,10 @@ struct conform_loop {
 
 extern const struct conform_loop conform_loops[];
 
+/* 0: "still alive" checks create no thread (tests/box/conform.c, while a
+ * thread's exit in dunebox can fault: docs/conformance.md, Open) */
+extern int conform_threads;
+
 /* appends one line to t */
 void say(struct transcript *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
