@@ -1,0 +1,21 @@
+#!/bin/sh
+# In the emulated machines (tests/vm): the floors on that machine's KVM, as a
+# bench that prints (times there are the emulator's; the exit counts hold).
+# The VMX machine runs dune.ko, which holds VMX: kvm_intel takes its place
+# for the floors, and dune.ko comes back afterwards.
+set -u
+FLOORS=/extra/floors
+swapped=
+if [ ! -e /dev/kvm ] && grep -q '^dune ' /proc/modules; then
+    rmmod dune || { echo "vm-bench: FAIL: rmmod dune (is /dev/dune open?)"; exit 1; }
+    modprobe kvm_intel || { echo "vm-bench: FAIL: modprobe kvm_intel"; insmod /modules/dune.ko; exit 1; }
+    swapped=1
+fi
+echo "vm-bench: machine ${DUNE_IN_EMULATOR:-?}, KVM: $(grep -o -E '^kvm_(intel|amd)' /proc/modules | tr '\n' ' ')"
+"$FLOORS"
+rc=$?
+if [ -n "$swapped" ]; then
+    rmmod kvm_intel
+    insmod /modules/dune.ko || { echo "vm-bench: FAIL: insmod dune.ko after the floors"; rc=1; }
+fi
+exit $rc
