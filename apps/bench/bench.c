@@ -1,6 +1,9 @@
 /*
  * bench - costs in dune mode beside native Linux, measured in one run:
- * first natively, then the same operations after entering.
+ * first this host's floors (apps/floors: what a bare guest pays for each
+ * hardware event), then natively, then the same operations after
+ * entering. Every row says which floors its path needs and how far it is
+ * from them, so figures from different days compare as ratios.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "dune.h"
+#include "floors.h"
 
 #define NPAGES 100
 
@@ -32,28 +36,63 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* A row's floor: native's time (if the path does the native work too)
+ * plus count[i] of floor i. Two paths: the program in ring 0 (VT-x/AMD-V)
+ * or deprivileged in ring 3 (PVM). */
+struct floor_term {
+	int floor, count;
+};
+#define MAX_TERMS 3
+struct floor_spec {
+	int plus_native;
+	struct floor_term t[MAX_TERMS];
+};
+
 struct result {
 	const char *name;
+	struct floor_spec ring0, ring3;
 	double native_ns, dune_ns, gvisor_ns;
 };
 
+#define F(id, n) { FLOOR_##id, n }
 static struct result results[] = {
-	{ "getppid (forwarded syscall)", 0, 0, 0 },
-	{ "exception round trip (int3)", 0, 0, 0 },
-	{ "first-touch page fault", 0, 0, 0 },
-	{ "appel1: protect, trap, unprotect", 0, 0, 0 },
-	{ "appel2: per page over 100 pages", 0, 0, 0 },
-	{ "thread create + join", 0, 0, 0 },
-	{ "fork + exit + wait", 0, 0, 0 },
-	{ "signal round trip (raise, handler)", 0, 0, 0 },
+	{ "getppid (forwarded syscall)",
+	  { 1, { F(MMIO, 1) } }, { 1, { F(SYSCALL3_USER, 1), F(MMIO, 1) } }, 0, 0, 0 },
+	{ "exception round trip (int3)",
+	  { 0, { F(TRAP0, 1) } }, { 0, { F(TRAP3, 1) } }, 0, 0, 0 },
+	{ "first-touch page fault",
+	  { 0, { F(FIRST_TOUCH, 1) } }, { 0, { F(FIRST_TOUCH, 1) } }, 0, 0, 0 },
+	/* protect: a PTE change; the fault; unprotect: a PTE change. In ring
+	 * 3 a flush needs ring 0: the unprotect's can ride on the fault's
+	 * return, the protect's needs an entry of its own */
+	{ "appel1: protect, trap, unprotect",
+	  { 0, { F(PTE_CHANGE, 2), F(TRAP0, 1) } }, { 0, { F(TRAP3, 2), F(INVLPG, 2) } }, 0, 0, 0 },
+	{ "appel2: per page over 100 pages",
+	  { 0, { F(PTE_CHANGE, 1), F(TRAP0, 1) } }, { 0, { F(TRAP3, 1), F(INVLPG, 1) } }, 0, 0, 0 },
+	/* clone, the thread's exit, the join's futex: three forwarded calls */
+	{ "thread create + join",
+	  { 1, { F(MMIO, 3) } }, { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } }, 0, 0, 0 },
+	/* fork, the child's exit, wait4 */
+	{ "fork + exit + wait",
+	  { 1, { F(MMIO, 3) } }, { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } }, 0, 0, 0 },
+	/* tgkill (the frame is built on its way back), rt_sigreturn */
+	{ "signal round trip (raise, handler)",
+	  { 1, { F(MMIO, 2) } }, { 1, { F(SYSCALL3_USER, 2), F(MMIO, 2) } }, 0, 0, 0 },
 	/* ring 3 below the program: native is the kernel's own getppid and
-	 * SIGTRAP round trip, gVisor the same programs under `runsc do` */
-	{ "user syscall -> ring-0 handler", 0, 0, 0 },
-	{ "user exception round trip (int3)", 0, 0, 0 },
+	 * SIGTRAP round trip, gVisor the same programs under `runsc do`; on
+	 * PVM the handler runs in the program's ring 3 and user code comes
+	 * back through a ring-0 gate (a trap) */
+	{ "user syscall -> handler -> back",
+	  { 0, { F(SYSCALL3, 1) } }, { 0, { F(SYSCALL3, 1), F(TRAP3, 1) } }, 0, 0, 0 },
+	{ "user exception round trip (int3)",
+	  { 0, { F(TRAP3, 1) } }, { 0, { F(TRAP3, 2) } }, 0, 0, 0 },
 };
+#undef F
 #define ROW_USER_SYSCALL 8
 #define ROW_USER_INT3 9
 #define NRESULTS (sizeof(results) / sizeof(results[0]))
+
+static struct floors floors;
 
 /* ---- the operations ---- */
 
@@ -273,15 +312,128 @@ static void run_all(int dune)
 
 static void print_us(double ns)
 {
-	if (ns < 1000)
-		printf(" %9.0f ns", ns);
+	if (ns < 0)
+		printf(" %10s", "-");
+	else if (ns < 1000)
+		printf(" %7.0f ns", ns);
+	else if (ns < 1e6)
+		printf(" %7.2f us", ns / 1000);
 	else
-		printf(" %9.2f us", ns / 1000);
+		printf(" %7.2f ms", ns / 1e6);
+}
+
+/* "native + 1 syscall3u + 1 mmio" and its time, or -1 without floors */
+static double floor_of(const struct result *r, int ring, char *what, size_t len)
+{
+	const struct floor_spec *sp = ring == 3 ? &r->ring3 : &r->ring0;
+	double ns = sp->plus_native ? r->native_ns : 0;
+	size_t n = (size_t)snprintf(what, len, "%s", sp->plus_native ? "native" : "");
+
+	for (int i = 0; i < MAX_TERMS && sp->t[i].count; i++) {
+		const struct floor *f = &floors.f[sp->t[i].floor];
+		n += (size_t)snprintf(what + n, n < len ? len - n : 0, "%s%d %s", n ? " + " : "",
+				      sp->t[i].count, f->key);
+		ns = (ns < 0 || f->ns < 0) ? -1 : ns + sp->t[i].count * f->ns;
+	}
+	return floors.measured ? ns : -1;
+}
+
+static void print_table(int ring, const char *host)
+{
+	char what[96];
+
+	printf("\n%-36s %10s %10s %8s  %-34s %10s %8s %10s\n", "operation", "native", "dune",
+	       "x native", "floor: what the path needs", "floor", "x floor", "gVisor");
+	for (unsigned i = 0; i < NRESULTS; i++) {
+		const struct result *r = &results[i];
+		double fl = floor_of(r, ring, what, sizeof(what));
+		printf("%-36s", r->name);
+		print_us(r->native_ns);
+		if (r->dune_ns < 0) {
+			printf(" %10s %8s", "failed", "");
+		} else {
+			print_us(r->dune_ns);
+			printf(" %7.2fx", r->dune_ns / r->native_ns);
+		}
+		printf("  %-34s", what);
+		print_us(fl);
+		if (fl > 0 && r->dune_ns >= 0)
+			printf(" %7.2fx", r->dune_ns / fl);
+		else
+			printf(" %8s", "-");
+		if (r->gvisor_ns > 0)
+			print_us(r->gvisor_ns);
+		else if (i >= ROW_USER_SYSCALL)
+			printf(" %10s", "(no runsc)");
+		printf("\n");
+	}
+	printf("(host side %s, program in ring %d; x native = dune / native, x floor = dune / floor,\n"
+	       " lower is better; floors from apps/floors in this run; user rows: native = the\n"
+	       " kernel's getppid / SIGTRAP round trip)\n",
+	       host, ring);
+}
+
+/* What the dune child reports: it enters dune mode; the parent never
+ * does, so it can measure the floors again afterwards. */
+struct dune_side {
+	int entered, ring;
+	char host[16];
+	double ns[NRESULTS];
+};
+
+static void measure_dune(struct dune_side *d)
+{
+	if (dune_init_and_enter()) {
+		fprintf(stderr, "bench: cannot enter dune mode\n");
+		exit(1);
+	}
+	d->entered = 1;
+	d->ring = dune_guest_ring();
+	snprintf(d->host, sizeof(d->host), "%s", dune_host_name());
+	in_dune = 1;
+	dune_register_intr_handler(T_BRKPT, dune_trap);
+	dune_register_pgflt_handler(dune_pgflt);
+	run_all(1);
+	dune_register_syscall_handler(user_syscall);
+	for (int k = 0; k < 2; k++) {
+		results[ROW_USER_SYSCALL].dune_ns = run_user(u_bench_sys, iters(2000));
+		results[ROW_USER_INT3].dune_ns = run_user(u_bench_int3, iters(2000));
+	}
+	for (unsigned i = 0; i < NRESULTS; i++)
+		d->ns[i] = results[i].dune_ns;
+}
+
+static int run_dune_child(struct dune_side *d)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		measure_dune(d);
+		fflush(NULL);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "bench: the dune-mode child failed (status 0x%x)\n", status);
+		return -1;
+	}
+	for (unsigned i = 0; i < NRESULTS; i++)
+		results[i].dune_ns = d->ns[i];
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	const char *sc = getenv("DUNE_ITERS_SCALE");
+	double scale = sc ? atof(sc) : 1.0;
+	struct floors before, after;
+	struct dune_side *d;
 	struct sigaction sa;
+	char date[32];
+	time_t t = time(NULL);
 
 	if (argc == 4 && !strcmp(argv[1], "--loop")) {
 		if (!strcmp(argv[2], "sigtrap"))
@@ -289,9 +441,19 @@ int main(int argc, char **argv)
 		return loop_main(argv[2], atol(argv[3]));
 	}
 
-	alarm(600);
+	alarm(900);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", localtime(&t));
+	printf("bench: %s; floors (apps/floors) before and after the run, averaged:\n", date);
+	floors_measure(&before, scale);
+
 	prot_pages = mmap(NULL, NPAGES * 4096, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	d = mmap(NULL, sizeof(*d), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (prot_pages == MAP_FAILED || d == MAP_FAILED) {
+		perror("bench: mmap");
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = sig_trap;
 	sigaction(SIGTRAP, &sa, NULL);
@@ -305,38 +467,11 @@ int main(int argc, char **argv)
 	results[ROW_USER_SYSCALL].gvisor_ns = gvisor_ns("getppid", iters(2000));
 	results[ROW_USER_INT3].gvisor_ns = gvisor_ns("sigtrap", iters(500));
 
-	if (dune_init_and_enter()) {
-		fprintf(stderr, "bench: cannot enter dune mode\n");
+	if (run_dune_child(d) < 0)
 		return 1;
-	}
-	in_dune = 1;
-	dune_register_intr_handler(T_BRKPT, dune_trap);
-	dune_register_pgflt_handler(dune_pgflt);
-	run_all(1);
-	dune_register_syscall_handler(user_syscall);
-	for (int k = 0; k < 2; k++) {
-		results[ROW_USER_SYSCALL].dune_ns = run_user(u_bench_sys, iters(2000));
-		results[ROW_USER_INT3].dune_ns = run_user(u_bench_int3, iters(2000));
-	}
-
-	printf("\n%-36s %12s %12s %8s %12s\n", "operation", "native", "dune", "ratio", "gVisor");
-	for (unsigned i = 0; i < NRESULTS; i++) {
-		printf("%-36s", results[i].name);
-		print_us(results[i].native_ns);
-		if (results[i].dune_ns < 0)
-			printf(" %12s %8s", "failed", "");
-		else {
-			print_us(results[i].dune_ns);
-			printf(" %7.2fx", results[i].dune_ns / results[i].native_ns);
-		}
-		if (results[i].gvisor_ns > 0)
-			print_us(results[i].gvisor_ns);
-		else if (i >= ROW_USER_SYSCALL)
-			printf(" %12s", "(no runsc)");
-		printf("\n");
-	}
-	printf("(host side %s, program in ring %d; ratio = dune / native, lower is better;\n"
-	       " user rows: native = the kernel's getppid / SIGTRAP round trip)\n",
-	       dune_host_name(), dune_guest_ring());
+	floors_measure(&after, scale);
+	floors_combine(&before, &after, &floors);
+	floors_print(&floors);
+	print_table(d->ring, d->host);
 	return 0;
 }

@@ -471,12 +471,16 @@ void floors_print(const struct floors *fl)
 		printf("floors: not measured: %s\n", fl->why);
 		return;
 	}
-	printf("%-10s %-54s %10s %7s %7s  %s\n", "floor", "what", "time", "exits", "emul",
-	       "other KVM counters per op");
+	printf("%-10s %-62s %10s %6s %7s %7s  %s\n", "floor", "what", "time", "+-", "exits",
+	       "emul", "other KVM counters per op");
 	for (int i = 0; i < NR_FLOORS; i++) {
 		const struct floor *f = &fl->f[i];
-		printf("%-10s %-54s", f->key, f->what);
+		printf("%-10s %-62s", f->key, f->what);
 		print_ns(f->ns);
+		if (f->spread > 0)
+			printf(" %5.0f%%", f->spread * 50);
+		else
+			printf(" %6s", "");
 		if (f->exits < 0)
 			printf(" %7s %7s", "-", "-");
 		else
@@ -484,4 +488,25 @@ void floors_print(const struct floors *fl)
 		printf("  %s\n", f->detail);
 	}
 	printf("ring-3 syscall: %s\n", fl->syscall_path);
+}
+
+void floors_combine(const struct floors *a, const struct floors *b, struct floors *out)
+{
+	if (!b->measured) {
+		*out = *a;
+		return;
+	}
+	if (!a->measured) {
+		*out = *b;
+		return;
+	}
+	*out = *a;
+	for (int i = 0; i < NR_FLOORS; i++) {
+		const struct floor *x = &a->f[i], *y = &b->f[i];
+		double lo = x->ns < y->ns ? x->ns : y->ns, hi = x->ns < y->ns ? y->ns : x->ns;
+		out->f[i].ns = (x->ns + y->ns) / 2;
+		out->f[i].spread = lo > 0 ? hi / lo - 1 : 0;
+		out->f[i].exits = (x->exits + y->exits) / 2;
+		out->f[i].emulated = (x->emulated + y->emulated) / 2;
+	}
 }

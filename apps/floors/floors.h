@@ -33,6 +33,7 @@ struct floor {
 	double exits;       /* KVM's per-vCPU `exits` per operation; < 0: no stats */
 	double emulated;    /* `insn_emulation` per operation (PVM emulates ring 0) */
 	char detail[FLOOR_DETAIL_MAX]; /* other counters per operation, nonzero ones */
+	double spread;      /* floors_combine: max/min - 1 of the runs combined */
 };
 
 struct floors {
@@ -46,5 +47,7 @@ struct floors {
  * caller's); iterations scaled by scale (DUNE_ITERS_SCALE). */
 void floors_measure(struct floors *out, double scale);
 void floors_print(const struct floors *fl);
+/* out = the mean of a and b (measured around a run), spread noted */
+void floors_combine(const struct floors *a, const struct floors *b, struct floors *out);
 
 #endif
