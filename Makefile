@@ -57,7 +57,7 @@ bench: deps
 	@tools/apt-need $(DEPS_BENCH)
 	$(MAKE) all
 	$(B)/apps/bench
-	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
+	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox) FLOORS=$(abspath $(B)/apps/floors)
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60

@@ -2,7 +2,8 @@
  * floors - prints this host's floors (floors.h). Times are wall-clock per
  * operation (meaningless under an emulator); exit counts are KVM's own and
  * hold anywhere. Exit status 0 unless the guest failed; no /dev/kvm is a
- * SKIP (status 0, one line).
+ * SKIP (status 0, one line). `floors --tsv`: "key ns exits" lines only,
+ * for scripts (apps/boxbench/run.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,21 @@ int main(int argc, char **argv)
 	char date[32];
 	time_t t = time(NULL);
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: floors (DUNE_ITERS_SCALE scales the iterations)\n");
+	int tsv = argc == 2 && !strcmp(argv[1], "--tsv");
+
+	if (argc > 1 && !tsv) {
+		fprintf(stderr, "usage: floors [--tsv] (DUNE_ITERS_SCALE scales the iterations)\n");
 		return 2;
+	}
+	if (tsv) {
+		floors_measure(&fl, s ? atof(s) : 1.0);
+		if (!fl.measured) {
+			fprintf(stderr, "floors: not measured: %s\n", fl.why);
+			return 1;
+		}
+		for (int i = 0; i < NR_FLOORS; i++)
+			printf("%s\t%.1f\t%.2f\n", fl.f[i].key, fl.f[i].ns, fl.f[i].exits);
+		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", localtime(&t));
