@@ -22,7 +22,7 @@ $(B)/apps/bench: apps/bench/*.c apps/floors/floors.h $(FLOORS_OBJS) $(B)/libdune
 
 $(B)/apps/%: apps/%/*.c $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilibdune $(filter %.c,$^) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) $(LIBDUNE_CFLAGS) $(filter %.c,$^) $(B)/libdune.a -o $@ -lpthread
 
 # the same, static, for the emulated machines (apps/floors/vm-bench.sh)
 $(B)/static/floors: apps/floors/main.c $(FLOORS_OBJS)
