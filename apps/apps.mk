@@ -18,7 +18,7 @@ $(B)/apps/floors: apps/floors/main.c $(FLOORS_OBJS)
 
 $(B)/apps/bench: apps/bench/*.c apps/floors/floors.h $(FLOORS_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilibdune -Iapps/floors $(filter %.c,$^) $(FLOORS_OBJS) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) $(LIBDUNE_CFLAGS) -Iapps/floors $(filter %.c,$^) $(FLOORS_OBJS) $(B)/libdune.a -o $@ -lpthread
 
 $(B)/apps/%: apps/%/*.c $(B)/libdune.a
 	@mkdir -p $(dir $@)
