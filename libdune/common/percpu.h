@@ -22,6 +22,8 @@
                           * run the program's handler if it has one */
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
+#define HC_EXIT_STATS 7 /* arg0 = struct dune_exit_stats *: fill it (exit_stats.c) */
+#define HC_OPS 8        /* hypercall numbers are below this */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
@@ -81,6 +83,15 @@ struct ist_head {
 	uint64_t ring0;    /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
 };
 
+/* What this vCPU's runs came back for, counted by the host half
+ * (host/run_loop.c): the exits userspace sees, on every host side. */
+struct exit_counts {
+	uint64_t runs;                  /* returns of the run ioctl */
+	uint64_t hypercalls[HC_OPS];    /* doorbell rings, by HC_* */
+	uint64_t interrupts;            /* a signal or a kick */
+	uint64_t mmio;                  /* other memory without a slot */
+};
+
 /* dune_percpu.state */
 enum { VCPU_FREE, VCPU_ACTIVE };
 
@@ -138,6 +149,7 @@ struct dune_percpu {
 	int altstack_flags;
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
+	struct exit_counts counts;      /* dune_get_exit_stats */
 	uint64_t fc_misses;             /* calls the server had no CPU for */
 	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */
 	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */

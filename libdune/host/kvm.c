@@ -17,9 +17,11 @@
 #include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "host/kvm_counters.h"
 
 struct hostside_vcpu {
 	int fd;
+	int stats_fd;           /* KVM's counters, or -errno */
 	struct kvm_run *run;
 	size_t run_size;
 };
@@ -174,6 +176,8 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 		r = -ENOMEM;
 		goto fail;
 	}
+	v->stats_fd = kvm_counters_open(v->fd);
+	dune_fd_own(v->stats_fd, 1);
 	pc->vcpu = v;
 	return 0;
 fail:
@@ -330,7 +334,19 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
 	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
+	if (v->stats_fd >= 0) {
+		dune_fd_own(v->stats_fd, 0);
+		raw_syscall1(SYS_close, v->stats_fd);
+	}
 	pc->vcpu = NULL;
+}
+
+static int kvm_kernel_counts(struct dune_percpu *pc, int64_t k[3])
+{
+	_Static_assert(KVM_COUNTS == 3, "exits, emulated, faults");
+	if (!pc->vcpu || pc->vcpu->stats_fd < 0)
+		return -ENOTSUP;
+	return kvm_counters_read(pc->vcpu->stats_fd, k);
 }
 
 static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
@@ -419,6 +435,7 @@ const struct hostside_ops hostside_kvm = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_kernel_counts = kvm_kernel_counts,
 	.vcpu_get_fpu = kvm_get_fpu,
 	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,

@@ -19,6 +19,7 @@
 #include "guest/x86/boot.h"
 #include "guest/x86/entry.h"
 #include "host/clone.h"
+#include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
@@ -131,6 +132,8 @@ static void handle_hypercall(struct dune_percpu *pc)
 	uint64_t *a = pc->hc_args;
 	struct host_vma v;
 
+	if (pc->hc_op < HC_OPS)
+		pc->counts.hypercalls[pc->hc_op]++;
 	switch (pc->hc_op) {
 	case HC_SYSCALL:
 		if (a[0] == SYS_rt_sigreturn) {
@@ -148,6 +151,10 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_SIGNALS:
 		pc->hc_ret = 0;
 		signals_deliver(pc, 0, 0, 0);
+		break;
+	case HC_EXIT_STATS:
+		exit_stats_fill((struct dune_exit_stats *)a[0]);
+		pc->hc_ret = 0;
 		break;
 	case HC_SIGFAULT:
 		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
@@ -224,6 +231,7 @@ static void host_loop(struct dune_percpu *pc)
 		r = dune_state.hostside->vcpu_run(pc, &ex);
 		dune_guest_mode = 0;
 		pc->in_run = 0;
+		pc->counts.runs++;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
@@ -233,6 +241,7 @@ static void host_loop(struct dune_percpu *pc)
 			handle_hypercall(pc);
 			break;
 		case EXIT_INTR:
+			pc->counts.interrupts++;
 			signals_deliver(pc, 0, 0, 0);
 			break;
 		case EXIT_MMIO:
@@ -240,6 +249,7 @@ static void host_loop(struct dune_percpu *pc)
 				handle_hypercall(pc);
 				break;
 			}
+			pc->counts.mmio++;
 			if (handle_mmio(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "

@@ -358,6 +358,25 @@ struct dune_call_stats {
 };
 void dune_get_call_stats(struct dune_call_stats *st);
 
+/* (libdune addition) VM exits, summed over this process's vCPUs. Read it
+ * before and after an operation: the difference is what the operation
+ * cost in crossings, whatever the host's speed. Reading it from the guest
+ * is itself one hypercall (counted). */
+struct dune_exit_stats {
+	uint64_t runs;          /* the vCPU came back to libdune's host half */
+	uint64_t syscalls;      /* ... to run a forwarded system call */
+	uint64_t hypercalls;    /* ... for libdune's other requests */
+	uint64_t interrupts;    /* ... for a signal or a kick */
+	uint64_t fast_calls;    /* system calls the fast-call server ran: no exit */
+	/* the host kernel's own counts (KVM's binary stats), the exits it
+	 * handled without returning to userspace included; -1 where the
+	 * host side cannot tell (dune.ko) */
+	int64_t kernel_exits;   /* every VM exit */
+	int64_t kernel_emulated; /* instructions the kernel emulated (PVM: all of ring 0) */
+	int64_t kernel_faults;  /* page faults the kernel took for the guest */
+};
+void dune_get_exit_stats(struct dune_exit_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,10 @@
+/* host half - exit_stats.h: dune_get_exit_stats, summed over the vCPUs. */
+#ifndef LIBDUNE_EXIT_STATS_H
+#define LIBDUNE_EXIT_STATS_H
+
+#include "dune.h"
+
+/* Fills st from every vCPU's counts (host half, or host mode). */
+void exit_stats_fill(struct dune_exit_stats *st);
+
+#endif
