@@ -29,5 +29,10 @@ $(B)/static/floors: apps/floors/main.c $(FLOORS_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static $^ -o $@
 
+$(B)/static/bench: apps/bench/*.c apps/floors/floors.h $(FLOORS_OBJS) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static $(LIBDUNE_CFLAGS) -Iapps/floors $(filter %.c,$^) $(FLOORS_OBJS) \
+		$(B)/libdune.a -o $@ -lpthread
+
 .PHONY: apps
 apps: $(APPS)

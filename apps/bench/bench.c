@@ -48,44 +48,51 @@ struct floor_spec {
 	struct floor_term t[MAX_TERMS];
 };
 
+/* Crossings per operation in dune mode (dune_get_exit_stats) */
+struct crossings {
+	double runs, syscalls, hypercalls, interrupts, fast_calls;
+	double kernel_exits, kernel_emulated, kernel_faults; /* < 0: unknown */
+};
+
 struct result {
 	const char *name;
 	struct floor_spec ring0, ring3;
 	double native_ns, dune_ns, gvisor_ns;
+	struct crossings x;
 };
 
 #define F(id, n) { FLOOR_##id, n }
 static struct result results[] = {
-	{ "getppid (forwarded syscall)",
-	  { 1, { F(MMIO, 1) } }, { 1, { F(SYSCALL3_USER, 1), F(MMIO, 1) } }, 0, 0, 0 },
-	{ "exception round trip (int3)",
-	  { 0, { F(TRAP0, 1) } }, { 0, { F(TRAP3, 1) } }, 0, 0, 0 },
-	{ "first-touch page fault",
-	  { 0, { F(FIRST_TOUCH, 1) } }, { 0, { F(FIRST_TOUCH, 1) } }, 0, 0, 0 },
+	{ .name = "getppid (forwarded syscall)",
+	  .ring0 = { 1, { F(MMIO, 1) } }, .ring3 = { 1, { F(SYSCALL3_USER, 1), F(MMIO, 1) } } },
+	{ .name = "exception round trip (int3)",
+	  .ring0 = { 0, { F(TRAP0, 1) } }, .ring3 = { 0, { F(TRAP3, 1) } } },
+	{ .name = "first-touch page fault",
+	  .ring0 = { 0, { F(FIRST_TOUCH, 1) } }, .ring3 = { 0, { F(FIRST_TOUCH, 1) } } },
 	/* protect: a PTE change; the fault; unprotect: a PTE change. In ring
 	 * 3 a flush needs ring 0: the unprotect's can ride on the fault's
 	 * return, the protect's needs an entry of its own */
-	{ "appel1: protect, trap, unprotect",
-	  { 0, { F(PTE_CHANGE, 2), F(TRAP0, 1) } }, { 0, { F(TRAP3, 2), F(INVLPG, 2) } }, 0, 0, 0 },
-	{ "appel2: per page over 100 pages",
-	  { 0, { F(PTE_CHANGE, 1), F(TRAP0, 1) } }, { 0, { F(TRAP3, 1), F(INVLPG, 1) } }, 0, 0, 0 },
+	{ .name = "appel1: protect, trap, unprotect",
+	  .ring0 = { 0, { F(PTE_CHANGE, 2), F(TRAP0, 1) } }, .ring3 = { 0, { F(TRAP3, 2), F(INVLPG, 2) } } },
+	{ .name = "appel2: per page over 100 pages",
+	  .ring0 = { 0, { F(PTE_CHANGE, 1), F(TRAP0, 1) } }, .ring3 = { 0, { F(TRAP3, 1), F(INVLPG, 1) } } },
 	/* clone, the thread's exit, the join's futex: three forwarded calls */
-	{ "thread create + join",
-	  { 1, { F(MMIO, 3) } }, { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } }, 0, 0, 0 },
+	{ .name = "thread create + join",
+	  .ring0 = { 1, { F(MMIO, 3) } }, .ring3 = { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } } },
 	/* fork, the child's exit, wait4 */
-	{ "fork + exit + wait",
-	  { 1, { F(MMIO, 3) } }, { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } }, 0, 0, 0 },
+	{ .name = "fork + exit + wait",
+	  .ring0 = { 1, { F(MMIO, 3) } }, .ring3 = { 1, { F(SYSCALL3_USER, 3), F(MMIO, 3) } } },
 	/* tgkill (the frame is built on its way back), rt_sigreturn */
-	{ "signal round trip (raise, handler)",
-	  { 1, { F(MMIO, 2) } }, { 1, { F(SYSCALL3_USER, 2), F(MMIO, 2) } }, 0, 0, 0 },
+	{ .name = "signal round trip (raise, handler)",
+	  .ring0 = { 1, { F(MMIO, 2) } }, .ring3 = { 1, { F(SYSCALL3_USER, 2), F(MMIO, 2) } } },
 	/* ring 3 below the program: native is the kernel's own getppid and
 	 * SIGTRAP round trip, gVisor the same programs under `runsc do`; on
 	 * PVM the handler runs in the program's ring 3 and user code comes
 	 * back through a ring-0 gate (a trap) */
-	{ "user syscall -> handler -> back",
-	  { 0, { F(SYSCALL3, 1) } }, { 0, { F(SYSCALL3, 1), F(TRAP3, 1) } }, 0, 0, 0 },
-	{ "user exception round trip (int3)",
-	  { 0, { F(TRAP3, 1) } }, { 0, { F(TRAP3, 2) } }, 0, 0, 0 },
+	{ .name = "user syscall -> handler -> back",
+	  .ring0 = { 0, { F(SYSCALL3, 1) } }, .ring3 = { 0, { F(SYSCALL3, 1), F(TRAP3, 1) } } },
+	{ .name = "user exception round trip (int3)",
+	  .ring0 = { 0, { F(TRAP3, 1) } }, .ring3 = { 0, { F(TRAP3, 2) } } },
 };
 #undef F
 #define ROW_USER_SYSCALL 8
@@ -292,21 +299,89 @@ static void dune_pgflt(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
 	unprotect((void *)(addr & ~4095UL));
 }
 
+/* ---- crossings: dune_get_exit_stats around each operation ---- */
+
+static struct dune_exit_stats read_overhead; /* what reading the stats costs */
+
+static double delta_k(int64_t a, int64_t b, int64_t o)
+{
+	return (a < 0 || b < 0 || o < 0) ? -1 : (double)(b - a - o);
+}
+
+static void crossings_between(const struct dune_exit_stats *a, const struct dune_exit_stats *b,
+			      double units, struct crossings *x)
+{
+	const struct dune_exit_stats *o = &read_overhead;
+	x->runs = (double)(b->runs - a->runs - o->runs) / units;
+	x->syscalls = (double)(b->syscalls - a->syscalls - o->syscalls) / units;
+	x->hypercalls = (double)(b->hypercalls - a->hypercalls - o->hypercalls) / units;
+	x->interrupts = (double)(b->interrupts - a->interrupts - o->interrupts) / units;
+	x->fast_calls = (double)(b->fast_calls - a->fast_calls - o->fast_calls) / units;
+	x->kernel_exits = delta_k(a->kernel_exits, b->kernel_exits, o->kernel_exits);
+	x->kernel_emulated = delta_k(a->kernel_emulated, b->kernel_emulated, o->kernel_emulated);
+	x->kernel_faults = delta_k(a->kernel_faults, b->kernel_faults, o->kernel_faults);
+	if (x->kernel_exits >= 0)
+		x->kernel_exits /= units;
+	if (x->kernel_emulated >= 0)
+		x->kernel_emulated /= units;
+	if (x->kernel_faults >= 0)
+		x->kernel_faults /= units;
+}
+
+/* two reads in a row: their difference is the read itself */
+static void measure_read_overhead(void)
+{
+	struct dune_exit_stats a, b;
+	dune_get_exit_stats(&a);
+	dune_get_exit_stats(&b);
+	read_overhead.runs = b.runs - a.runs;
+	read_overhead.syscalls = b.syscalls - a.syscalls;
+	read_overhead.hypercalls = b.hypercalls - a.hypercalls;
+	read_overhead.interrupts = 0; /* a signal then was not the read's */
+	read_overhead.fast_calls = b.fast_calls - a.fast_calls;
+	read_overhead.kernel_exits = a.kernel_exits < 0 ? -1 : b.kernel_exits - a.kernel_exits;
+	read_overhead.kernel_emulated =
+		a.kernel_emulated < 0 ? -1 : b.kernel_emulated - a.kernel_emulated;
+	read_overhead.kernel_faults = a.kernel_faults < 0 ? -1 : b.kernel_faults - a.kernel_faults;
+}
+
+/* the operations of run_all: iterations natively and in dune mode, and
+ * how many units (rows) one iteration is */
+static const struct op {
+	double (*fn)(long n);
+	long native_iters, dune_iters, units;
+} ops[] = {
+	{ bench_getppid, 200000, 20000, 1 },
+	{ bench_int3, 50000, 5000, 1 },
+	{ bench_first_touch, 20000, 20000, 1 },
+	{ bench_appel1, 20000, 5000, 1 },
+	{ bench_appel2, 200, 50, NPAGES },
+	{ bench_thread, 2000, 200, 1 },
+	{ bench_fork, 200, 20, 1 },
+	{ bench_signal, 20000, 2000, 1 },
+};
+
 static void run_all(int dune)
 {
+	_Static_assert(sizeof(ops) / sizeof(ops[0]) == ROW_USER_SYSCALL, "one op per row");
+	if (dune)
+		measure_read_overhead();
 	for (int k = 0; k < 2; k++) { /* first round warms up */
-		double v[NRESULTS];
-		v[0] = bench_getppid(iters(dune ? 20000 : 200000));
-		v[1] = bench_int3(iters(dune ? 5000 : 50000));
-		v[2] = bench_first_touch(iters(20000));
-		v[3] = bench_appel1(iters(dune ? 5000 : 20000));
-		v[4] = bench_appel2(iters(dune ? 50 : 200));
-		v[5] = bench_thread(iters(dune ? 200 : 2000));
-		v[6] = bench_fork(iters(dune ? 20 : 200));
-		v[7] = bench_signal(iters(dune ? 2000 : 20000));
-		if (k == 1)
-			for (unsigned i = 0; i < NRESULTS; i++)
-				*(dune ? &results[i].dune_ns : &results[i].native_ns) = v[i];
+		for (unsigned i = 0; i < ROW_USER_SYSCALL; i++) {
+			long n = iters(dune ? ops[i].dune_iters : ops[i].native_iters);
+			struct dune_exit_stats a, b;
+			double v;
+			if (dune)
+				dune_get_exit_stats(&a);
+			v = ops[i].fn(n);
+			if (dune)
+				dune_get_exit_stats(&b);
+			if (k == 0)
+				continue;
+			*(dune ? &results[i].dune_ns : &results[i].native_ns) = v;
+			if (dune)
+				crossings_between(&a, &b, (double)n * ops[i].units, &results[i].x);
+		}
 	}
 }
 
@@ -373,12 +448,51 @@ static void print_table(int ring, const char *host)
 	       host, ring);
 }
 
+static void print_count(double v)
+{
+	if (v < 0)
+		printf(" %8s", "-");
+	else
+		printf(" %8.2f", v);
+}
+
+/* How each row's calls and faults went, per operation, whatever the
+ * host's speed: exits libdune's host half saw (forwarded system calls,
+ * libdune's own requests, signals/kicks), system calls the fast-call
+ * server ran without an exit, and the kernel's own counts. */
+static void print_crossings(void)
+{
+	printf("\ncrossings per operation (dune mode; what the host half saw, then the kernel's counts)\n");
+	printf("%-36s %8s %8s %8s %8s %8s | %8s %8s %8s\n", "operation", "exits", "syscall",
+	       "libdune", "signal", "fast", "k-exits", "k-emul", "k-fault");
+	for (unsigned i = 0; i < NRESULTS; i++) {
+		const struct crossings *x = &results[i].x;
+		printf("%-36s", results[i].name);
+		print_count(x->runs);
+		print_count(x->syscalls);
+		print_count(x->hypercalls);
+		print_count(x->interrupts);
+		print_count(x->fast_calls);
+		printf(" |");
+		print_count(x->kernel_exits);
+		print_count(x->kernel_emulated);
+		print_count(x->kernel_faults);
+		printf("\n");
+	}
+	printf("(exits = returns to libdune's host half: syscall = forwarded system calls, libdune =\n"
+	       " its own requests (mappings, faults, signal frames), signal = signals and kicks;\n"
+	       " fast = system calls run by the fast-call server with no exit; k-* = the kernel's\n"
+	       " own counts: every VM exit, instructions it emulated, page faults it took; - where\n"
+	       " the host side cannot tell)\n");
+}
+
 /* What the dune child reports: it enters dune mode; the parent never
  * does, so it can measure the floors again afterwards. */
 struct dune_side {
 	int entered, ring;
 	char host[16];
 	double ns[NRESULTS];
+	struct crossings x[NRESULTS];
 };
 
 static void measure_dune(struct dune_side *d)
@@ -396,11 +510,21 @@ static void measure_dune(struct dune_side *d)
 	run_all(1);
 	dune_register_syscall_handler(user_syscall);
 	for (int k = 0; k < 2; k++) {
-		results[ROW_USER_SYSCALL].dune_ns = run_user(u_bench_sys, iters(2000));
-		results[ROW_USER_INT3].dune_ns = run_user(u_bench_int3, iters(2000));
+		static void (*const user_fn[2])(void) = { u_bench_sys, u_bench_int3 };
+		for (int u = 0; u < 2; u++) {
+			struct result *r = &results[ROW_USER_SYSCALL + u];
+			long n = iters(2000);
+			struct dune_exit_stats a, b;
+			dune_get_exit_stats(&a);
+			r->dune_ns = run_user(user_fn[u], n);
+			dune_get_exit_stats(&b);
+			crossings_between(&a, &b, (double)n, &r->x);
+		}
 	}
-	for (unsigned i = 0; i < NRESULTS; i++)
+	for (unsigned i = 0; i < NRESULTS; i++) {
 		d->ns[i] = results[i].dune_ns;
+		d->x[i] = results[i].x;
+	}
 }
 
 static int run_dune_child(struct dune_side *d)
@@ -420,8 +544,10 @@ static int run_dune_child(struct dune_side *d)
 		fprintf(stderr, "bench: the dune-mode child failed (status 0x%x)\n", status);
 		return -1;
 	}
-	for (unsigned i = 0; i < NRESULTS; i++)
+	for (unsigned i = 0; i < NRESULTS; i++) {
 		results[i].dune_ns = d->ns[i];
+		results[i].x = d->x[i];
+	}
 	return 0;
 }
 
@@ -473,5 +599,6 @@ int main(int argc, char **argv)
 	floors_combine(&before, &after, &floors);
 	floors_print(&floors);
 	print_table(d->ring, d->host);
+	print_crossings();
 	return 0;
 }
