@@ -10,7 +10,12 @@ BENCH=/extra/bench
 swapped=
 if [ ! -e /dev/kvm ] && grep -q '^dune ' /proc/modules; then
     rmmod dune || { echo "vm-bench: FAIL: rmmod dune (is /dev/dune open?)"; exit 1; }
-    modprobe kvm_intel || { echo "vm-bench: FAIL: modprobe kvm_intel"; insmod /modules/dune.ko; exit 1; }
+    # busybox modprobe may not follow dependencies: the chain by hand
+    for m in irqbypass kvm kvm-intel kvm_intel; do
+        [ -f "/modules/$m.ko" ] && insmod "/modules/$m.ko" 2>/dev/null
+    done
+    grep -q '^kvm_intel ' /proc/modules ||
+        { echo "vm-bench: FAIL: kvm_intel does not load (/modules: $(ls /modules | tr '\n' ' '))"; insmod /modules/dune.ko; exit 1; }
     swapped=1
 fi
 echo "vm-bench: machine ${DUNE_IN_EMULATOR:-?}, KVM: $(grep -o -E '^kvm_(intel|amd)' /proc/modules | tr '\n' ' ')"
