@@ -28,6 +28,7 @@
 #include "box.h"
 #include "dune.h"
 #include "exec.h"
+#include "fastpath.h"
 #include "mem.h"
 #include "proc.h"
 #include "signals.h"
@@ -108,6 +109,7 @@ static void register_handlers(void)
 	dune_register_intr_handler(T_SEGNP, on_np);
 	dune_register_intr_handler(T_STACK, on_ss);
 	dune_register_intr_handler(T_GPFLT, on_gp);
+	fastpath_setup();
 	dune_register_intr_handler(T_FPERR, on_mf);
 	dune_register_intr_handler(T_ALIGN, on_ac);
 	dune_register_intr_handler(T_SIMDERR, on_xm);

@@ -86,6 +86,7 @@ void asm_offsets(void)
 	OFFSET(IST_PC, struct ist_head, pc);
 	OFFSET(IST_UVIEW_ON, struct ist_head, uview_on);
 	OFFSET(IST_RING0, struct ist_head, ring0);
+	OFFSET(IST_FAST_SET, struct ist_head, fast_set);
 
 	/* struct dune_tf */
 	OFFSET(TF_RCX, struct dune_tf, rcx);
@@ -110,6 +111,12 @@ void asm_offsets(void)
 	OFFSET(TEF_RFLAGS, struct trap_entry_frame, rflags);
 	OFFSET(TEF_RSP, struct trap_entry_frame, rsp);
 	OFFSET(TEF_SS, struct trap_entry_frame, ss);
+	/* uview_fault keeps rdx where trap_common keeps rbx: one shape */
+	_Static_assert(sizeof(struct ist_syscall_frame) == sizeof(struct trap_entry_frame) &&
+			       offsetof(struct ist_syscall_frame, rax) == offsetof(struct trap_entry_frame, rax) &&
+			       offsetof(struct ist_syscall_frame, rip) == offsetof(struct trap_entry_frame, rip) &&
+			       offsetof(struct ist_syscall_frame, ss) == offsetof(struct trap_entry_frame, ss),
+		       "ist_syscall_frame");
 	OFFSET(IRET_CS, struct iret_frame, cs);
 	OFFSET(IRET_SS, struct iret_frame, ss);
 

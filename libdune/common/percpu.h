@@ -23,7 +23,13 @@
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
 #define HC_EXIT_STATS 7 /* arg0 = struct dune_exit_stats *: fill it (exit_stats.c) */
-#define HC_OPS 8        /* hypercall numbers are below this */
+#define HC_USER_SYSCALL 8 /* from ring 0, user code's system call, in the
+                           * registers and the IST frame (struct
+                           * ist_syscall_frame). Served: hc_op becomes
+                           * HC_DONE and the frame returns from the call
+                           * (host/user_fast.c); else untouched: declined */
+#define HC_OPS 9        /* hypercall numbers are below this */
+#define HC_DONE 0       /* hc_op after a served HC_USER_SYSCALL */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
@@ -81,6 +87,15 @@ struct ist_head {
 	uint64_t pc;       /* this vCPU's struct dune_percpu */
 	uint64_t uview_on; /* 1 while user code runs under the user view */
 	uint64_t ring0;    /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
+	uint64_t fast_set[8]; /* user system calls ring 0 hands to the host half
+			       * directly (a hint: the host half decides) */
+};
+
+/* The top of the IST stack while ring 0 hands a user system call over
+ * (entry.S uview_fault): the hardware frame of the #PF at LSTAR, the
+ * stub's vector, and the two registers the entry saved. */
+struct ist_syscall_frame {
+	uint64_t rdx, rax, vec, err, rip, cs, rflags, rsp, ss;
 };
 
 /* What this vCPU's runs came back for, counted by the host half
@@ -90,6 +105,7 @@ struct exit_counts {
 	uint64_t hypercalls[HC_OPS];    /* doorbell rings, by HC_* */
 	uint64_t interrupts;            /* a signal or a kick */
 	uint64_t mmio;                  /* other memory without a slot */
+	uint64_t user_fast;             /* HC_USER_SYSCALL served (not declined) */
 };
 
 /* dune_percpu.state */

@@ -26,6 +26,7 @@
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
+#include "host/user_fast.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
@@ -117,6 +118,9 @@ static long host_syscall(struct dune_percpu *pc)
 		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
 		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
+	case SYS_exit_group:
+		exit_stats_report();
+		break;
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(pc, 1);
@@ -151,6 +155,9 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_SIGNALS:
 		pc->hc_ret = 0;
 		signals_deliver(pc, 0, 0, 0);
+		break;
+	case HC_USER_SYSCALL:
+		user_fast_syscall(pc);
 		break;
 	case HC_EXIT_STATS:
 		exit_stats_fill((struct dune_exit_stats *)a[0]);

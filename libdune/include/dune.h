@@ -368,6 +368,8 @@ struct dune_exit_stats {
 	uint64_t hypercalls;    /* ... for libdune's other requests */
 	uint64_t interrupts;    /* ... for a signal or a kick */
 	uint64_t fast_calls;    /* system calls the fast-call server ran: no exit */
+	uint64_t user_fast_calls; /* user code's calls ring 0 handed straight to the
+				   * host half (dune_set_user_fast_syscalls) */
 	/* the host kernel's own counts (KVM's binary stats), the exits it
 	 * handled without returning to userspace included; -1 where the
 	 * host side cannot tell (dune.ko) */
@@ -376,6 +378,17 @@ struct dune_exit_stats {
 	int64_t kernel_faults;  /* page faults the kernel took for the guest */
 };
 void dune_get_exit_stats(struct dune_exit_stats *st);
+
+/* (libdune addition) User code's system calls that skip the syscall
+ * handler: ring 0 hands a call whose number is in set (a bit per number
+ * below 512) straight to the host half, which runs it if ok(nr, args)
+ * says yes. Otherwise, or if it comes back -EINTR, or a signal waits, the
+ * handler takes the call as usual. ok runs in the host half, as any
+ * thread: no locks, no TLS, no allocation, no system calls. On a
+ * deprivileged guest this saves two CR3 switches and the trip through the
+ * handler. NULL turns it off (the default). */
+typedef int (*dune_user_fast_ok)(long nr, const long args[6]);
+void dune_set_user_fast_syscalls(const uint64_t set[8], dune_user_fast_ok ok);
 
 #ifdef __cplusplus
 }

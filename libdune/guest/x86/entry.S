@@ -388,6 +388,9 @@ trap_return:
  * may have set its own), the user's FS and GS kept, the program's CR3 and
  * FS back, the vector tagged; then the ordinary path. rax = IST page. */
 trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
+	cmpb $T_PGFLT, (TEF_VEC - TEF_RAX)(%rsp)
+	je uview_fault
+uview_leave:
 	movq $0, IST_UVIEW_ON(%rax)
 	cmpq $0, IST_RING0(%rax)
 	jne 1f
@@ -417,6 +420,41 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	pop %rdx
 	pop %rax
 	jmp trap_common_program
+
+/*
+ * A page fault from user code. At LSTAR it is a system call (a deprivileged
+ * guest's `syscall` stays in ring 3, and LSTAR is not in the user view); one
+ * whose number is in the IST page's fast set goes straight to the host
+ * half from here, on the user view and the IST stack: no CR3 switch, no
+ * trip to the handler. The host half reads the call from this frame and
+ * the registers, and if the program's check says yes runs it and turns
+ * the frame into the syscall's return (host/user_fast.c); else it
+ * declines and the ordinary path takes the call. On PVM every instruction
+ * here is emulated: keep it short. rax = IST page.
+ */
+uview_fault:			/* IST: rax vec err rip cs rflags rsp ss */
+	push %rdx		/* struct ist_syscall_frame: rdx rax vec err ... */
+	lea dune_syscall_entry(%rip), %rdx
+	cmp %rdx, TEF_RIP(%rsp)
+	jne 9f
+	mov TEF_RAX(%rsp), %rdx	/* the call's number */
+	cmp $SYSCALL_BITMAP_BITS, %rdx
+	jae 9f
+	bt %rdx, IST_FAST_SET(%rax)
+	jnc 9f
+	mov IST_PC(%rax), %rdx	/* mapped in the user view, supervisor-only */
+	movq $HC_USER_SYSCALL, PC_HC_OP(%rdx)
+	mov PC_DOORBELL(%rdx), %rdx
+	movb %dl, (%rdx)	/* the host half runs it, or declines */
+	mov IST_PC(%rax), %rdx
+	cmpq $HC_DONE, PC_HC_OP(%rdx)
+	jne 9f
+	pop %rdx
+	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	iretq
+9:	pop %rdx
+	jmp uview_leave
 
 /* Into user code under the user view: rbx = its frame on the trap stack
  * just above the current one. Runs in ring 0 with the program's CR3. */
