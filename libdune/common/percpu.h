@@ -48,6 +48,8 @@
 #define TRAP_STACK_DEPTH 4
 #define IST_STACK_SIZE 4096
 #define TRAP_STUB_SIZE 16 /* entry.S: one stub per vector, this far apart */
+#define UD2_SIZE 2 /* bytes of the gates' ud2 */
+#define FLUSH_GATE_PAGES 16 /* dune_flush_gate: longer ranges reload CR3 */
 
 #ifndef __ASSEMBLER__
 #include <linux/kvm.h>

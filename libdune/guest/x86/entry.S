@@ -301,7 +301,7 @@ trap_common_program:
 	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
 	 * program's FS first */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
-	jne 0f
+	jne flush_gate_check
 	testb $SEL_RPL3, (TEF_CS - TEF_VEC)(%rsp)
 	jz 0f
 	swapgs
@@ -312,6 +312,7 @@ trap_common_program:
 	wrfsbase %rax
 	pop %rax
 	LSTAR_SAVING_REGS dune_syscall_entry
+trap_program:
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
@@ -383,6 +384,35 @@ trap_return:
 	movq $USER_CS, IRET_CS(%rsp)
 	movq $USER_DS, IRET_SS(%rsp)
 	iretq
+
+/* A deprivileged program's TLB flush (dune_flush_gate): dropped here, at
+ * once, and back past the gate. Through the privileged instruction it
+ * would cost ten times the emulated instructions. rdi = start, rsi = end
+ * (the gate is a function: both are scratch). */
+flush_gate_check:		/* IST: vec err rip cs rflags rsp ss */
+	cmpb $T_ILLOP, (%rsp)
+	jne trap_program
+	push %rax
+	lea dune_flush_gate(%rip), %rax
+	cmp %rax, (TEF_RIP - TEF_RAX)(%rsp)
+	jne 9f
+	mov %rsi, %rax
+	sub %rdi, %rax
+	cmp $(FLUSH_GATE_PAGES * PGSIZE), %rax
+	ja 3f
+2:	invlpg (%rdi)
+	add $PGSIZE, %rdi
+	cmp %rsi, %rdi
+	jb 2b
+	jmp 4f
+3:	mov %cr3, %rax		/* a long range: everything */
+	mov %rax, %cr3
+4:	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	addq $UD2_SIZE, (%rsp)	/* past the gate: its `ret` */
+	iretq
+9:	pop %rax
+	jmp trap_program
 
 /* Trap from user code under the user view: GS from the IST page (user code
  * may have set its own), the user's FS and GS kept, the program's CR3 and
@@ -562,6 +592,15 @@ trap_user_entry:
 	.globl dune_uview_gate
 dune_uview_gate:
 	ud2			/* trap_deprivileged, rbx = the user frame */
+
+/* void dune_flush_gate(uintptr_t start, uintptr_t end): a deprivileged
+ * program drops its translations of [start, end) (flush_gate_check) */
+	.globl dune_flush_gate
+	.type dune_flush_gate, @function
+dune_flush_gate:
+	ud2
+	ret
+	.size dune_flush_gate, .-dune_flush_gate
 
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
