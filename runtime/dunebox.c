@@ -110,6 +110,7 @@ static void register_handlers(void)
 	dune_register_intr_handler(T_STACK, on_ss);
 	dune_register_intr_handler(T_GPFLT, on_gp);
 	fastpath_setup();
+	fastpath_fault_around();
 	dune_register_intr_handler(T_FPERR, on_mf);
 	dune_register_intr_handler(T_ALIGN, on_ac);
 	dune_register_intr_handler(T_SIMDERR, on_xm);

@@ -24,6 +24,9 @@
 #include "mem.h"
 #include "sysargs/sysargs.h"
 
+/* a user page fault brings in a page table's worth (2 MiB) */
+#define FAULT_AROUND_PAGES 512
+
 /* flat arguments only, answered by the host kernel as they stand */
 static const int candidates[] = {
 	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_lseek, SYS_fstat,
@@ -59,4 +62,10 @@ void fastpath_setup(void)
 			set[nr / 64] |= 1ULL << (nr % 64);
 	}
 	dune_set_user_fast_syscalls(set, fastpath_ok);
+}
+
+void fastpath_fault_around(void)
+{
+	/* nothing in the box reads the dirty bits of the program's memory */
+	dune_set_user_fault_around(FAULT_AROUND_PAGES);
 }

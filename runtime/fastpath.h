@@ -8,5 +8,7 @@
  * from the policy and hands it to libdune (none while anything is audited
  * or traced: every call must pass the monitor then). */
 void fastpath_setup(void);
+/* ... and a first touch of user memory brings its neighbours in too */
+void fastpath_fault_around(void);
 
 #endif

@@ -388,6 +388,14 @@ void dune_get_exit_stats(struct dune_exit_stats *st);
  * deprivileged guest this saves two CR3 switches and the trip through the
  * handler. NULL turns it off (the default). */
 typedef int (*dune_user_fast_ok)(long nr, const long args[6]);
+
+/* (libdune addition) A user page fault copies up to `pages` neighbours
+ * too (the aligned block around the fault, at most 512) into user code's
+ * page table, writable where pgroot allows, so sequential first touches
+ * cost one trap a block. Their pgroot entries are marked accessed and
+ * dirty: for user memory, dirty then means "may have been written".
+ * Default 1: exact dirty bits. */
+void dune_set_user_fault_around(unsigned pages);
 void dune_set_user_fast_syscalls(const uint64_t set[8], dune_user_fast_ok ok);
 
 #ifdef __cplusplus
