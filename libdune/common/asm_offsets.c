@@ -24,10 +24,6 @@ struct trap_entry_frame {
 	uint64_t rbx, rax, vec, err, rip, cs, rflags, rsp, ss;
 };
 
-/* What IRETQ pops. */
-struct iret_frame {
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -71,6 +67,7 @@ void asm_offsets(void)
 	OFFSET(PC_UCR3, struct dune_percpu, ucr3);
 	OFFSET(PC_UGS, struct dune_percpu, ugs);
 	OFFSET(PC_IST_PAGE, struct dune_percpu, ist_page);
+	OFFSET(PC_SIG_STEP, struct dune_percpu, sig_step);
 
 	/* struct callee_saved (pc->enter, pc->uctx) */
 	OFFSET(CS_RBX, struct callee_saved, rbx);
@@ -119,6 +116,7 @@ void asm_offsets(void)
 		       "ist_syscall_frame");
 	OFFSET(IRET_CS, struct iret_frame, cs);
 	OFFSET(IRET_SS, struct iret_frame, ss);
+	OFFSET(IRET_RFLAGS, struct iret_frame, rflags);
 
 	/* struct kvm_regs (host_clone_native) */
 	OFFSET(REGS_RBX, struct kvm_regs, rbx);

@@ -100,6 +100,11 @@ struct ist_syscall_frame {
 	uint64_t rdx, rax, vec, err, rip, cs, rflags, rsp, ss;
 };
 
+/* What IRETQ pops; at the top of the IST stack while a trap is there. */
+struct iret_frame {
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
 /* What this vCPU's runs came back for, counted by the host half
  * (host/run_loop.c): the exits userspace sees, on every host side. */
 struct exit_counts {

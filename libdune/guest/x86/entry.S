@@ -365,7 +365,10 @@ trap_return:
 	jne 2f
 	testb $SEL_RPL3, IRET_CS(%rsp)
 	jz 1f
-	LSTAR_SAVING_REGS dune_user_syscall_entry
+	cmpl $0, %gs:PC_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 4f
+	orq $EFLAGS_TF, IRET_RFLAGS(%rsp)
+4:	LSTAR_SAVING_REGS dune_user_syscall_entry
 	push %rax		/* back to user code: its FS, its page table, its GS */
 	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
@@ -493,7 +496,10 @@ uview_enter:
 	movq $USER_DS, TF_SS(%rbx)
 	andq $EFLAGS_USER_CHANGEABLE, TF_RFLAGS(%rbx)
 	orq $EFLAGS_USER_FIXED, TF_RFLAGS(%rbx)
-	mov %gs:PC_UFS, %rax
+	cmpl $0, %gs:PC_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 1f
+	orq $EFLAGS_TF, TF_RFLAGS(%rbx)
+1:	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
 	mov %gs:PC_IST_PAGE, %rax
 	movq $1, IST_UVIEW_ON(%rax)
