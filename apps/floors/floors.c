@@ -46,6 +46,7 @@ static const struct {
 } floor_defs[NR_FLOORS] = {
 	[FLOOR_PIO] = { "pio", "port-I/O exit to userspace (out, ring 0)", CMD_PIO },
 	[FLOOR_MMIO] = { "mmio", "MMIO exit to userspace (store, ring 0)", CMD_MMIO },
+	[FLOOR_MMIO3] = { "mmio3", "MMIO exit to userspace (store, ring 3)", CMD_MMIO3 },
 	[FLOOR_CPUID] = { "cpuid", "exit the kernel handles (cpuid, ring 0)", CMD_CPUID },
 	[FLOOR_SYSCALL3] = { "syscall3", "ring-3 syscall event to ring 0 and back", CMD_SYSCALL3 },
 	[FLOOR_SYSCALL3_USER] = { "syscall3u", "ring-3 syscall, LSTAR on a user page (PVM: no ring change)",
@@ -114,7 +115,7 @@ static void build_page_tables(struct guest *g)
 		if (gpa != G_NOT_PRESENT)
 			pt[PTE_INDEX(gpa)] = gpa | PTE_P | PTE_W | PTE_A | PTE_D |
 				     (is_user_page(gpa) ? PTE_U : 0);
-	pt[PTE_INDEX(G_MMIO)] = G_MMIO | PTE_P | PTE_W | PTE_A | PTE_D;
+	pt[PTE_INDEX(G_MMIO)] = G_MMIO | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
 
 	pt = gpa_ptr(g, G_PT_FRESH);
 	*(gpa_ptr(g, G_PD) + PDE_INDEX(G_FRESH)) = G_PT_FRESH | PTE_P | PTE_W | PTE_U | PTE_A;

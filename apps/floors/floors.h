@@ -9,6 +9,7 @@
 enum floor_id {
 	FLOOR_PIO,          /* port-I/O exit to userspace and back */
 	FLOOR_MMIO,         /* MMIO exit to userspace and back */
+	FLOOR_MMIO3,        /* the same, the store from ring 3 */
 	FLOOR_CPUID,        /* an exit the kernel handles (cpuid) */
 	FLOOR_SYSCALL3,     /* ring-3 `syscall` event to ring 0 and back */
 	FLOOR_SYSCALL3_USER, /* the same with LSTAR on a user page (PVM: stays in ring 3) */

@@ -54,6 +54,7 @@ cmd_table:
 	.long cmd_ptstore3 - cmd_table
 	.long cmd_syscall3 - cmd_table	/* the host moved LSTAR */
 	.long cmd_first_touch - cmd_table
+	.long cmd_mmio3 - cmd_table
 
 /* each command: rdi = iterations (may be 0) */
 cmd_nop:
@@ -159,6 +160,9 @@ cmd_ptwrite_only:
 /* ring-3 loops: iretq there; user_done's #UD comes back here (ud_handler) */
 cmd_syscall3:
 	lea user_syscall_loop(%rip), %rax
+	jmp enter_user
+cmd_mmio3:
+	lea user_mmio_loop(%rip), %rax
 	jmp enter_user
 cmd_ptstore3:
 	lea user_ptstore_loop(%rip), %rax
@@ -307,6 +311,14 @@ user_ptstore_loop:
 	mov SCRATCH_PTE, %rax
 1:	xor $PTE_W, %rax
 	mov %rax, SCRATCH_PTE
+	dec %rdi
+	jnz 1b
+	jmp user_done
+
+user_mmio_loop:
+	test %rdi, %rdi
+	jz user_done
+1:	movb %al, G_MMIO
 	dec %rdi
 	jnz 1b
 	jmp user_done

@@ -70,6 +70,7 @@
 #define CMD_PTSTORE3 11  /* the same store from ring 3 (the leaf table is user-writable) */
 #define CMD_SYSCALL3_USER 12 /* ring-3 `syscall` with LSTAR on a user page */
 #define CMD_FIRST_TOUCH 13 /* a store to each of n fresh pages (n <= 512) */
-#define NR_CMDS 14
+#define CMD_MMIO3 14       /* the MMIO store from ring 3 (a deprivileged program's doorbell) */
+#define NR_CMDS 15
 
 #endif
