@@ -60,7 +60,9 @@ static void *thread_main(void *arg)
 	sem_post(&st->started);
 	self->is_thread = 1;
 	/* st is the parent's: gone from here on */
-	dune_jump_to_user(&tf); /* returns when the program's thread exits */
+	/* returns when the program's thread exits */
+	if (dune_jump_to_user(&tf) < 0)
+		box_die(SIGKILL, "a new thread cannot enter user mode");
 	return NULL;
 }
 
@@ -162,6 +164,7 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	}
 	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
+		mem_after_fork();
 		box_pid = (int)syscall(SYS_getpid);
 		self->tid = box_pid;
 		if (newsp)

@@ -163,7 +163,7 @@ struct dune_percpu {
 	struct guest_boot boot; /* for a thread about to start */
 
 	/* signals for the guest (signals.c) */
-	volatile uint64_t sig_pending;  /* set by the host handler */
+	volatile uint64_t sig_pending;  /* set by the host handler: bit sig-1 */
 	struct {
 		int32_t signo, errno_, code, pad;
 		uint8_t rest[112];
@@ -171,6 +171,9 @@ struct dune_percpu {
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
+	volatile int fc_server_alive;   /* its tid until it has exited (the
+					 * kernel clears it: CLONE_CHILD_CLEARTID) */
+	uintptr_t fc_stack;             /* its stack, reused by the next one */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
 	struct exit_counts counts;      /* dune_get_exit_stats */
 	uint64_t fc_misses;             /* calls the server had no CPU for */

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "common/ksigaction.h"
 #include "common/log.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
@@ -23,6 +24,7 @@
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
+#include "host/mmio.h"
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
@@ -56,7 +58,9 @@ static long arch_prctl(struct dune_percpu *pc, long code, long addr)
 		s.fs.base = (uint64_t)addr;
 		pc->fs_base = (uint64_t)addr;
 		return dune_state.hostside->vcpu_set_sregs(pc, &s);
-	case ARCH_GET_FS:
+	case ARCH_GET_FS: /* the host half writes: only where the guest may */
+		if (!guest_range_ok((uint64_t)addr, sizeof(uint64_t), PROT_WRITE))
+			return -EFAULT;
 		*(uint64_t *)addr = s.fs.base;
 		return 0;
 	case ARCH_SET_GS: /* GS belongs to libdune in ring 0 */
@@ -105,8 +109,8 @@ static long host_syscall(struct dune_percpu *pc)
 	case SYS_arch_prctl:
 		return arch_prctl(pc, (long)a[1], (long)a[2]);
 	case SYS_rt_sigaction:
-		if ((a[2] && !guest_range_ok(a[2], 32, PROT_READ)) ||
-		    (a[3] && !guest_range_ok(a[3], 32, PROT_WRITE)))
+		if ((a[2] && !guest_range_ok(a[2], sizeof(struct dune_ksigaction), PROT_READ)) ||
+		    (a[3] && !guest_range_ok(a[3], sizeof(struct dune_ksigaction), PROT_WRITE)))
 			return -EFAULT;
 		if (a[4] != 8)
 			return -EINVAL;
@@ -207,23 +211,6 @@ static void handle_hypercall(struct dune_percpu *pc)
 	}
 }
 
-/* Guest-physical memory without a slot: the host half does the access on
- * the host mapping (a slot may be in the middle of being replaced). */
-static int handle_mmio(struct vcpu_exit *ex)
-{
-	uint8_t *va = layout_pa_to_va(ex->gpa);
-	struct host_vma v;
-	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
-		return -EFAULT;
-	if (ex->is_write ? !(v.prot & 2) : !(v.prot & 1))
-		return -EFAULT;
-	if (ex->is_write)
-		memcpy(va, ex->data, ex->len);
-	else
-		memcpy(ex->data, va, ex->len);
-	return 0;
-}
-
 static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *pc)
 {
@@ -257,7 +244,7 @@ static void host_loop(struct dune_percpu *pc)
 				break;
 			}
 			pc->counts.mmio++;
-			if (handle_mmio(&ex) == 0)
+			if (host_mmio_access(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "
 				 "behind it; ending the process with SIGBUS",
