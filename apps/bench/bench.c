@@ -444,7 +444,7 @@ static double floor_of(const struct result *r, int ring, char *what, size_t len)
 	if (sp->per_call) {
 		n += (size_t)snprintf(what + n, n < len ? len - n : 0, ")");
 		/* a call the fast-call server ran: the ring-3 syscall event alone */
-		if (ring == 3 && r->x.fast_calls > 0.005) {
+		if (ring == 3 && r->x.fast_calls >= 0.05) {
 			const struct floor *f = &floors.f[FLOOR_SYSCALL3_USER];
 			snprintf(what + n, n < len ? len - n : 0, " + %.1f %s", r->x.fast_calls, f->key);
 			ns = (ns < 0 || f->ns < 0) ? -1 : ns + r->x.fast_calls * f->ns;

@@ -119,22 +119,31 @@ cmd_invlpg:
 	jnz 1b
 2:	ret
 
-/* change the scratch page's entry (W on, W off), drop its translation and
- * use it: what changing one mapping costs, all included */
-cmd_ptwrite:
+/* rdi times: toggle W in the scratch page's live entry (and with
+ * flush_and_use, drop its translation and read through it); the entry as
+ * it was afterwards */
+.macro PT_LOOP flush_and_use=0
 	mov SCRATCH_PTE, %rcx
 	mov %rcx, %rax
 	test %rdi, %rdi
 	jz 2f
 1:	xor $PTE_W, %rax
 	mov %rax, SCRATCH_PTE
+	.if \flush_and_use
 	invlpg G_SCRATCH
 	mov G_SCRATCH, %rdx
+	.endif
 	dec %rdi
 	jnz 1b
 2:	mov %rcx, SCRATCH_PTE
 	invlpg G_SCRATCH
 	ret
+.endm
+
+/* change the scratch page's entry, drop its translation and use it: what
+ * changing one mapping costs, all included */
+cmd_ptwrite:
+	PT_LOOP flush_and_use=1
 
 /* one store to each of rdi fresh pages, from ring 3 (where a deprivileged
  * program touches memory): the host's fault (EPT violation, shadow fault)
@@ -145,17 +154,7 @@ cmd_first_touch:
 
 /* only the stores into the live table */
 cmd_ptwrite_only:
-	mov SCRATCH_PTE, %rcx
-	mov %rcx, %rax
-	test %rdi, %rdi
-	jz 2f
-1:	xor $PTE_W, %rax
-	mov %rax, SCRATCH_PTE
-	dec %rdi
-	jnz 1b
-2:	mov %rcx, SCRATCH_PTE
-	invlpg G_SCRATCH
-	ret
+	PT_LOOP
 
 /* ring-3 loops: iretq there; user_done's #UD comes back here (ud_handler) */
 cmd_syscall3:

@@ -64,15 +64,7 @@ static void on_timer(int sig)
 
 static int run(void (*fn)(void), uint64_t rdi, uint64_t rsi, uint64_t rdx)
 {
-	struct dune_tf tf;
-	memset(&tf, 0, sizeof(tf));
-	tf.rip = (uint64_t)fn;
-	tf.rsp = (uint64_t)(ustack + sizeof(ustack)) - 8;
-	tf.rflags = 0x202;
-	tf.rdi = rdi;
-	tf.rsi = rsi;
-	tf.rdx = rdx;
-	return dune_jump_to_user(&tf);
+	return tl_user(fn, ustack + sizeof(ustack), rdi, rsi, rdx);
 }
 
 int main(void)
