@@ -482,10 +482,11 @@ void floors_print(const struct floors *fl)
 			printf(" %5.0f%%", f->spread * 50);
 		else
 			printf(" %6s", "");
-		if (f->exits < 0)
+		if (f->exits <= -1) /* no stats; a small negative is noise */
 			printf(" %7s %7s", "-", "-");
 		else
-			printf(" %7.2f %7.2f", f->exits, f->emulated);
+			printf(" %7.2f %7.2f", f->exits > 0 ? f->exits : 0.0,
+			       f->emulated > 0 ? f->emulated : 0.0);
 		printf("  %s\n", f->detail);
 	}
 	printf("ring-3 syscall: %s\n", fl->syscall_path);
@@ -507,7 +508,9 @@ void floors_combine(const struct floors *a, const struct floors *b, struct floor
 		double lo = x->ns < y->ns ? x->ns : y->ns, hi = x->ns < y->ns ? y->ns : x->ns;
 		out->f[i].ns = (x->ns + y->ns) / 2;
 		out->f[i].spread = lo > 0 ? hi / lo - 1 : 0;
-		out->f[i].exits = (x->exits + y->exits) / 2;
-		out->f[i].emulated = (x->emulated + y->emulated) / 2;
+		/* counts: -1 (unknown) stays -1 */
+		out->f[i].exits = (x->exits <= -1 || y->exits <= -1) ? -1 : (x->exits + y->exits) / 2;
+		out->f[i].emulated = (x->emulated <= -1 || y->emulated <= -1)
+					     ? -1 : (x->emulated + y->emulated) / 2;
 	}
 }
