@@ -293,6 +293,14 @@ int main(int argc, char **argv)
 			printf("contained: the fast path gives what the monitor gives\n");
 		return bad;
 	}
+	if (!strcmp(t, "denied-fast")) {
+		/* the policy denies these (run with $DENYFAST): never served */
+		bad |= contained("getppid() denied by the policy", syscall(SYS_getppid), EPERM);
+		bad |= contained("lseek() denied by the policy", lseek(0, 0, SEEK_CUR), EPERM);
+		if (!bad)
+			printf("contained: denied calls stay denied\n");
+		return bad;
+	}
 	if (!strcmp(t, "marker")) {
 		/* a call with a number to look for in the audit or the trace */
 		return lseek(32429, 0, SEEK_CUR) == -1 && errno == EBADF ? 0 : 1;
@@ -331,6 +339,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "usage: escape priv|write-monitor|read-monitor|page-tables|jump-monitor|"
-			"map-over|pointers|ptrace|files|sockets|vm-fds|fast-path|marker|sigreturn\n");
+			"map-over|pointers|ptrace|files|sockets|vm-fds|fast-path|denied-fast|marker|sigreturn\n");
 	return 2;
 }
