@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static
+	pkg-config busybox-static libseccomp-dev libcap-ng-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip

@@ -24,6 +24,8 @@ static int initialized;
 static int choose_host(void)
 {
 	const char *want = getenv("DUNE_HOST");
+	if (host)
+		return 0; /* dune_preopen chose */
 	/* /dev/dune when it is there (the shortest path), else /dev/kvm */
 	if (!want || !*want) {
 		host = host_kmod_available() ? &host_kmod_ops : &host_kvm_ops;
@@ -56,6 +58,12 @@ static void host_crash(int sig, siginfo_t *si, void *ucv)
 		 (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], si->si_addr,
 		 raw_syscall0(SYS_gettid));
 	host_die_signal(sig);
+}
+
+int dune_preopen(void)
+{
+	int r = choose_host();
+	return r < 0 ? r : host->device_open();
 }
 
 int dune_init(bool map_full)

@@ -41,6 +41,9 @@ struct host_exit {
 
 struct host_ops {
 	const char *name;
+	/* Opens the device only, once (dune_preopen); returns its descriptor.
+	 * vm_create and vm_recreate use it. */
+	int (*device_open)(void);
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
 	int (*vm_create)(void);

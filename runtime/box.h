@@ -59,6 +59,16 @@ void box_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void box_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int box_pid;
 
+/* outer.c: the kernel's isolation around the whole process (runtime/jail) */
+struct outer_options {
+	int inner_only;           /* --inner-only: the monitor's checks alone */
+	int without;              /* --without: enum jail_layer bits given up */
+	int native;               /* test builds: the program runs natively, no monitor */
+	uint64_t memory_limit;    /* --memory (0: half the machine's) */
+	uint64_t pids_limit;      /* --pids (0: the default) */
+};
+int outer_enter(const struct outer_options *o);
+
 /* mem.c: the program's memory */
 int mem_contains(uintptr_t addr, size_t len);
 int mem_range_ok(void *ctx, uintptr_t addr, size_t len, int write);

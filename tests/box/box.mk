@@ -9,7 +9,7 @@ $(B)/box/escape: tests/box/escape.c
 # the same monitor, self-contained, for the machines (no libc in there)
 $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread
+	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread $(RT_LIBS)
 
 $(B)/box/untrusted: apps/untrusted/untrusted.c
 	@mkdir -p $(dir $@)

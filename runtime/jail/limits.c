@@ -1,0 +1,202 @@
+/*
+ * limits.c - how much of the machine the box may take. With cgroup v2
+ * delegated to us (the process sits in the hierarchy's root, or its
+ * parent cgroup has the memory and pids controllers on for its children
+ * and lets us make one), the box gets a cgroup of its own with memory.max
+ * and pids.max: a total over every process of the box. Otherwise rlimits,
+ * which hold per process: RLIMIT_DATA (the monitor reserves its address
+ * space without writing it, so RLIMIT_AS would stop it; DATA counts what
+ * can be written), RLIMIT_NPROC (counted per user namespace, so it is the
+ * box's own count). Always: no core files, no real-time priority, no
+ * raising of the nice value.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jail_internal.h"
+
+#define CGROUP2_SUPER_MAGIC_NAME "cgroup2"
+
+static int read_text(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+static int write_text(int dirfd, const char *name, const char *text)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
+}
+
+static int has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; (p = strstr(p, word)); p += n)
+		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* the cgroup v2 mount and this process's cgroup in it */
+static int own_cgroup_dir(char *out, size_t len)
+{
+	char line[4096], mnt[1024] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char point[1024], type[64];
+		const char *dash = strstr(line, " - ");
+		if (dash && sscanf(dash, " - %63s", type) == 1 && !strcmp(type, "cgroup2") &&
+		    sscanf(line, "%*s %*s %*s %*s %1023s", point) == 1) {
+			snprintf(mnt, sizeof(mnt), "%s", point);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!mnt[0])
+		return -ENOENT;
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		fclose(f);
+		return snprintf(out, len, "%s%s", mnt, strcmp(line + 3, "/") ? line + 3 : "") <
+			       (int)len ? 0 : -ENAMETOOLONG;
+	}
+	if (f)
+		fclose(f);
+	return -ENOENT;
+}
+
+/* In the caller's process, before the namespaces: a cgroup for the box,
+ * or none (then rlimits do). Never fails dunebox. */
+int limits_cgroup_prepare(struct jail_state *s)
+{
+	char dir[4096], text[512];
+	int fd, parent;
+
+	s->cgroup_dir_fd = -1;
+	if (own_cgroup_dir(dir, sizeof(dir)) < 0)
+		return 0;
+	/* our own cgroup has processes (us): the box's goes beside it, under
+	 * the parent, unless we sit in the root, which may have both */
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (read_text(fd, "cgroup.subtree_control", text, sizeof(text)) == 0 &&
+	    faccessat(fd, "cgroup.procs", W_OK, 0) == 0 && access(dir, W_OK) == 0 &&
+	    read_text(fd, "cgroup.type", text + 256, 16) < 0) { /* only the root has no type */
+		if ((!has_word(text, "memory") && write_text(fd, "cgroup.subtree_control", "+memory") < 0) ||
+		    (!has_word(text, "pids") && write_text(fd, "cgroup.subtree_control", "+pids") < 0)) {
+			close(fd);
+			return 0;
+		}
+		parent = fd;
+	} else {
+		parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		if (parent < 0)
+			return 0;
+		if (read_text(parent, "cgroup.subtree_control", text, sizeof(text)) < 0 ||
+		    !has_word(text, "memory") || !has_word(text, "pids")) {
+			close(parent);
+			return 0;
+		}
+	}
+	snprintf(s->cgroup_name, sizeof(s->cgroup_name), "dunebox-%d", (int)getpid());
+	if (mkdirat(parent, s->cgroup_name, 0755) < 0) {
+		close(parent);
+		return 0;
+	}
+	s->cgroup_dir_fd = parent;
+	return 0;
+}
+
+/* Moves the jailed process (pid, as seen from here) into the box's cgroup
+ * with the limits; the box's cgroup namespace is made after this. */
+int limits_cgroup_enter(struct jail_state *s, int pid)
+{
+	char text[64];
+	int fd, r;
+
+	if (s->cgroup_dir_fd < 0)
+		return 0;
+	fd = openat(s->cgroup_dir_fd, s->cgroup_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		limits_cgroup_remove(s);
+		return 0;
+	}
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)s->memory_limit);
+	if ((r = write_text(fd, "memory.max", text)) == 0 &&
+	    (r = write_text(fd, "memory.swap.max", "0")) >= -ENOENT) {
+		snprintf(text, sizeof(text), "%llu", (unsigned long long)s->pids_limit);
+		if ((r = write_text(fd, "pids.max", text)) == 0) {
+			snprintf(text, sizeof(text), "%d", pid);
+			r = write_text(fd, "cgroup.procs", text);
+		}
+	}
+	close(fd);
+	if (r < 0) { /* not ours after all: rlimits */
+		limits_cgroup_remove(s);
+		return 0;
+	}
+	return 1;
+}
+
+void limits_cgroup_remove(struct jail_state *s)
+{
+	if (s->cgroup_dir_fd < 0)
+		return;
+	unlinkat(s->cgroup_dir_fd, s->cgroup_name, AT_REMOVEDIR);
+	close(s->cgroup_dir_fd);
+	s->cgroup_dir_fd = -1;
+}
+
+static int set_limit(struct jail_state *s, int resource, rlim_t value, const char *name)
+{
+	struct rlimit rl;
+	if (getrlimit(resource, &rl) < 0)
+		return jail_fail(s, -errno, "getrlimit(%s)", name);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < value)
+		value = rl.rlim_max; /* already lower: kept */
+	rl.rlim_cur = rl.rlim_max = value;
+	if (setrlimit(resource, &rl) < 0)
+		return jail_fail(s, -errno, "setrlimit(%s)", name);
+	return 0;
+}
+
+/* In the user namespace already: RLIMIT_NPROC then counts the box only. */
+int limits_rlimits(struct jail_state *s)
+{
+	int r;
+	if ((r = set_limit(s, RLIMIT_CORE, 0, "RLIMIT_CORE")) < 0 ||
+	    (r = set_limit(s, RLIMIT_RTPRIO, 0, "RLIMIT_RTPRIO")) < 0 ||
+	    (r = set_limit(s, RLIMIT_NICE, 0, "RLIMIT_NICE")) < 0)
+		return r;
+	if (s->cgroup_active)
+		return 0;
+	if ((r = set_limit(s, RLIMIT_DATA, s->memory_limit, "RLIMIT_DATA")) < 0 ||
+	    (r = set_limit(s, RLIMIT_NPROC, s->pids_limit, "RLIMIT_NPROC")) < 0)
+		return r;
+	return 0;
+}
