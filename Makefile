@@ -81,11 +81,12 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
-VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
+	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -114,4 +115,5 @@ include tests/tests.mk
 include apps/apps.mk
 include runtime/runtime.mk
 include tests/box/box.mk
+include tests/jail/jail.mk
 include tests/vm/vm.mk

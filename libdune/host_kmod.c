@@ -62,7 +62,8 @@ static int kmod_device_open(void)
 		dune_fd_own(dev_path_fd, 1);
 	}
 	if (dev_path_fd < 0)
-		dune_log("cannot open %s: error %d", DUNE_DEVICE, -dev_path_fd);
+		dune_log("cannot open %s: error %d; is dune.ko loaded? (kmod/README.md)",
+			 DUNE_DEVICE, -dev_path_fd);
 	return dev_path_fd;
 }
 

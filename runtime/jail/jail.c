@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -134,11 +135,15 @@ static void report(struct jail_state *s)
 		ADD(" seccomp: %u calls allowed (+ioctl, clone, socket, prctl by argument), "
 		    "%u kill;", s->seccomp_allowed, s->seccomp_killed);
 	if (s->cgroup_active)
-		ADD(" cgroup v2 %s: memory.max %llu MiB, pids.max %llu", s->cgroup_name,
+		ADD(" cgroup v2 %s: memory.max %llu MiB, pids.max %llu (and rlimits)", s->cgroup_name,
+		    (unsigned long long)(s->memory_limit >> 20), (unsigned long long)s->pids_limit);
+	else if (s->pids_v1_active)
+		ADD(" rlimits: data %llu MiB; cgroup v1 pids.max %llu (no cgroup v2 delegated here)",
 		    (unsigned long long)(s->memory_limit >> 20), (unsigned long long)s->pids_limit);
 	else
-		ADD(" rlimits: data %llu MiB, nproc %llu (no cgroup v2 delegated here)",
-		    (unsigned long long)(s->memory_limit >> 20), (unsigned long long)s->pids_limit);
+		ADD(" rlimits: data %llu MiB, nproc %llu (no cgroup v2 delegated here%s)",
+		    (unsigned long long)(s->memory_limit >> 20), (unsigned long long)s->pids_limit,
+		    s->uid == 0 ? "; the kernel exempts uid 0 from nproc" : "");
 	if (s->closed_fds)
 		ADD("; %u inherited descriptors closed", s->closed_fds);
 #undef ADD
@@ -166,8 +171,10 @@ static void __attribute__((noreturn)) wait_outside(struct jail_state *s, pid_t p
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	/* all before the jailed process goes on (it changes the root under us) */
-	verdict = limits_cgroup_enter(s, pid) > 0 ? '1' : '0';
-	if (privs_drop(s) < 0 || seccomp_apply_waiter(s) < 0 || write(go_fd, &verdict, 1) != 1) {
+	verdict = limits_cgroup_enter(s, pid) > 0 ? '1' : limits_pids_v1_enter(s, pid) > 0 ? 'p' : '0';
+	/* the cgroup's directory sits in one only root may write (mode 0555) */
+	if (privs_drop_but(s, verdict == '0' ? -1 : CAP_DAC_OVERRIDE) < 0 ||
+	    seccomp_apply_waiter(s) < 0 || write(go_fd, &verdict, 1) != 1) {
 		kill(pid, SIGKILL);
 		fprintf(stderr, "dunebox: outer layer: the waiting process: %s\n", s->err);
 		_exit(125);
@@ -177,6 +184,7 @@ static void __attribute__((noreturn)) wait_outside(struct jail_state *s, pid_t p
 		if (errno != EINTR)
 			_exit(125);
 	limits_cgroup_remove(s);
+	limits_pids_v1_remove(s);
 	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
 }
 
@@ -188,6 +196,7 @@ static int enter_namespaces(struct jail_state *s)
 
 	root_read_sockets(s);
 	limits_cgroup_prepare(s);
+	limits_pids_v1_prepare(s);
 	if (ns_user(s) < 0 || ns_unshare_rest(s) < 0)
 		return layer_failed(s, JAIL_NAMESPACES);
 	if (pipe2(go, O_CLOEXEC) < 0) {
@@ -212,9 +221,12 @@ static int enter_namespaces(struct jail_state *s)
 	/* the cgroup's directory is the caller's to remove; a descriptor of
 	 * the host's cgroup tree has no place in the box */
 	s->cgroup_active = verdict == '1';
+	s->pids_v1_active = verdict == 'p';
 	if (s->cgroup_dir_fd >= 0)
 		close(s->cgroup_dir_fd);
-	s->cgroup_dir_fd = -1;
+	if (s->pids_v1_fd >= 0)
+		close(s->pids_v1_fd);
+	s->cgroup_dir_fd = s->pids_v1_fd = -1;
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		jail_fail(s, -errno, "unshare(CLONE_NEWCGROUP)");
 		return layer_failed(s, JAIL_NAMESPACES);
@@ -227,7 +239,7 @@ static int enter_namespaces(struct jail_state *s)
 int jail_enter(const struct jail_config *c, struct jail_report *rep, char *err, size_t errlen)
 {
 	struct jail_state s = {.c = c, .rep = rep, .err = err, .errlen = errlen,
-			       .cgroup_dir_fd = -1};
+			       .cgroup_dir_fd = -1, .pids_v1_fd = -1};
 	struct sysinfo si;
 
 	s.memory_limit = c->memory_limit;

@@ -26,6 +26,9 @@ struct jail_state {
 	int cgroup_dir_fd;      /* the parent of the box's cgroup (v2), -1: none */
 	int cgroup_active;      /* the box is in it: no rlimits for memory, pids */
 	char cgroup_name[64];
+	int pids_v1_fd;         /* cgroup v1 pids: our cgroup there, -1: none */
+	char pids_v1_name[64];
+	int pids_v1_active;
 	/* what was done, for the report */
 	unsigned mounts, dev_nodes, hidden_sockets, closed_fds;
 	int landlock_abi;
@@ -66,6 +69,7 @@ const char *landlock_extras(int abi, enum jail_net net);
 
 /* privs.c */
 int privs_drop(struct jail_state *s);
+int privs_drop_but(struct jail_state *s, int keep);
 
 /* seccomp.c */
 int seccomp_apply(struct jail_state *s);
@@ -76,5 +80,8 @@ int limits_cgroup_prepare(struct jail_state *s);
 int limits_cgroup_enter(struct jail_state *s, int pid);
 void limits_cgroup_remove(struct jail_state *s);
 int limits_rlimits(struct jail_state *s);
+int limits_pids_v1_prepare(struct jail_state *s);
+int limits_pids_v1_enter(struct jail_state *s, int pid);
+void limits_pids_v1_remove(struct jail_state *s);
 
 #endif

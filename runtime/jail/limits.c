@@ -3,12 +3,14 @@
  * delegated to us (the process sits in the hierarchy's root, or its
  * parent cgroup has the memory and pids controllers on for its children
  * and lets us make one), the box gets a cgroup of its own with memory.max
- * and pids.max: a total over every process of the box. Otherwise rlimits,
+ * and pids.max: a total over every process of the box. Always rlimits,
  * which hold per process: RLIMIT_DATA (the monitor reserves its address
  * space without writing it, so RLIMIT_AS would stop it; DATA counts what
  * can be written), RLIMIT_NPROC (counted per user namespace, so it is the
- * box's own count). Always: no core files, no real-time priority, no
- * raising of the nice value.
+ * box's own count). The kernel never applies RLIMIT_NPROC to uid 0, so
+ * for a root user without cgroup v2 the box's tasks are counted by the
+ * cgroup v1 pids controller where it is mounted. Always: no core files,
+ * no real-time priority, no raising of the nice value.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jail_internal.h"
@@ -52,6 +55,16 @@ static int has_word(const char *text, const char *word)
 	size_t n = strlen(word);
 	for (const char *p = text; (p = strstr(p, word)); p += n)
 		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* "rw,nosuid,pids" has the option "pids" */
+static int has_option(const char *opts, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = opts; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, opt, n) && (p[n] == ',' || !p[n]))
 			return 1;
 	return 0;
 }
@@ -163,11 +176,103 @@ int limits_cgroup_enter(struct jail_state *s, int pid)
 	return 1;
 }
 
+/* cgroup v1's pids hierarchy and our cgroup in it (no internal-process
+ * rule there: the box's cgroup goes under our own) */
+static int v1_pids_dir(char *out, size_t len)
+{
+	char line[4096], mnt[1024] = "", path[2048] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char point[1024], type[64], opts[512];
+		const char *dash = strstr(line, " - ");
+		if (dash && sscanf(dash, " - %63s %*s %511s", type, opts) == 2 &&
+		    !strcmp(type, "cgroup") && has_option(opts, "pids") &&
+		    sscanf(line, "%*s %*s %*s %*s %1023s", point) == 1) {
+			snprintf(mnt, sizeof(mnt), "%s", point);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+		if (c && !strncmp(c, ":pids:", 6)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(path, sizeof(path), "%s", c + 6);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!mnt[0] || !path[0])
+		return -ENOENT;
+	return snprintf(out, len, "%s%s", mnt, strcmp(path, "/") ? path : "") < (int)len
+		       ? 0 : -ENAMETOOLONG;
+}
+
+int limits_pids_v1_prepare(struct jail_state *s)
+{
+	char dir[4096];
+	int fd;
+	s->pids_v1_fd = -1;
+	if (s->cgroup_dir_fd >= 0 || v1_pids_dir(dir, sizeof(dir)) < 0)
+		return 0;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	snprintf(s->pids_v1_name, sizeof(s->pids_v1_name), "dunebox-%d", (int)getpid());
+	if (mkdirat(fd, s->pids_v1_name, 0755) < 0) {
+		close(fd);
+		return 0;
+	}
+	s->pids_v1_fd = fd;
+	return 0;
+}
+
+int limits_pids_v1_enter(struct jail_state *s, int pid)
+{
+	char text[64];
+	int fd, r;
+	if (s->pids_v1_fd < 0)
+		return 0;
+	fd = openat(s->pids_v1_fd, s->pids_v1_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)s->pids_limit);
+	r = fd < 0 ? -1 : write_text(fd, "pids.max", text);
+	snprintf(text, sizeof(text), "%d", pid);
+	if (r == 0)
+		r = write_text(fd, "cgroup.procs", text);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		limits_pids_v1_remove(s);
+		return 0;
+	}
+	return 1;
+}
+
+/* The box's last tasks may still be leaving the cgroup when its pid 1 has
+ * been reaped: a few tries, 50 ms apart. */
+static void remove_dir(int parent, const char *name)
+{
+	const struct timespec pause = {0, 50 * 1000 * 1000};
+	for (int i = 0; i < 40 && unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno == EBUSY; i++)
+		nanosleep(&pause, NULL);
+}
+
+void limits_pids_v1_remove(struct jail_state *s)
+{
+	if (s->pids_v1_fd < 0)
+		return;
+	remove_dir(s->pids_v1_fd, s->pids_v1_name);
+	close(s->pids_v1_fd);
+	s->pids_v1_fd = -1;
+}
+
 void limits_cgroup_remove(struct jail_state *s)
 {
 	if (s->cgroup_dir_fd < 0)
 		return;
-	unlinkat(s->cgroup_dir_fd, s->cgroup_name, AT_REMOVEDIR);
+	remove_dir(s->cgroup_dir_fd, s->cgroup_name);
 	close(s->cgroup_dir_fd);
 	s->cgroup_dir_fd = -1;
 }
@@ -193,8 +298,7 @@ int limits_rlimits(struct jail_state *s)
 	    (r = set_limit(s, RLIMIT_RTPRIO, 0, "RLIMIT_RTPRIO")) < 0 ||
 	    (r = set_limit(s, RLIMIT_NICE, 0, "RLIMIT_NICE")) < 0)
 		return r;
-	if (s->cgroup_active)
-		return 0;
+	/* with a cgroup too: its limits hold for the total, these per process */
 	if ((r = set_limit(s, RLIMIT_DATA, s->memory_limit, "RLIMIT_DATA")) < 0 ||
 	    (r = set_limit(s, RLIMIT_NPROC, s->pids_limit, "RLIMIT_NPROC")) < 0)
 		return r;

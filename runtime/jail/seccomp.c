@@ -219,7 +219,8 @@ int seccomp_apply_waiter(struct jail_state *s)
 {
 	static const int calls[] = {SYS_wait4, SYS_waitid, SYS_exit, SYS_exit_group,
 				    SYS_rt_sigreturn, SYS_rt_sigaction, SYS_rt_sigprocmask,
-				    SYS_write, SYS_close, SYS_unlinkat, SYS_restart_syscall, SYS_kill};
+				    SYS_write, SYS_close, SYS_unlinkat, SYS_restart_syscall, SYS_kill,
+				    SYS_nanosleep, SYS_clock_nanosleep};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int r = 0;
 	if (!ctx)
