@@ -89,7 +89,7 @@ static int add_fd(struct ll *l, int fd, uint64_t rights, const char *what)
 	struct landlock_path_beneath_attr pb = {.parent_fd = fd};
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		return jail_fail(l->s, -errno, "landlock: %s", what);
+		return jail_fail(l->s, -errno, "%s", what);
 	if (!S_ISDIR(st.st_mode))
 		rights &= FS_ON_FILES;
 	pb.allowed_access = rights & l->all;
@@ -98,7 +98,7 @@ static int add_fd(struct ll *l, int fd, uint64_t rights, const char *what)
 	if (syscall(SYS_landlock_add_rule, l->fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
 		if (errno == EBADFD)
 			return 0; /* not a file of a filesystem (a pipe, nsfs): nothing to grant */
-		return jail_fail(l->s, -errno, "landlock: a rule for %s", what);
+		return jail_fail(l->s, -errno, "a rule for %s", what);
 	}
 	l->s->landlock_rules++;
 	return 1;

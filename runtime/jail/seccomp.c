@@ -73,7 +73,7 @@ static void add(struct filter *f, uint32_t action, int nr, unsigned n, const str
 	if (f->r < 0)
 		return;
 	if ((r = seccomp_rule_add_exact_array(f->ctx, action, nr, n, cmp)) < 0)
-		f->r = jail_fail(f->s, r, "seccomp: a rule for system call %d", nr);
+		f->r = jail_fail(f->s, r, "a rule for system call %d", nr);
 }
 
 /* nr passes when argument `arg` (its low 32 bits) is one of the values */
@@ -195,9 +195,9 @@ static int load(struct jail_state *s, scmp_filter_ctx ctx)
 	int r;
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0 ||
 	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0)
-		return jail_fail(s, r, "seccomp: filter attributes");
+		return jail_fail(s, r, "filter attributes");
 	if ((r = seccomp_load(ctx)) < 0)
-		return jail_fail(s, r, "seccomp: loading the filter");
+		return jail_fail(s, r, "loading the filter");
 	return 0;
 }
 
@@ -206,7 +206,7 @@ int seccomp_apply(struct jail_state *s)
 	struct filter f = {.s = s, .ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))};
 	int r;
 	if (!f.ctx)
-		return jail_fail(s, -ENOMEM, "seccomp: no filter context");
+		return jail_fail(s, -ENOMEM, "no filter context");
 	r = build(&f);
 	if (r == 0)
 		r = load(s, f.ctx);
@@ -224,10 +224,10 @@ int seccomp_apply_waiter(struct jail_state *s)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int r = 0;
 	if (!ctx)
-		return jail_fail(s, -ENOMEM, "seccomp: no filter context");
+		return jail_fail(s, -ENOMEM, "no filter context");
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]) && r >= 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
-	r = r < 0 ? jail_fail(s, r, "seccomp: the waiter's filter") : load(s, ctx);
+	r = r < 0 ? jail_fail(s, r, "the waiting process's filter") : load(s, ctx);
 	seccomp_release(ctx);
 	return r;
 }

@@ -219,6 +219,34 @@ static void whole_jail(void **state)
 	assert_int_equal(access(made, F_OK), 0); /* the rw rule reaches the host */
 }
 
+/* a part that cannot be set up stops the jail with one line: the part,
+ * the cause, the flag that goes without it */
+static void refusal_child(void *arg)
+{
+	struct jail_config c;
+	struct jail_report rep;
+	char err[1024];
+	(void)arg;
+	jail_config_init(&c);
+	c.paths[c.npaths++] = (struct jail_path){p_rw, JAIL_RW};
+	c.device_fd = 987; /* not open: Landlock cannot take a rule for it */
+	c.without = JAIL_NAMESPACES;
+	CHILD_CHECK(1, jail_enter(&c, &rep, err, sizeof(err)) == -1);
+	fprintf(stderr, "%s\n", err);
+	CHILD_CHECK(2, !strncmp(err, "landlock: ", 10));
+	CHILD_CHECK(3, strstr(err, "Bad file descriptor") != NULL);
+	CHILD_CHECK(4, strstr(err, "--without landlock") != NULL);
+	CHILD_CHECK(5, !strchr(err, '\n'));
+}
+
+static void refusal_names_layer_and_flag(void **state)
+{
+	(void)state;
+	int status = in_child(refusal_child, NULL);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +254,7 @@ int main(void)
 		cmocka_unit_test(privileges_gone),
 		cmocka_unit_test(limits_set),
 		cmocka_unit_test(whole_jail),
+		cmocka_unit_test(refusal_names_layer_and_flag),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
