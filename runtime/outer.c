@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "box.h"
+#include "dune.h"
 #include "jail/jail.h"
+#include "outer.h"
 #include "sysargs/sysargs.h"
 
 static char rule_text[POLICY_MAX_PATHS][POLICY_PATH_MAX];

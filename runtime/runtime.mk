@@ -10,18 +10,18 @@ RT_OBJS := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRCS))
 # the outer layer's libraries (runtime/jail)
 RT_LIBS := -lseccomp -lcap-ng
 
-$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/dune.h
+$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/include/dune.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIE -Ilibdune -Iruntime -c $< -o $@
+	$(CC) $(CFLAGS) -fPIE $(LIBDUNE_CFLAGS) -Iruntime -c $< -o $@
 
 # a PIE: the monitor's own memory must lie above the program's region
 $(B)/dunebox: $(RT_OBJS) $(B)/libdune.a
 	$(CC) -pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LIBS)
 
 # the test build: dunebox with --jail-native (the outer layer alone, tests/jail)
-$(B)/test/runtime/dunebox.o: runtime/dunebox.c $(RT_HDRS) libdune/dune.h
+$(B)/test/runtime/dunebox.o: runtime/dunebox.c $(RT_HDRS) libdune/include/dune.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DDUNEBOX_TEST_BUILD -fPIE -Ilibdune -Iruntime -c $< -o $@
+	$(CC) $(CFLAGS) -DDUNEBOX_TEST_BUILD -fPIE $(LIBDUNE_CFLAGS) -Iruntime -c $< -o $@
 RT_TEST_OBJS := $(filter-out $(B)/runtime/dunebox.o,$(RT_OBJS)) $(B)/test/runtime/dunebox.o
 $(B)/test/dunebox: $(RT_TEST_OBJS) $(B)/libdune.a
 	$(CC) -pie $(RT_TEST_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LIBS)

@@ -7,8 +7,8 @@
 # the rounds' means, ratios to native, and the date. Not a test.
 #   startup.sh DUNEBOX [DUNEBOX_TEST] [ROUNDS] [RUNS_PER_ROUND]
 set -u
-dunebox=${1:?usage: startup.sh DUNEBOX [DUNEBOX_TEST] [ROUNDS] [RUNS]}
-dtest=${2:-}
+dunebox=$(realpath "${1:?usage: startup.sh DUNEBOX [DUNEBOX_TEST] [ROUNDS] [RUNS]}")
+dtest=${2:+$(realpath "$2")}
 rounds=${3:-5}
 runs=${4:-10}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +39,7 @@ declare -A samples
 for ((r = 0; r < rounds; r++)); do
 	for n in "${names[@]}"; do
 		# shellcheck disable=SC2086
-		out=$("$spawn" "$runs" 120 ${cmd[$n]} /bin/true 2>/dev/null) || { echo "$n: failed"; continue; }
+		out=$("$spawn" "$runs" 120 ${cmd[$n]} /bin/true 2>&1) || { echo "$n: failed: $out" | head -3; continue; }
 		mean=$(awk '$1 == "mean_ns" {print $2}' <<<"$out")
 		samples[$n]+="$mean "
 	done
@@ -52,7 +52,7 @@ base=$(median <<<"${samples[native]}")
 printf '%-14s %12s %10s\n' runner "ms" "x native"
 for n in "${names[@]}"; do
 	m=$(median <<<"${samples[$n]:-}")
-	[ -n "$m" ] || continue
+	[ -n "$m" ] || { printf '%-14s %12s\n' "$n" failed; continue; }
 	awk -v n="$n" -v m="$m" -v b="$base" 'BEGIN { printf "%-14s %12.3f %10.1f\n", n, m / 1e6, m / b }'
 done
 j=$(median <<<"${samples[jail+monitor]:-}") i=$(median <<<"${samples[inner-only]:-}")

@@ -2,15 +2,28 @@
  * outside is a way around any root (openat(fd, "..")), so the jail closes
  * every inherited descriptor but the standard three, pipes, sockets and
  * regular files (what a parent legitimately hands a job), and refuses to
- * start when one of the standard three is a directory. */
+ * start when one of the standard three is a directory. And the small
+ * text files of /proc and cgroups the jail writes. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "jail_internal.h"
+
+int jail_write_text(int dirfd, const char *name, const char *text)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
+}
 
 static int kept(const struct jail_config *c, int fd)
 {

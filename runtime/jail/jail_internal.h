@@ -53,6 +53,7 @@ int jail_parse_unix_line(const char *line, char *path, size_t pathlen);
 
 /* fds.c */
 int fds_prepare(struct jail_state *s);
+int jail_write_text(int dirfd, const char *name, const char *text); /* 0 or -errno */
 
 /* ns.c */
 int ns_user(struct jail_state *s);

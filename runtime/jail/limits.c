@@ -39,15 +39,32 @@ static int read_text(int dirfd, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-static int write_text(int dirfd, const char *name, const char *text)
+/* the box's cgroup beside the parent's others: parent keeps its descriptor */
+static int make_child(int parent, char *name, size_t len)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
+	snprintf(name, len, "dunebox-%d", (int)getpid());
+	if (mkdirat(parent, name, 0755) < 0) {
+		close(parent);
+		return -1;
+	}
+	return parent;
+}
+
+/* settings (file, value) written in the child, then pid moved into it */
+static int enter_child(int parent, const char *name, const char *const set[][2], int n, int pid)
+{
+	char text[32];
+	int fd = openat(parent, name, O_PATH | O_DIRECTORY | O_CLOEXEC), r = fd < 0 ? -1 : 0;
+	for (int i = 0; i < n && r == 0; i++)
+		if ((r = jail_write_text(fd, set[i][0], set[i][1])) == -ENOENT &&
+		    !strcmp(set[i][0], "memory.swap.max"))
+			r = 0; /* not there without swap accounting */
+	snprintf(text, sizeof(text), "%d", pid);
+	if (r == 0)
+		r = jail_write_text(fd, "cgroup.procs", text);
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 static int has_word(const char *text, const char *word)
@@ -119,8 +136,9 @@ int limits_cgroup_prepare(struct jail_state *s)
 	if (read_text(fd, "cgroup.subtree_control", text, sizeof(text)) == 0 &&
 	    faccessat(fd, "cgroup.procs", W_OK, 0) == 0 && access(dir, W_OK) == 0 &&
 	    read_text(fd, "cgroup.type", text + 256, 16) < 0) { /* only the root has no type */
-		if ((!has_word(text, "memory") && write_text(fd, "cgroup.subtree_control", "+memory") < 0) ||
-		    (!has_word(text, "pids") && write_text(fd, "cgroup.subtree_control", "+pids") < 0)) {
+		if ((!has_word(text, "memory") &&
+		     jail_write_text(fd, "cgroup.subtree_control", "+memory") < 0) ||
+		    (!has_word(text, "pids") && jail_write_text(fd, "cgroup.subtree_control", "+pids") < 0)) {
 			close(fd);
 			return 0;
 		}
@@ -136,12 +154,7 @@ int limits_cgroup_prepare(struct jail_state *s)
 			return 0;
 		}
 	}
-	snprintf(s->cgroup_name, sizeof(s->cgroup_name), "dunebox-%d", (int)getpid());
-	if (mkdirat(parent, s->cgroup_name, 0755) < 0) {
-		close(parent);
-		return 0;
-	}
-	s->cgroup_dir_fd = parent;
+	s->cgroup_dir_fd = make_child(parent, s->cgroup_name, sizeof(s->cgroup_name));
 	return 0;
 }
 
@@ -149,28 +162,15 @@ int limits_cgroup_prepare(struct jail_state *s)
  * with the limits; the box's cgroup namespace is made after this. */
 int limits_cgroup_enter(struct jail_state *s, int pid)
 {
-	char text[64];
-	int fd, r;
+	char mem[32], pids[32];
+	const char *const set[][2] = {{"memory.max", mem}, {"memory.swap.max", "0"}, {"pids.max", pids}};
 
 	if (s->cgroup_dir_fd < 0)
 		return 0;
-	fd = openat(s->cgroup_dir_fd, s->cgroup_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		limits_cgroup_remove(s);
-		return 0;
-	}
-	snprintf(text, sizeof(text), "%llu", (unsigned long long)s->memory_limit);
-	if ((r = write_text(fd, "memory.max", text)) == 0 &&
-	    (r = write_text(fd, "memory.swap.max", "0")) >= -ENOENT) {
-		snprintf(text, sizeof(text), "%llu", (unsigned long long)s->pids_limit);
-		if ((r = write_text(fd, "pids.max", text)) == 0) {
-			snprintf(text, sizeof(text), "%d", pid);
-			r = write_text(fd, "cgroup.procs", text);
-		}
-	}
-	close(fd);
-	if (r < 0) { /* not ours after all: rlimits */
-		limits_cgroup_remove(s);
+	snprintf(mem, sizeof(mem), "%llu", (unsigned long long)s->memory_limit);
+	snprintf(pids, sizeof(pids), "%llu", (unsigned long long)s->pids_limit);
+	if (enter_child(s->cgroup_dir_fd, s->cgroup_name, set, 3, pid) < 0) {
+		limits_cgroup_remove(s); /* not ours after all: rlimits */
 		return 0;
 	}
 	return 1;
@@ -220,30 +220,19 @@ int limits_pids_v1_prepare(struct jail_state *s)
 	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	snprintf(s->pids_v1_name, sizeof(s->pids_v1_name), "dunebox-%d", (int)getpid());
-	if (mkdirat(fd, s->pids_v1_name, 0755) < 0) {
-		close(fd);
-		return 0;
-	}
-	s->pids_v1_fd = fd;
+	s->pids_v1_fd = make_child(fd, s->pids_v1_name, sizeof(s->pids_v1_name));
 	return 0;
 }
 
 int limits_pids_v1_enter(struct jail_state *s, int pid)
 {
-	char text[64];
-	int fd, r;
+	char pids[32];
+	const char *const set[][2] = {{"pids.max", pids}};
+
 	if (s->pids_v1_fd < 0)
 		return 0;
-	fd = openat(s->pids_v1_fd, s->pids_v1_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(text, sizeof(text), "%llu", (unsigned long long)s->pids_limit);
-	r = fd < 0 ? -1 : write_text(fd, "pids.max", text);
-	snprintf(text, sizeof(text), "%d", pid);
-	if (r == 0)
-		r = write_text(fd, "cgroup.procs", text);
-	if (fd >= 0)
-		close(fd);
-	if (r < 0) {
+	snprintf(pids, sizeof(pids), "%llu", (unsigned long long)s->pids_limit);
+	if (enter_child(s->pids_v1_fd, s->pids_v1_name, set, 1, pid) < 0) {
 		limits_pids_v1_remove(s);
 		return 0;
 	}

@@ -14,17 +14,6 @@
 
 #include "jail_internal.h"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
-}
-
 int ns_user(struct jail_state *s)
 {
 	char map[64];
@@ -45,13 +34,13 @@ int ns_user(struct jail_state *s)
 	}
 	/* without setgroups denied an unprivileged gid_map is refused; the
 	 * box has no business changing groups either way */
-	if ((r = write_file("/proc/self/setgroups", "deny")) < 0 && r != -ENOENT)
+	if ((r = jail_write_text(AT_FDCWD, "/proc/self/setgroups", "deny")) < 0 && r != -ENOENT)
 		return jail_fail(s, r, "writing /proc/self/setgroups");
 	snprintf(map, sizeof(map), "%u %u 1\n", s->uid, s->uid);
-	if ((r = write_file("/proc/self/uid_map", map)) < 0)
+	if ((r = jail_write_text(AT_FDCWD, "/proc/self/uid_map", map)) < 0)
 		return jail_fail(s, r, "writing /proc/self/uid_map");
 	snprintf(map, sizeof(map), "%u %u 1\n", s->gid, s->gid);
-	if ((r = write_file("/proc/self/gid_map", map)) < 0)
+	if ((r = jail_write_text(AT_FDCWD, "/proc/self/gid_map", map)) < 0)
 		return jail_fail(s, r, "writing /proc/self/gid_map");
 	return 0;
 }

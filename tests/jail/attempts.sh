@@ -77,6 +77,9 @@ host_untouched() {
 	return 0
 }
 
+# what the jail is made of here (the --trace line)
+(cd "$t" && as_user "$box" --jail-native --trace -- "$jb" privileges </dev/null 2>&1) |
+	grep 'outer layer:' | sed 's/^dunebox: //'
 printf '%-22s %-10s %s\n' attempt expected result
 n=0
 while read -r name want io opts rest; do
