@@ -4,7 +4,7 @@
 # with /dev/kvm opened to that user's group for the time of the run (its
 # mode and group are put back). Ends with one summary line over both.
 here=$(dirname "$0")
-box=$1 jb=$2 list=$3
+box=$(realpath "$1") jb=$(realpath "$2") list=$(realpath "$3")
 total_pass=0 total_fail=0
 tally() { # the summary line of a attempts.sh output file
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
@@ -14,6 +14,23 @@ tally() { # the summary line of a attempts.sh output file
 	[ -n "$line" ] || total_fail=$((total_fail + 1))
 }
 out=$(mktemp)
+# the flags that ask for less: one warning line, or one line naming the error
+flag() { # NAME STATUS REGEX LINES -- DUNEBOX ARGS: status, stderr and its line count
+	name=$1 want=$2 regex=$3 lines=$4; shift 5
+	err=$(cd /var/tmp && "$box" "$@" 2>&1 >/dev/null); got=$?
+	n=$(printf '%s\n' "$err" | grep -c .)
+	if [ "$got" = "$want" ] && [ "$n" = "$lines" ] &&
+		{ [ "$lines" = 0 ] || printf '%s' "$err" | grep -Eq "$regex"; }; then
+		echo "PASS flag $name"; total_pass=$((total_pass + 1))
+	else
+		echo "FAIL flag $name: status $got (want $want), $n lines: $err"; total_fail=$((total_fail + 1))
+	fi
+}
+echo "--- flags"
+flag inner-only 0 'warning: --inner-only' 1 -- --inner-only -- /bin/true
+flag without-unknown 2 'the layers are namespaces, landlock and seccomp' 1 -- --without landlocks -- /bin/true
+flag without-all 0 - 0 -- --without namespaces,landlock,seccomp -- /bin/true
+flag trace-line 0 'outer layer: .*seccomp' 1 -- --trace --jail-native -- /bin/true
 echo "--- as root"
 sh "$here/attempts.sh" "$box" "$jb" "$list" | tee "$out"
 tally "$out"
