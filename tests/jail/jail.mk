@@ -8,7 +8,7 @@ $(B)/jail/jailbreak: tests/jail/jailbreak.c
 # the test build, self-contained, for the machines (files there go by name)
 $(B)/static/dunebox-test: $(RT_TEST_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) -static-pie $(RT_TEST_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread $(RT_LIBS)
+	$(CC) -static-pie $(RT_TEST_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread $(RT_LINK)
 
 check-jail: $(B)/test/dunebox $(B)/jail/jailbreak
 	tests/jail/check-host.sh $(B)/test/dunebox $(B)/jail/jailbreak tests/jail/jail-tests.list

@@ -24,6 +24,7 @@
 #include "common/state.h"
 #include "dune.h"
 #include "guest/x86/uview.h"
+#include "mm/layout.h"
 #include "mm/mirror_lock.h"
 #include "mm/pagetable.h"
 #include "mm/ptpool.h"
@@ -130,7 +131,7 @@ static int copy_page(uintptr_t va, uint64_t fec)
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
-	if (!uroot || va >= (1UL << 47))
+	if (!uroot || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
@@ -168,6 +169,6 @@ void uview_before_enter(void)
 {
 	if (uview_stale) {
 		uview_stale = 0;
-		uview_invalidate(0, 1UL << 47);
+		uview_invalidate(0, 1UL << VA_BITS);
 	}
 }
