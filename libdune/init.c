@@ -40,6 +40,8 @@ static int initialized;
 static int choose_host(void)
 {
 	const char *want = getenv("DUNE_HOST");
+	if (dune_state.hostside)
+		return 0; /* dune_preopen chose */
 	/* /dev/dune when it is there (the shortest path), else /dev/kvm */
 	if (!want || !*want) {
 		dune_state.hostside = hostside_kmod_available() ? &hostside_kmod : &hostside_kvm;
@@ -72,6 +74,12 @@ static void host_crash(int sig, siginfo_t *si, void *ucv)
 		 (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], si->si_addr,
 		 raw_syscall0(SYS_gettid));
 	die_with_signal(sig);
+}
+
+int dune_preopen(void)
+{
+	int r = choose_host();
+	return r < 0 ? r : dune_state.hostside->device_open();
 }
 
 int dune_init(bool map_full)

@@ -42,6 +42,9 @@ struct vcpu_exit {
 
 struct hostside_ops {
 	const char *name;
+	/* Opens the device only, once (dune_preopen); returns its descriptor.
+	 * vm_create and vm_recreate use it. */
+	int (*device_open)(void);
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
 	int (*vm_create)(void);

@@ -89,10 +89,11 @@ static int load_cpuid(void)
 	return 0;
 }
 
-static int kvm_vm_create(void)
+/* The system descriptor: new VMs (a fork child's too) come from it. */
+static int kvm_device_open(void)
 {
-	long r;
-
+	if (kvm_fd >= 0)
+		return kvm_fd;
 	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
 	dune_fd_own(kvm_fd, 1);
 	if (kvm_fd < 0) {
@@ -105,8 +106,16 @@ static int kvm_vm_create(void)
 				 "add the user to the 'kvm' group");
 		else
 			dune_log("cannot open /dev/kvm: error %d", -kvm_fd);
-		return kvm_fd;
 	}
+	return kvm_fd;
+}
+
+static int kvm_vm_create(void)
+{
+	long r;
+
+	if ((r = kvm_device_open()) < 0)
+		return (int)r;
 	r = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (r != KVM_API_VERSION) {
 		dune_log("/dev/kvm speaks API version %ld, expected %d; the kernel's "
@@ -424,6 +433,7 @@ static int kvm_vm_recreate(void)
 
 const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
+	.device_open = kvm_device_open,
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,
 	.phys_bits = kvm_phys_bits_get,

@@ -318,6 +318,12 @@ void dune_procmap_dump(void);
  * naming the cause and the remedy. */
 int dune_init(bool map_full);
 
+/* Addition: opens the host side's device now, for a process about to lose
+ * sight of /dev (a sandbox's jail); dune_init and every fork child's new VM
+ * then use it. Returns the descriptor to keep open (libdune owns it), or
+ * -errno with a line printed. Optional: dune_init opens it otherwise. */
+int dune_preopen(void);
+
 /* Moves the calling thread into guest ring 0. Returns 0 there, or -errno
  * (still in host mode) on failure. */
 int dune_enter(void);
