@@ -12,9 +12,11 @@ limit=${BOX_TEST_TIMEOUT:-120}
 tmp=${BOX_TEST_DIR:-/var/tmp}
 mkdir -p "$tmp"
 
-run_box() { # dir, then the command
+run_box() { # dir, then the command (same-inner: the monitor alone)
 	dir=$1; shift
-	(cd "$dir" && timeout -k 5 "$limit" "$box" --rw "$dir" -- "$@")
+	inner=
+	[ "$kind" = same-inner ] && inner=--inner-only
+	(cd "$dir" && timeout -k 5 "$limit" "$box" $inner --rw "$dir" -- "$@")
 }
 
 # inputs some tests name, made once
@@ -53,7 +55,7 @@ while read -r kind name rest; do
 		-e "s|\\\$DENYFAST|$in/deny-fast.policy|g" \
 		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$CONFORM|$conform|g")
 	eval "set -- $cmd"
-	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then
+	if { [ "$kind" = same ] || [ "$kind" = same-inner ]; } && ! command -v "$1" >/dev/null 2>&1; then
 		echo "ok - $name # SKIP $1 is not installed here"; skip=$((skip + 1))
 		rm -rf "$work"
 		continue
