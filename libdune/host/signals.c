@@ -25,6 +25,7 @@
 #include "common/util.h"
 #include "common/x86.h"
 #include "dune.h"
+#include "dune_sigframe.h"
 #include "guest/x86/entry.h"
 #include "host/hostside.h"
 #include "host/signals.h"
@@ -34,23 +35,16 @@
 /* the program's view of each signal's action */
 static struct dune_ksigaction actions[65];
 
-/* What a signal frame holds beyond the kernel's: libdune's hypercall block,
- * which the handler's own system calls overwrite. */
+/* What a signal frame holds beyond the kernel's (its extra bytes,
+ * dune_sigframe.h): libdune's hypercall block, which the handler's own
+ * system calls overwrite. */
 struct frame_extra {
 	uint64_t magic;
 	uint64_t hc_ret;
 	uint64_t hc_args[7];
-	int restart_nr;
-	int pad;
 };
 #define FRAME_MAGIC 0x64756e6573696721ULL
 
-struct sigframe {
-	void *pretcode; /* the handler returns here: the program's restorer */
-	ucontext_t uc;
-	siginfo_t info;
-	struct frame_extra extra;
-};
 
 static int is_handler(void *h)
 {
@@ -191,50 +185,26 @@ static int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *r
 	return (s.cs.selector & 3) == 3 ? IN_USER_CODE : SAFE;
 }
 
-static void regs_to_mcontext(const struct kvm_regs *r, mcontext_t *m)
+static void regs_to_sigcontext(const struct kvm_regs *r, struct sigcontext *sc)
 {
-	m->gregs[REG_R8] = (long long)r->r8;
-	m->gregs[REG_R9] = (long long)r->r9;
-	m->gregs[REG_R10] = (long long)r->r10;
-	m->gregs[REG_R11] = (long long)r->r11;
-	m->gregs[REG_R12] = (long long)r->r12;
-	m->gregs[REG_R13] = (long long)r->r13;
-	m->gregs[REG_R14] = (long long)r->r14;
-	m->gregs[REG_R15] = (long long)r->r15;
-	m->gregs[REG_RDI] = (long long)r->rdi;
-	m->gregs[REG_RSI] = (long long)r->rsi;
-	m->gregs[REG_RBP] = (long long)r->rbp;
-	m->gregs[REG_RBX] = (long long)r->rbx;
-	m->gregs[REG_RDX] = (long long)r->rdx;
-	m->gregs[REG_RAX] = (long long)r->rax;
-	m->gregs[REG_RCX] = (long long)r->rcx;
-	m->gregs[REG_RSP] = (long long)r->rsp;
-	m->gregs[REG_RIP] = (long long)r->rip;
-	m->gregs[REG_EFL] = (long long)r->rflags;
+	memset(sc, 0, sizeof(*sc));
+	sc->r8 = r->r8; sc->r9 = r->r9; sc->r10 = r->r10; sc->r11 = r->r11;
+	sc->r12 = r->r12; sc->r13 = r->r13; sc->r14 = r->r14; sc->r15 = r->r15;
+	sc->rdi = r->rdi; sc->rsi = r->rsi; sc->rbp = r->rbp; sc->rbx = r->rbx;
+	sc->rdx = r->rdx; sc->rax = r->rax; sc->rcx = r->rcx; sc->rsp = r->rsp;
+	sc->rip = r->rip; sc->eflags = r->rflags;
 }
 
-static void mcontext_to_regs(const mcontext_t *m, struct kvm_regs *r)
+static void sigcontext_to_regs(const struct sigcontext *sc, struct kvm_regs *r)
 {
-	r->r8 = (uint64_t)m->gregs[REG_R8];
-	r->r9 = (uint64_t)m->gregs[REG_R9];
-	r->r10 = (uint64_t)m->gregs[REG_R10];
-	r->r11 = (uint64_t)m->gregs[REG_R11];
-	r->r12 = (uint64_t)m->gregs[REG_R12];
-	r->r13 = (uint64_t)m->gregs[REG_R13];
-	r->r14 = (uint64_t)m->gregs[REG_R14];
-	r->r15 = (uint64_t)m->gregs[REG_R15];
-	r->rdi = (uint64_t)m->gregs[REG_RDI];
-	r->rsi = (uint64_t)m->gregs[REG_RSI];
-	r->rbp = (uint64_t)m->gregs[REG_RBP];
-	r->rbx = (uint64_t)m->gregs[REG_RBX];
-	r->rdx = (uint64_t)m->gregs[REG_RDX];
-	r->rax = (uint64_t)m->gregs[REG_RAX];
-	r->rcx = (uint64_t)m->gregs[REG_RCX];
-	r->rsp = (uint64_t)m->gregs[REG_RSP];
-	r->rip = (uint64_t)m->gregs[REG_RIP];
+	r->r8 = sc->r8; r->r9 = sc->r9; r->r10 = sc->r10; r->r11 = sc->r11;
+	r->r12 = sc->r12; r->r13 = sc->r13; r->r14 = sc->r14; r->r15 = sc->r15;
+	r->rdi = sc->rdi; r->rsi = sc->rsi; r->rbp = sc->rbp; r->rbx = sc->rbx;
+	r->rdx = sc->rdx; r->rax = sc->rax; r->rcx = sc->rcx; r->rsp = sc->rsp;
+	r->rip = sc->rip;
 	/* the handler may change the arithmetic flags, not IF or IOPL */
 	r->rflags = (r->rflags & ~(uint64_t)EFLAGS_USER_CHANGEABLE) |
-		    ((uint64_t)m->gregs[REG_EFL] & EFLAGS_USER_CHANGEABLE);
+		    (sc->eflags & EFLAGS_USER_CHANGEABLE);
 }
 
 static int restartable(int nr)
@@ -266,45 +236,36 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 		       const void *fpu)
 {
 	struct dune_ksigaction *a = &actions[sig];
+	stack_t alt = { .ss_sp = (void *)cpu->altstack_sp, .ss_size = cpu->altstack_size };
+	struct dune_sigframe f = { .sp = regs->rsp, .altstack = &alt,
+				   .onstack = (a->flags & SA_ONSTACK) != 0,
+				   .fpu_size = DUNE_XSAVE_SIZE,
+				   .extra_size = sizeof(struct frame_extra) };
+	struct frame_extra *extra;
+	struct sigcontext sc;
 	struct kvm_xsave xs;
-	uint64_t sp = regs->rsp, mask, newmask;
-	struct sigframe *f;
-	uint8_t *fpstate;
-	int on_alt = cpu->altstack_size && sp - cpu->altstack_sp < cpu->altstack_size;
+	uint64_t mask, newmask;
 
 	if (!fpu) {
 		if (dune_state.hostside->vcpu_get_fpu(cpu, &xs) < 0)
 			return -EIO;
 		fpu = &xs;
 	}
-	if ((a->flags & SA_ONSTACK) && cpu->altstack_size && !on_alt)
-		sp = cpu->altstack_sp + cpu->altstack_size;
-	else
-		sp -= RED_ZONE_SIZE;
-	sp = (sp - DUNE_XSAVE_SIZE) & ~(uint64_t)(XSAVE_ALIGN - 1);
-	fpstate = (uint8_t *)sp;
-	/* as at a function's entry: rsp + 8 aligned (pretcode is the return address) */
-	sp = ((sp - sizeof(*f)) & ~(uint64_t)(STACK_ALIGN - 1)) - sizeof(f->pretcode);
-	f = (struct sigframe *)sp;
-	if (!guest_range_ok(sp, (uint64_t)fpstate + DUNE_XSAVE_SIZE - sp, PROT_WRITE))
+	dune_sigframe_place(&f);
+	if (!guest_range_ok(f.frame, f.end - f.frame, PROT_WRITE))
 		return -EFAULT;
-	memcpy(fpstate, fpu, DUNE_XSAVE_SIZE);
-	memset(f, 0, sizeof(*f));
-	f->pretcode = a->restorer;
-	memcpy(&f->info, &cpu->sig_info[sig], sizeof(f->info));
-	f->uc.uc_stack.ss_sp = (void *)cpu->altstack_sp;
-	f->uc.uc_stack.ss_size = cpu->altstack_size;
-	f->uc.uc_stack.ss_flags = !cpu->altstack_size ? SS_DISABLE : on_alt ? SS_ONSTACK : 0;
-	regs_to_mcontext(regs, &f->uc.uc_mcontext);
-	f->uc.uc_mcontext.fpregs = (fpregset_t)fpstate;
+	regs_to_sigcontext(regs, &sc);
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
 	/* after sigsuspend the handler's return restores the mask from
 	 * before it (signals_suspend_now) */
-	memcpy(&f->uc.uc_sigmask, cpu->sig_suspended ? &cpu->sig_suspend_old : &mask, sizeof(mask));
+	dune_sigframe_write(&f, a->restorer, &sc, (const siginfo_t *)&cpu->sig_info[sig],
+			    cpu->sig_suspended ? cpu->sig_suspend_old : mask, fpu);
 	cpu->sig_suspended = 0;
-	f->extra.magic = FRAME_MAGIC;
-	f->extra.hc_ret = (uint64_t)cpu->hc_ret;
-	memcpy(f->extra.hc_args, cpu->hc_args, sizeof(f->extra.hc_args));
+	extra = f.extra;
+	memset(extra, 0, sizeof(*extra));
+	extra->magic = FRAME_MAGIC;
+	extra->hc_ret = (uint64_t)cpu->hc_ret;
+	memcpy(extra->hc_args, cpu->hc_args, sizeof(extra->hc_args));
 
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
@@ -315,11 +276,11 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 		signals_sigaction(sig, &dfl, NULL);
 	}
 
-	regs->rsp = sp;
+	regs->rsp = f.frame;
 	regs->rip = (uint64_t)a->handler;
 	regs->rdi = (uint64_t)sig;
-	regs->rsi = (uint64_t)&f->info;
-	regs->rdx = (uint64_t)&f->uc;
+	regs->rsi = (uint64_t)f.info;
+	regs->rdx = (uint64_t)f.uc;
 	regs->rax = 0;
 	regs->rflags &= ~(uint64_t)(EFLAGS_DF | EFLAGS_TF);
 	return 0;
@@ -420,31 +381,34 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 long signals_sigreturn(struct dune_percpu *cpu)
 {
 	struct kvm_regs regs;
-	struct sigframe *f;
+	struct dune_kucontext *uc;
+	struct frame_extra *extra;
 	const void *fpu;
 
 	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 		return -EIO;
-	/* the restorer's `ret`-popped frame: uc sits at rsp */
-	f = (struct sigframe *)(regs.rsp - offsetof(struct sigframe, uc));
-	if (!guest_range_ok((uint64_t)f, sizeof(*f), PROT_READ) || f->extra.magic != FRAME_MAGIC) {
+	/* the restorer's `ret` popped the return address: uc sits at rsp */
+	uc = (struct dune_kucontext *)regs.rsp;
+	extra = dune_sigframe_extra(uc);
+	if (!guest_range_ok((uint64_t)uc, (uint64_t)(extra + 1) - (uint64_t)uc, PROT_READ) ||
+	    extra->magic != FRAME_MAGIC) {
 		dune_log("rt_sigreturn without a signal frame at 0x%llx; ending the process "
 			 "with SIGSEGV", regs.rsp);
 		die_with_signal(SIGSEGV);
 	}
-	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
+	sigcontext_to_regs(&uc->uc_mcontext, &regs);
 	/* the image comes from the program's memory: read only where it may
 	 * read, and one the host refuses ends the process, as in Linux */
-	fpu = f->uc.uc_mcontext.fpregs;
+	fpu = uc->uc_mcontext.fpstate;
 	if (fpu && (!guest_range_ok((uint64_t)fpu, DUNE_XSAVE_SIZE, PROT_READ) ||
 		    dune_state.hostside->vcpu_set_fpu(cpu, fpu) < 0)) {
 		dune_log("rt_sigreturn with a bad FPU image at %p (unreadable, or refused by "
 			 "the host); ending the process with SIGSEGV", (void *)fpu);
 		die_with_signal(SIGSEGV);
 	}
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
-	cpu->hc_ret = (int64_t)f->extra.hc_ret;
-	memcpy(cpu->hc_args, f->extra.hc_args, sizeof(cpu->hc_args));
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL, 8);
+	cpu->hc_ret = (int64_t)extra->hc_ret;
+	memcpy(cpu->hc_args, extra->hc_args, sizeof(cpu->hc_args));
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return (long)regs.rax;
 }
