@@ -42,6 +42,9 @@ struct vcpu_exit {
 
 struct hostside_ops {
 	const char *name;
+	/* Opens the device only, once (dune_preopen); returns its descriptor.
+	 * vm_create and vm_recreate use it. */
+	int (*device_open)(void);
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
 	int (*vm_create)(void);
@@ -55,6 +58,9 @@ struct hostside_ops {
 	/* From a signal handler on the vCPU's own thread: make the current or
 	 * next run return at once (EXIT_INTR). */
 	void (*vcpu_kick)(struct dune_percpu *cpu);
+	/* The host kernel's counts for this vCPU (exits, emulated
+	 * instructions, page faults) into k[0..2]; -ENOTSUP if unknown. */
+	int (*vcpu_kernel_counts)(struct dune_percpu *cpu, int64_t k[3]);
 	int (*vcpu_get_regs)(struct dune_percpu *cpu, struct kvm_regs *regs);
 	int (*vcpu_set_regs)(struct dune_percpu *cpu, const struct kvm_regs *regs);
 	int (*vcpu_get_sregs)(struct dune_percpu *cpu, struct kvm_sregs *sregs);

@@ -17,9 +17,11 @@
 #include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "host/kvm_counters.h"
 
 struct hostside_vcpu {
 	int fd;
+	int stats_fd;           /* KVM's counters, or -errno */
 	struct kvm_run *run;
 	size_t run_size;
 };
@@ -87,10 +89,11 @@ static int load_cpuid(void)
 	return 0;
 }
 
-static int kvm_vm_create(void)
+/* The system descriptor: new VMs (a fork child's too) come from it. */
+static int kvm_device_open(void)
 {
-	long r;
-
+	if (kvm_fd >= 0)
+		return kvm_fd;
 	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
 	dune_fd_own(kvm_fd, 1);
 	if (kvm_fd < 0) {
@@ -103,8 +106,16 @@ static int kvm_vm_create(void)
 				 "add the user to the 'kvm' group");
 		else
 			dune_log("cannot open /dev/kvm: error %d", -kvm_fd);
-		return kvm_fd;
 	}
+	return kvm_fd;
+}
+
+static int kvm_vm_create(void)
+{
+	long r;
+
+	if ((r = kvm_device_open()) < 0)
+		return (int)r;
 	r = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (r != KVM_API_VERSION) {
 		dune_log("/dev/kvm speaks API version %ld, expected %d; the kernel's "
@@ -176,6 +187,8 @@ static int kvm_vcpu_create(struct dune_percpu *cpu)
 		r = -ENOMEM;
 		goto fail;
 	}
+	v->stats_fd = kvm_counters_open(v->fd);
+	dune_fd_own(v->stats_fd, 1);
 	cpu->vcpu = v;
 	return 0;
 fail:
@@ -332,7 +345,19 @@ static void kvm_vcpu_destroy(struct dune_percpu *cpu)
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
 	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
+	if (v->stats_fd >= 0) {
+		dune_fd_own(v->stats_fd, 0);
+		raw_syscall1(SYS_close, v->stats_fd);
+	}
 	cpu->vcpu = NULL;
+}
+
+static int kvm_kernel_counts(struct dune_percpu *cpu, int64_t k[3])
+{
+	_Static_assert(KVM_COUNTS == 3, "exits, emulated, faults");
+	if (!cpu->vcpu || cpu->vcpu->stats_fd < 0)
+		return -ENOTSUP;
+	return kvm_counters_read(cpu->vcpu->stats_fd, k);
 }
 
 static int kvm_get_fpu(struct dune_percpu *cpu, void *xsave4k)
@@ -408,6 +433,7 @@ static int kvm_vm_recreate(void)
 
 const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
+	.device_open = kvm_device_open,
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,
 	.phys_bits = kvm_phys_bits_get,
@@ -421,6 +447,7 @@ const struct hostside_ops hostside_kvm = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_kernel_counts = kvm_kernel_counts,
 	.vcpu_get_fpu = kvm_get_fpu,
 	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,

@@ -20,6 +20,7 @@
 #include "guest/x86/boot.h"
 #include "guest/x86/entry.h"
 #include "host/clone.h"
+#include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
@@ -27,6 +28,7 @@
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
+#include "host/user_fast.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
@@ -120,6 +122,9 @@ static long host_syscall(struct dune_percpu *cpu)
 		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 			return -EIO;
 		return signals_sigaltstack(cpu, (const void *)a[1], (void *)a[2], regs.rsp);
+	case SYS_exit_group:
+		exit_stats_report();
+		break;
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(cpu, 1);
@@ -135,6 +140,8 @@ static void handle_hypercall(struct dune_percpu *cpu)
 	uint64_t *a = cpu->hc_args;
 	struct host_vma v;
 
+	if (cpu->hc_op < HC_OPS)
+		cpu->counts.hypercalls[cpu->hc_op]++;
 	switch (cpu->hc_op) {
 	case HC_SYSCALL:
 		if (a[0] == SYS_rt_sigreturn) {
@@ -152,6 +159,13 @@ static void handle_hypercall(struct dune_percpu *cpu)
 	case HC_SIGNALS:
 		cpu->hc_ret = 0;
 		signals_deliver(cpu, 0, 0, 0);
+		break;
+	case HC_USER_SYSCALL:
+		user_fast_syscall(cpu);
+		break;
+	case HC_EXIT_STATS:
+		exit_stats_fill((struct dune_exit_stats *)a[0]);
+		cpu->hc_ret = 0;
 		break;
 	case HC_SIGFAULT:
 		cpu->hc_ret = signals_fault(cpu, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
@@ -211,6 +225,7 @@ static void host_loop(struct dune_percpu *cpu)
 		r = dune_state.hostside->vcpu_run(cpu, &ex);
 		dune_guest_mode = 0;
 		cpu->in_run = 0;
+		cpu->counts.runs++;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
@@ -220,6 +235,7 @@ static void host_loop(struct dune_percpu *cpu)
 			handle_hypercall(cpu);
 			break;
 		case EXIT_INTR:
+			cpu->counts.interrupts++;
 			signals_deliver(cpu, 0, 0, 0);
 			break;
 		case EXIT_MMIO:
@@ -227,6 +243,7 @@ static void host_loop(struct dune_percpu *cpu)
 				handle_hypercall(cpu);
 				break;
 			}
+			cpu->counts.mmio++;
 			if (host_mmio_access(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "

@@ -339,7 +339,18 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 		return;
 	switch (guest_at_safe_point(cpu, &regs)) {
 	case UNSAFE:
-		return; /* in libdune's trap entry: very soon out of it */
+		/* in libdune's trap entry: very soon out of it. If that is
+		 * back into user code, which may then run long without an
+		 * exit, the way back single-steps it (entry.S looks at
+		 * sig_step); a frame still on the IST stack (user code's
+		 * system call handed over from ring 0) carries TF itself */
+		if (cpu->in_user && next_signal(cpu)) {
+			uint64_t ist_top = cpu->ist_page + IST_STACK_SIZE;
+			cpu->sig_step = 1;
+			if (regs.rsp >= cpu->ist_page && regs.rsp < ist_top)
+				((struct iret_frame *)ist_top - 1)->rflags |= EFLAGS_TF;
+		}
+		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps (trap.c), and the
 		 * handler runs in the program's context */

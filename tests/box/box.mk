@@ -9,7 +9,7 @@ $(B)/box/escape: tests/box/escape.c
 # the same monitor, self-contained, for the machines (no libc in there)
 $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread
+	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread $(RT_LINK)
 
 $(B)/box/untrusted: apps/untrusted/untrusted.c
 	@mkdir -p $(dir $@)
@@ -25,7 +25,7 @@ $(B)/box/run-here: tests/box/box.mk
 $(B)/box/dunebox-no-user-mode: $(RT_OBJS) $(B)/libdune.a tests/box/no_user_mode.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LIBDUNE_CFLAGS) -pie -Wl,--wrap=dune_jump_to_user $(RT_OBJS) \
-		tests/box/no_user_mode.c $(B)/libdune.a -o $@ -lelf -lpthread
+		tests/box/no_user_mode.c $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LINK)
 $(B)/box/user-mode-fails: tests/box/box.mk
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec %s %s\n' $(abspath tests/box/user-mode-fails.sh) \
