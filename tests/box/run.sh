@@ -23,7 +23,7 @@ printf '\177ELF\002\001\001\000\000' >"$in/bad-elf" # ELF magic, then nothing
 chmod 755 "$in/bad-elf"
 printf 'default allow\nfrobnicate everything\n' >"$in/bad.policy" # line 2: unknown
 # calls of the fast path's set, denied: they must not be served anyway
-printf 'default allow\ndeny getppid lseek errno=EPERM\n' >"$in/deny-fast.policy"
+printf 'default allow\nfs ro /\ndeny getppid lseek errno=EPERM\n' >"$in/deny-fast.policy"
 # a dynamic program whose interpreter is not there
 for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3)"; do
 	# PT_INTERP sits right after the headers (a static busybox may name
