@@ -371,6 +371,23 @@ struct dune_call_stats {
 };
 void dune_get_call_stats(struct dune_call_stats *st);
 
+/* (libdune addition) the host kernel's own counters for this VM, summed over
+ * its vCPUs (KVM's binary statistics): what the guest cannot see from
+ * inside, such as the page faults a shadow-paging host takes to set a dirty
+ * bit. Each call makes a few system calls; counters only grow. Returns 0,
+ * or -ENOTSUP where the host side keeps none (kmod) or before dune_init. */
+struct dune_host_stats {
+	uint64_t exits;          /* guest exits into the host kernel, all kinds */
+	uint64_t pf_taken;       /* guest page faults the host intercepted */
+	uint64_t pf_fixed;       /* of those, resolved by the host mapping a page */
+	uint64_t pf_emulate;     /* of those, resolved by emulating the access */
+	uint64_t tlb_flush;      /* guest TLB flushes the host carried out */
+	uint64_t insn_emulation; /* instructions the host emulated */
+	uint64_t mmu_pte_write;  /* guest page-table writes the host intercepted (VM-wide) */
+	uint64_t mmu_unsync;     /* shadowed page tables left writable to the guest (VM-wide) */
+};
+int dune_get_host_stats(struct dune_host_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

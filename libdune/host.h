@@ -66,6 +66,8 @@ struct host_ops {
 	int (*vcpu_save)(struct dune_percpu *pc, struct vcpu_snapshot *snap);
 	int (*vcpu_restore)(struct dune_percpu *pc, const struct vcpu_snapshot *snap);
 	int (*vm_recreate)(void);
+	/* optional: adds the host's counters of vCPU pc (of the VM if NULL) */
+	int (*stats)(struct dune_percpu *pc, struct dune_host_stats *sum);
 };
 
 extern const struct host_ops host_kvm_ops;

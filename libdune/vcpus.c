@@ -298,3 +298,17 @@ void dune_get_call_stats(struct dune_call_stats *st)
 		st->fast_calls += all[i]->fast_calls;
 	}
 }
+
+int dune_get_host_stats(struct dune_host_stats *st)
+{
+	int r;
+	memset(st, 0, sizeof(*st));
+	if (!host || !host->stats)
+		return -ENOTSUP;
+	if ((r = host->stats(NULL, st)) < 0)
+		return r;
+	for (int i = 0; i < nr_all; i++)
+		if ((r = host->stats(all[i], st)) < 0)
+			return r;
+	return 0;
+}
