@@ -81,10 +81,10 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list $(B)/static/gc.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list $(B)/static/gc.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3

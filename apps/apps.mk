@@ -7,3 +7,4 @@ $(B)/apps/%: apps/%/*.c $(B)/libdune.a
 
 .PHONY: apps
 apps: $(APPS)
+include apps/gc/gc.mk

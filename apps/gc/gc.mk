@@ -1,0 +1,37 @@
+# apps/gc: the collector (lib/), its tests (tests/: `make check-gc` here, and
+# the same static binaries in both emulated machines through gc.list) and
+# its benchmarks (bench/: `make bench-gc`, Boehm GC from libgc-dev beside it).
+GC_LIB_SRCS := $(wildcard apps/gc/lib/*.c)
+GC_LIB_OBJS := $(patsubst apps/gc/lib/%.c,$(B)/gc/lib/%.o,$(GC_LIB_SRCS))
+GC_HDRS := apps/gc/gc.h apps/gc/lib/internal.h apps/gc/lib/debug.h
+GC_LIB := $(B)/gc/libdunegc.a
+GC_CFLAGS := -Ilibdune -Iapps/gc
+
+$(B)/gc/lib/%.o: apps/gc/lib/%.c $(GC_HDRS) libdune/dune.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GC_CFLAGS) -c $< -o $@
+
+$(GC_LIB): $(GC_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+GC_TEST_NAMES := $(patsubst apps/gc/tests/%.c,%,$(wildcard apps/gc/tests/gc_*.c))
+GC_TEST_BINS := $(addprefix $(B)/gc/tests/,$(GC_TEST_NAMES))
+GC_STATIC_TEST_BINS := $(addprefix $(B)/static/gc/,$(GC_TEST_NAMES))
+
+$(B)/gc/tests/%: apps/gc/tests/%.c apps/gc/tests/gctest.h apps/gc/lib/debug.h $(GC_LIB) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+
+$(B)/static/gc/%: apps/gc/tests/%.c apps/gc/tests/gctest.h apps/gc/lib/debug.h $(GC_LIB) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+
+# NAME PATH TIMEOUT for tests/vm; the machines scale iterations down
+$(B)/static/gc.list: $(GC_STATIC_TEST_BINS)
+	@for n in $(GC_TEST_NAMES); do echo "$$n gc/$$n 300"; done > $@
+
+.PHONY: check-gc
+check-gc: $(GC_TEST_BINS)
+	tests/run-tests.sh $(GC_TEST_BINS)
+
+all: $(GC_TEST_BINS) $(B)/static/gc.list

@@ -1,0 +1,12 @@
+/* debug.h - what the collector's own tests may ask of it beyond gc.h. */
+#ifndef GC_DEBUG_H
+#define GC_DEBUG_H
+
+/* If the program defines it, called at the end of every cycle's marking
+ * with the world stopped: a test can check that everything it can reach
+ * is marked (the promise the sweep relies on). */
+void gc_debug_after_mark(void) __attribute__((weak));
+/* 1 if p points into an object marked in the cycle being finished */
+int gc_debug_marked(const void *p);
+
+#endif
