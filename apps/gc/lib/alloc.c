@@ -43,6 +43,7 @@ static void *fill_cache(struct gc_thread *t, size_t pg, unsigned c, int atomic)
 	list_push(&h->full[c][atomic], pg);
 	t->cache[c][atomic] = *(void **)first;
 	gc->st.allocated_bytes += (uint64_t)taken * size;
+	gc->unpaid += (size_t)taken * size; /* paid at the next refill */
 	return first;
 }
 
@@ -53,10 +54,11 @@ static void *refill(struct gc_thread *t, unsigned c, int atomic)
 	long pg;
 
 	gc_lock();
-	/* the collector's share first: a collection after taking the objects
-	 * could miss the one about to be returned (it may live in no register
-	 * the compiler kept) */
-	cycle_step(PAGE_SIZE);
+	/* the collector's share for what was handed out before, first: a
+	 * collection after taking the objects could miss the one about to be
+	 * returned (it may live in no register the compiler kept) */
+	cycle_step(gc->unpaid);
+	gc->unpaid = 0;
 	for (int attempt = 0;; attempt++) {
 		pg = list_pop(&h->partial[c][atomic]);
 		if (pg < 0 && gc->phase == PHASE_SWEEPING && heap_sweep_class(c, atomic))
@@ -94,7 +96,8 @@ static void *alloc_large(size_t size, int atomic)
 	if (size > (h->max_pages << PAGE_SHIFT))
 		return NULL;
 	gc_lock();
-	cycle_step(n << PAGE_SHIFT); /* before: see refill() */
+	cycle_step(gc->unpaid + (n << PAGE_SHIFT)); /* before: see refill() */
+	gc->unpaid = 0;
 	for (int attempt = 0; (pg = heap_take_pages(n)) < 0; attempt++)
 		if (cycle_out_of_pages(n, attempt) < 0)
 			goto out;

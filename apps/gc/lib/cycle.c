@@ -151,9 +151,10 @@ static void end_of_marking(int full)
 	gc->st.full_cycles += full;
 	gc->oom_reported = 0;
 	if (gc->debug)
-		gc_warn("cycle %llu (%s): %zu KiB live, heap %zu MiB",
+		gc_warn("cycle %llu (%s): %zu KiB live, heap %zu MiB, %llu stop signals resent",
 			(unsigned long long)gc->st.cycles, full ? "full" : "incremental",
-			(size_t)(gc_live_bytes >> 10), (gc_heap->npages << PAGE_SHIFT) >> 20);
+			(size_t)(gc_live_bytes >> 10), (gc_heap->npages << PAGE_SHIFT) >> 20,
+			(unsigned long long)gc->stop_resends);
 }
 
 static void finish_sweeping(void)
@@ -388,6 +389,37 @@ int gc_init(const struct gc_options *opt)
 	gc->trigger = gc->fixed_trigger ? gc->fixed_trigger : MIN_TRIGGER;
 	gc->phase = PHASE_IDLE;
 	threads_register_self();
+	return 0;
+}
+
+int gc_debug_track_start(void)
+{
+	if (!gc->tracker || gc->phase == PHASE_MARKING)
+		return -EINVAL;
+	gc_lock();
+	track_start();
+	gc_unlock();
+	return 0;
+}
+
+long gc_debug_track_collect(int restart)
+{
+	long n;
+	if (!gc->tracker)
+		return -EINVAL;
+	gc_lock();
+	n = track_collect(restart);
+	gc_unlock();
+	return n;
+}
+
+int gc_debug_track_stop(void)
+{
+	if (!gc->tracker)
+		return -EINVAL;
+	gc_lock();
+	gc->tracker->stop();
+	gc_unlock();
 	return 0;
 }
 

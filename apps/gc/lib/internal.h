@@ -169,12 +169,14 @@ struct gc_state {
 	enum phase phase;
 	size_t max_pages;
 	size_t alloc_since_cycle; /* bytes handed out since the last cycle ended */
+	size_t unpaid;            /* handed out, not yet passed to cycle_step */
 	size_t trigger;           /* start a cycle when alloc_since_cycle reaches it */
 	size_t fixed_trigger;     /* the trigger asked for, or 0 */
 	size_t mark_debt;         /* bytes of marking owed by allocation */
 	unsigned preclean_left;   /* concurrent dirty-page rounds before the final one */
 	uint64_t *dirty;          /* per heap page, filled by the tracker */
 	struct gc_stats st;
+	uint64_t stop_resends;  /* stop signals sent again (threads.c) */
 	int debug, debug_level; /* GC_DEBUG */
 	int oom_reported;
 };

@@ -23,13 +23,23 @@
 __thread struct gc_thread *gc_self;
 static struct gc_thread *threads; /* under the lock */
 static unsigned nthreads;
-static volatile int world_stopped;
-static volatile unsigned stop_epoch, acks;
+/* A stop makes stop_epoch one ahead of start_epoch; the start that ends it
+ * catches start_epoch up. Both only grow, so a thread waiting for the
+ * start cannot mistake the next stop for the one it waits out. */
+static volatile unsigned stop_epoch, start_epoch, acks;
 static pthread_key_t exit_key;
+
+#define STOP_RESEND_NS 5000000 /* a stop signal unanswered this long is sent again */
 
 static long futex(volatile void *addr, int op, unsigned val)
 {
 	return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+static long futex_wait_ns(volatile void *addr, unsigned val, long ns)
+{
+	struct timespec ts = { 0, ns };
+	return syscall(SYS_futex, addr, FUTEX_WAIT, val, &ts, NULL, 0);
 }
 
 static void stop_handler(int sig)
@@ -37,16 +47,16 @@ static void stop_handler(int sig)
 	int saved = errno;
 	struct gc_thread *t = gc_self;
 	volatile char here = 0;
-	unsigned epoch = stop_epoch;
+	unsigned epoch = __atomic_load_n(&stop_epoch, __ATOMIC_ACQUIRE), seen;
 
 	(void)sig;
-	if (t && world_stopped) {
+	if (t && epoch != start_epoch) {
 		t->stop_sp = (uintptr_t)&here;
 		__atomic_store_n(&t->stop_ack, epoch, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&acks, 1, __ATOMIC_SEQ_CST);
 		futex(&acks, FUTEX_WAKE, 1);
-		while (__atomic_load_n(&world_stopped, __ATOMIC_ACQUIRE) && stop_epoch == epoch)
-			futex(&world_stopped, FUTEX_WAIT, 1);
+		while ((seen = __atomic_load_n(&start_epoch, __ATOMIC_ACQUIRE)) != epoch)
+			futex(&start_epoch, FUTEX_WAIT, seen);
 	}
 	errno = saved;
 }
@@ -157,27 +167,34 @@ int gc_pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void
 void threads_stop_world(void)
 {
 	pid_t pid = getpid();
-	unsigned n = 0, a;
+	unsigned n = 0, a, epoch;
 
 	gc->st.world_stops++;
 	if (nthreads < 2)
 		return;
 	acks = 0;
-	stop_epoch++;
-	__atomic_store_n(&world_stopped, 1, __ATOMIC_SEQ_CST);
+	epoch = __atomic_add_fetch(&stop_epoch, 1, __ATOMIC_SEQ_CST);
 	for (struct gc_thread *t = threads; t; t = t->next)
 		if (t != gc_self && syscall(SYS_tgkill, pid, t->tid, SIG_STOP) == 0)
 			n++;
+	/* A signal can be lost to a thread about to block in the kernel (in
+	 * dune mode, when it lands between the guest's system call and the
+	 * host half making it): send it again to whoever has not answered.
+	 * A second copy that arrives late finds the world running and returns. */
 	while ((a = __atomic_load_n(&acks, __ATOMIC_ACQUIRE)) < n)
-		futex(&acks, FUTEX_WAIT, a);
+		if (futex_wait_ns(&acks, a, STOP_RESEND_NS) < 0 && errno == ETIMEDOUT)
+			for (struct gc_thread *t = threads; t; t = t->next)
+				if (t != gc_self && t->stop_ack != epoch &&
+				    syscall(SYS_tgkill, pid, t->tid, SIG_STOP) == 0)
+					gc->stop_resends++;
 }
 
 void threads_start_world(void)
 {
-	if (!world_stopped)
+	if (start_epoch == stop_epoch)
 		return;
-	__atomic_store_n(&world_stopped, 0, __ATOMIC_SEQ_CST);
-	futex(&world_stopped, FUTEX_WAKE, INT_MAX);
+	__atomic_store_n(&start_epoch, stop_epoch, __ATOMIC_SEQ_CST);
+	futex(&start_epoch, FUTEX_WAKE, INT_MAX);
 }
 
 unsigned threads_epoch(void)
