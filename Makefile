@@ -11,7 +11,7 @@ DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-
 	pkg-config busybox-static
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
-DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
@@ -58,6 +58,7 @@ bench: deps
 	$(MAKE) all
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
+	$(MAKE) bench-gc
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60

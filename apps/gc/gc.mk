@@ -35,3 +35,30 @@ check-gc: $(GC_TEST_BINS)
 	tests/run-tests.sh $(GC_TEST_BINS)
 
 all: $(GC_TEST_BINS) $(B)/static/gc.list
+
+# ---- benchmarks (make bench-gc; part of make bench) ----
+GC_BENCH_DIR := $(B)/gc/bench
+GC_BENCH_GC := gcbench binarytrees hashmap lisp
+GC_BENCH_MALLOC := gcbench binarytrees hashmap
+GC_BENCH_BINS := $(foreach p,$(GC_BENCH_GC),$(GC_BENCH_DIR)/$(p)-ours $(GC_BENCH_DIR)/$(p)-boehm) \
+	$(foreach p,$(GC_BENCH_MALLOC),$(GC_BENCH_DIR)/$(p)-malloc) $(GC_BENCH_DIR)/scaling
+
+$(GC_BENCH_DIR)/%-ours: apps/gc/bench/%.c apps/gc/bench/bm.h $(GC_LIB) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DBM_OURS $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+
+$(GC_BENCH_DIR)/%-boehm: apps/gc/bench/%.c apps/gc/bench/bm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DBM_BOEHM $< -o $@ $$(pkg-config --libs bdw-gc)
+
+$(GC_BENCH_DIR)/%-malloc: apps/gc/bench/%.c apps/gc/bench/bm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DBM_MALLOC $< -o $@
+
+$(GC_BENCH_DIR)/scaling: apps/gc/bench/scaling.c $(GC_HDRS) $(GC_LIB) $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+
+.PHONY: bench-gc
+bench-gc: $(GC_BENCH_BINS)
+	apps/gc/bench/run.sh $(GC_BENCH_DIR) docs
