@@ -328,7 +328,7 @@ static int scenario(void)
 			long n = check_graph();
 			checks++;
 			if (s == steps)
-				printf("%ld nodes reachable after %ld steps, %u allocated, %d roots\n", n, s,
+				printf("# %ld nodes reachable after %ld steps, %u allocated, %d roots\n", n, s,
 				       next_id - 1, nonnull_roots());
 		}
 	}

@@ -1,12 +1,14 @@
 /* gctest.h - runs a collector scenario once per tracker, each in a child
  * process of its own (the dune tracker enters dune mode for good), and
- * prints PASS, FAIL or SKIP per tracker; SKIP only where gc_init reports
- * the machine lacks the tracker (-ENOTSUP: soft-dirty bits on a kernel
- * built without them). GT_TRACKER=name runs one tracker only. */
+ * prints one TAP line per tracker (tools/run-tests counts them); SKIP only
+ * where gc_init reports the machine lacks the tracker (-ENOTSUP:
+ * soft-dirty bits on a kernel built without them). TEST_CASE=GLOB runs
+ * the matching trackers only. */
 #ifndef GCTEST_H
 #define GCTEST_H
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +60,7 @@ static inline void gt_print_stats(const char *test)
 {
 	struct gc_stats st;
 	gc_get_stats(&st);
-	printf("%s[%s]: %llu cycles (%llu full), heap %llu KiB, max pause %.3f ms, %llu dirty pages,"
+	printf("# %s[%s]: %llu cycles (%llu full), heap %llu KiB, max pause %.3f ms, %llu dirty pages,"
 	       " %llu rescanned, %llu traps\n",
 	       test, gc_tracker_name(), (unsigned long long)st.cycles,
 	       (unsigned long long)st.full_cycles, (unsigned long long)(st.heap_bytes_max >> 10),
@@ -83,14 +85,15 @@ static inline int gt_run(const char *test, const struct gt_setup *setup, int (*s
 		{ "mprotect", GC_TRACKER_MPROTECT },
 		{ "softdirty", GC_TRACKER_SOFTDIRTY },
 	};
-	const char *only = getenv("GT_TRACKER");
-	int failed = 0;
+	const char *only = getenv("TEST_CASE");
+	int failed = 0, n = 0;
 
 	for (unsigned i = 0; i < sizeof(trackers) / sizeof(trackers[0]); i++) {
 		int status;
 		pid_t pid;
-		if (only && strcmp(only, trackers[i].name))
+		if (only && *only && fnmatch(only, trackers[i].name, 0))
 			continue;
+		n++;
 		fflush(stdout);
 		fflush(stderr);
 		pid = fork();
@@ -112,23 +115,21 @@ static inline int gt_run(const char *test, const struct gt_setup *setup, int (*s
 			_exit(r || gt_failures ? 1 : 0);
 		}
 		if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-			printf("FAIL %s[%s]: cannot run the child\n", test, trackers[i].name);
+			printf("not ok %d - %s # cannot run the child\n", n, trackers[i].name);
 			failed++;
-			continue;
-		}
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-			printf("SKIP %s[%s]: this machine lacks the tracker (see the line above)\n",
-			       test, trackers[i].name);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+			printf("ok %d - %s # SKIP gc_init: -ENOTSUP, the machine lacks it (softdirty: a kernel without CONFIG_MEM_SOFT_DIRTY)\n", n,
+			       trackers[i].name);
 		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			printf("PASS %s[%s]\n", test, trackers[i].name);
+			printf("ok %d - %s\n", n, trackers[i].name);
 		} else {
-			printf("FAIL %s[%s]: %s %d\n", test, trackers[i].name,
+			printf("not ok %d - %s # %s %d\n", n, trackers[i].name,
 			       WIFSIGNALED(status) ? "signal" : "exit status",
 			       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 			failed++;
 		}
 	}
-	printf("%s %s\n", failed ? "FAIL" : "PASS", test);
+	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
 
