@@ -63,7 +63,7 @@ static void *refill(struct gc_thread *t, unsigned c, int atomic)
 		pg = list_pop(&h->partial[c][atomic]);
 		if (pg < 0 && gc->phase == PHASE_SWEEPING && heap_sweep_class(c, atomic))
 			pg = list_pop(&h->partial[c][atomic]);
-		if (pg < 0 && (pg = heap_take_pages(1)) >= 0) {
+		if (pg < 0 && (pg = heap_take_pages(1, atomic)) >= 0) {
 			struct page_info *pi = &h->info[pg];
 			pi->kind = PG_SMALL;
 			pi->cls = (uint8_t)c;
@@ -98,7 +98,7 @@ static void *alloc_large(size_t size, int atomic)
 	gc_lock();
 	cycle_step(gc->unpaid + (n << PAGE_SHIFT)); /* before: see refill() */
 	gc->unpaid = 0;
-	for (int attempt = 0; (pg = heap_take_pages(n)) < 0; attempt++)
+	for (int attempt = 0; (pg = heap_take_pages(n, atomic)) < 0; attempt++)
 		if (cycle_out_of_pages(n, attempt) < 0)
 			goto out;
 	fresh = h->last_take_fresh; /* memory never used since it was committed is zero */

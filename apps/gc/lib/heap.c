@@ -152,13 +152,49 @@ static void take(size_t pg, size_t n)
 	h->free_pages -= n;
 }
 
-long heap_take_pages(size_t n)
+/* The last fit, from the top: pages for objects without pointers gather
+ * there, pointer pages at the bottom, so the trackers' runs stay long. */
+static long take_high(size_t n)
+{
+	struct heap *h = gc_heap;
+	size_t run = 0, end = 0;
+
+	for (long w = (long)(h->npages + 63) / 64 - 1; w >= 0; w--) {
+		uint64_t x = h->free_map[w];
+		if (n == 1 && x) {
+			size_t pg = (size_t)w * 64 + 63 - (size_t)__builtin_clzl(x);
+			take(pg, 1);
+			return (long)pg;
+		}
+		if (x == 0) {
+			run = 0;
+			continue;
+		}
+		for (int b = 63; b >= 0; b--) {
+			if (!((x >> b) & 1)) {
+				run = 0;
+				continue;
+			}
+			if (!run)
+				end = (size_t)w * 64 + (size_t)b + 1;
+			if (++run >= n) {
+				take(end - n, n);
+				return (long)(end - n);
+			}
+		}
+	}
+	return -1;
+}
+
+long heap_take_pages(size_t n, int high)
 {
 	struct heap *h = gc_heap;
 	size_t words = (h->npages + 63) / 64, run = 0, start = 0;
 
 	if (n > h->free_pages)
 		return -1;
+	if (high)
+		return take_high(n);
 	for (size_t w = rover; w < words; w++) {
 		uint64_t x = h->free_map[w];
 		if (n == 1) {

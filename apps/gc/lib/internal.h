@@ -90,7 +90,7 @@ static inline int page_holds_pointers(const struct page_info *pi)
 
 int heap_init(size_t max_bytes, size_t initial_bytes);
 int heap_grow(size_t min_pages);         /* commits more; 0 or -ENOMEM */
-long heap_take_pages(size_t n);          /* first fit; page index or -1 */
+long heap_take_pages(size_t n, int high); /* first (high: last) fit; index or -1 */
 void heap_give_pages(size_t pg, size_t n);
 void list_push(struct page_list *l, size_t pg);
 long list_pop(struct page_list *l);

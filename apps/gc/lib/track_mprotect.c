@@ -70,7 +70,10 @@ static void protect_pointer_pages(size_t from, size_t to, const uint64_t *only)
 		}
 		if (run) {
 			if (mprotect((void *)page_addr(pg - run), run << PAGE_SHIFT, PROT_READ) < 0)
-				gc_fatal("mprotect of the heap failed (errno %d)", errno);
+				gc_fatal("mprotect of the heap failed (errno %d)%s", errno,
+					 errno == ENOMEM ? ": more mappings than vm.max_map_count allows; "
+							   "raise it (sysctl) or use another tracker"
+							 : "");
 			gc->st.protect_calls++;
 			run = 0;
 		}
