@@ -18,13 +18,15 @@ GC_TEST_NAMES := $(patsubst apps/gc/tests/%.c,%,$(wildcard apps/gc/tests/gc_*.c)
 GC_TEST_BINS := $(addprefix $(B)/gc/tests/,$(GC_TEST_NAMES))
 GC_STATIC_TEST_BINS := $(addprefix $(B)/static/gc/,$(GC_TEST_NAMES))
 
+GC_TEST_CFLAGS := $(GC_CFLAGS) -Itests/integration
+
 $(B)/gc/tests/%: apps/gc/tests/%.c apps/gc/tests/gctest.h apps/gc/lib/debug.h $(GC_LIB) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) $(GC_TEST_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
 
 $(B)/static/gc/%: apps/gc/tests/%.c apps/gc/tests/gctest.h apps/gc/lib/debug.h $(GC_LIB) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static $(GC_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) -static $(GC_TEST_CFLAGS) $< $(GC_LIB) $(B)/libdune.a -o $@ -lpthread
 
 # NAME PATH TIMEOUT for tests/vm; the machines scale iterations down
 $(B)/static/gc.list: $(GC_STATIC_TEST_BINS)

@@ -74,16 +74,17 @@ static inline void bm_note(uint64_t dt)
 	}
 }
 
-static inline void *bm_alloc(size_t n)
+/* atomic: no pointers inside, contents undefined */
+static inline void *bm_alloc_kind(size_t n, int atomic)
 {
 	uint64_t t = bm_ticks();
 	void *p;
 #if defined(BM_OURS)
-	p = gc_malloc(n);
+	p = atomic ? gc_malloc_atomic(n) : gc_malloc(n);
 #elif defined(BM_BOEHM)
-	p = GC_MALLOC(n);
+	p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
 #else
-	p = calloc(1, n);
+	p = atomic ? malloc(n) : calloc(1, n);
 #endif
 	bm_note(bm_ticks() - t);
 	if (!p) {
@@ -93,24 +94,14 @@ static inline void *bm_alloc(size_t n)
 	return p;
 }
 
-/* no pointers inside, contents undefined */
+static inline void *bm_alloc(size_t n)
+{
+	return bm_alloc_kind(n, 0);
+}
+
 static inline void *bm_alloc_atomic(size_t n)
 {
-	uint64_t t = bm_ticks();
-	void *p;
-#if defined(BM_OURS)
-	p = gc_malloc_atomic(n);
-#elif defined(BM_BOEHM)
-	p = GC_MALLOC_ATOMIC(n);
-#else
-	p = malloc(n);
-#endif
-	bm_note(bm_ticks() - t);
-	if (!p) {
-		fprintf(stderr, "bench: out of memory (%zu bytes)\n", n);
-		exit(3);
-	}
-	return p;
+	return bm_alloc_kind(n, 1);
 }
 
 static inline void bm_free(void *p)

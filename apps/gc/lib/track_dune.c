@@ -21,7 +21,8 @@ static int dune_track_init(void)
 	if (!dune_in_guest() && (r = dune_init_and_enter()) < 0) {
 		gc_warn("the dune tracker needs dune mode, and entering it failed (error %d, "
 			"see libdune's line above); use GC_TRACKER=mprotect or softdirty", -r);
-		return r;
+		/* no /dev/kvm nor /dev/dune: the machine lacks it, as it may */
+		return r == -ENOENT || r == -ENODEV ? -ENOTSUP : r;
 	}
 	return 0;
 }

@@ -36,7 +36,7 @@ static void churn(long bytes)
 	for (long done = 0; done < bytes; done += 256)
 		if (!gc_malloc(256)) {
 			fprintf(stderr, "FAIL gc_malloc refused garbage churn\n");
-			gt_failures++;
+			tl_failures++;
 			return;
 		}
 }
@@ -88,7 +88,7 @@ static void __attribute__((noinline)) wipe_stack(void)
 
 static int scenario(void)
 {
-	long rounds = gt_iters(20);
+	long rounds = tl_iters(20);
 	struct gc_stats st;
 
 	make_objects();
@@ -149,7 +149,7 @@ static int scenario(void)
 	}
 
 	/* garbage is reclaimed: 40x the heap limit allocated, nothing refused */
-	churn(gt_iters(40) * (16L << 20));
+	churn(tl_iters(40) * (16L << 20));
 	gc_get_stats(&st);
 	CHECK(st.heap_bytes_max <= 16UL << 20);
 	CHECK_EQ(st.oom, 0);

@@ -183,7 +183,9 @@ static void visit(struct node *n, uint32_t want_id)
 	todo[ntodo++] = n;
 }
 
-static long check_graph(void)
+/* Every node reachable from the roots, once each, through check(); the
+ * edges of a node that fails its check are not followed. */
+static long walk(int (*check)(struct node *n))
 {
 	long reached = 0;
 	epoch++;
@@ -197,27 +199,40 @@ static long check_graph(void)
 		struct node *n = todo[--ntodo];
 		struct tail *t = tail_of(n);
 		reached++;
-		if (n->id >= next_id || model[n->id].addr != n || n->sum != payload_sum(n)) {
-			fprintf(stderr, "FAIL node %u at %p: model %p, sum %s\n", n->id, (void *)n,
-				(void *)model[n->id].addr, n->sum == payload_sum(n) ? "ok" : "wrong");
-			bad++;
+		if (!check(n))
 			continue;
-		}
-		if (n->blob) {
-			uint32_t s = 0;
-			for (uint32_t i = 0; i < n->blob_len; i++)
-				s += n->blob[i];
-			if (s != n->blob_sum || n->blob[0] != (unsigned char)n->id) {
-				fprintf(stderr, "FAIL blob of node %u changed\n", n->id);
-				bad++;
-			}
-		}
 		for (int k = 0; k < NKIDS; k++)
 			visit(kid(n, k), n->kid_id[k]);
 		if (t)
 			visit(edge(t->kid, t->kid_off), t->kid_id);
 	}
 	return reached;
+}
+
+/* the node is where the model says, with its payload and blob intact */
+static int intact(struct node *n)
+{
+	if (n->id >= next_id || model[n->id].addr != n || n->sum != payload_sum(n)) {
+		fprintf(stderr, "FAIL node %u at %p: model %p, sum %s\n", n->id, (void *)n,
+			(void *)model[n->id].addr, n->sum == payload_sum(n) ? "ok" : "wrong");
+		bad++;
+		return 0;
+	}
+	if (n->blob) {
+		uint32_t s = 0;
+		for (uint32_t i = 0; i < n->blob_len; i++)
+			s += n->blob[i];
+		if (s != n->blob_sum || n->blob[0] != (unsigned char)n->id) {
+			fprintf(stderr, "FAIL blob of node %u changed\n", n->id);
+			bad++;
+		}
+	}
+	return 1;
+}
+
+static long check_graph(void)
+{
+	return walk(intact);
 }
 
 /* ---- the mutator ---- */
@@ -278,29 +293,18 @@ static void step(void)
 
 /* At the end of every cycle's marking (world stopped): all the model can
  * reach must be marked, or the sweep would free it. */
+static int marked(struct node *n)
+{
+	if (!gc_debug_marked(n)) {
+		fprintf(stderr, "FAIL reachable node %u is not marked at the end of marking\n", n->id);
+		bad++;
+	}
+	return 1;
+}
+
 void gc_debug_after_mark(void)
 {
-	epoch++;
-	for (int r = 0; r < NROOTS; r++)
-		if (roots_tab[r])
-			visit(roots_tab[r], roots_tab[r]->id);
-	for (int r = 0; r < NEXTRA; r++)
-		if (extra[r])
-			visit(extra[r], extra[r]->id);
-	last_reachable = 0;
-	while (ntodo) {
-		struct node *n = todo[--ntodo];
-		struct tail *t = tail_of(n);
-		last_reachable++;
-		if (!gc_debug_marked(n)) {
-			fprintf(stderr, "FAIL reachable node %u is not marked at the end of marking\n", n->id);
-			bad++;
-		}
-		for (int k = 0; k < NKIDS; k++)
-			visit(kid(n, k), n->kid_id[k]);
-		if (t)
-			visit(edge(t->kid, t->kid_off), t->kid_id);
-	}
+	last_reachable = (unsigned long)walk(marked);
 	marks_checked++;
 }
 
@@ -314,7 +318,7 @@ static int nonnull_roots(void)
 
 static int scenario(void)
 {
-	long steps = gt_iters(250000), checks = 0;
+	long steps = tl_iters(250000), checks = 0;
 	struct gc_stats st;
 
 	max_ids = (uint32_t)(2 * steps + 1000); /* 0.4 + 0.02 * 51 a step */

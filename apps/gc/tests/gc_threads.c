@@ -97,7 +97,7 @@ void gc_debug_after_mark(void)
 
 static void *mutator(void *arg)
 {
-	long me = (long)arg, steps = gt_iters(20000);
+	long me = (long)arg, steps = tl_iters(20000);
 	uint64_t rng = 0x1234567ULL * (uint64_t)(me + 1);
 	struct node **mine = slots[me];
 
@@ -169,7 +169,7 @@ static int scenario(void)
 	gc_get_stats(&st);
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(marks_checked, st.cycles);
-	CHECK(st.cycles >= (uint64_t)gt_iters(50));
+	CHECK(st.cycles >= (uint64_t)tl_iters(50));
 	CHECK(st.world_stops >= st.cycles);
 	return 0;
 }

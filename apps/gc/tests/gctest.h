@@ -17,34 +17,7 @@
 #include <unistd.h>
 
 #include "gc.h"
-
-static int gt_failures;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			gt_failures++;                                               \
-		}                                                                    \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                       \
-	do {                                                                                 \
-		long long _a = (long long)(a), _b = (long long)(b);                          \
-		if (_a != _b) {                                                              \
-			fprintf(stderr, "FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__,  \
-				__LINE__, #a, #b, _a, _b);                                   \
-			gt_failures++;                                                       \
-		}                                                                            \
-	} while (0)
-
-/* iteration counts, scaled down in the emulated machines */
-static inline long gt_iters(long n)
-{
-	const char *s = getenv("DUNE_ITERS_SCALE");
-	long r = (long)(n * (s ? atof(s) : 1.0));
-	return r < 1 ? 1 : r;
-}
+#include "testlib.h" /* CHECK, CHECK_EQ, tl_iters, tl_failures */
 
 /* xorshift64*, seeded per run */
 static uint64_t gt_rng = 0x9e3779b97f4a7c15ULL;
@@ -112,7 +85,7 @@ static inline int gt_run(const char *test, const struct gt_setup *setup, int (*s
 			}
 			r = scenario();
 			gt_print_stats(test);
-			_exit(r || gt_failures ? 1 : 0);
+			_exit(r || tl_failures ? 1 : 0);
 		}
 		if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 			printf("not ok %d - %s # cannot run the child\n", n, trackers[i].name);
