@@ -44,8 +44,8 @@ static long traps_now(const char *tracker)
 {
 	struct gc_stats st;
 	struct dune_host_stats hs;
-	if (!strcmp(tracker, "dune"))
-		return dune_get_host_stats(&hs) == 0 ? (long)hs.pf_taken : -1;
+	if (!strcmp(tracker, "dune")) /* faults the host fixed by mapping (not hypercalls) */
+		return dune_get_host_stats(&hs) == 0 ? (long)hs.pf_fixed : -1;
 	if (!strcmp(tracker, "mprotect")) {
 		gc_get_stats(&st);
 		return (long)st.traps;
