@@ -13,6 +13,7 @@ set style histogram cluster gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set logscale y 2
+set yrange [0.25:16]
 set ylabel "CPU time / boehm-full"
 set key top left font ",8"
 set xtics nomirror
@@ -20,6 +21,7 @@ set grid ytics
 plot for [c=2:ncols] matrix using c:xtic(1) title columnhead(c)
 
 unset logscale
+set autoscale y
 set style data linespoints
 set title "dirty-page discovery per cycle (start + collect + stop)"
 set logscale xy
