@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static python3
+	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev
@@ -74,7 +74,7 @@ bench: deps
 	@tools/apt-need $(DEPS_BENCH)
 	$(MAKE) all
 	$(B)/apps/bench
-	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
+	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox) FLOORS=$(abspath $(B)/apps/floors)
 	$(MAKE) bench-gc
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
@@ -94,7 +94,7 @@ install: $(B)/libdune.a
 # kernels ($(B)/vm-cache) stay: they are fetched, not built.
 clean:
 	rm -rf $(filter-out $(B)/vm-cache,$(wildcard $(B)/*))
-	for d in runtime/policy runtime/loader runtime/sysargs kmod/tests/unit kmod/tests/vm \
+	for d in runtime/policy runtime/loader runtime/sysargs runtime/jail kmod/tests/unit kmod/tests/vm \
 		 apps/boxbench; do $(MAKE) --no-print-directory -C $$d clean; done
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/*.o.d \
 	      kmod/modules.order kmod/Module.symvers
@@ -105,11 +105,14 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list $(B)/static/gc.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail/vm.list apps/floors/vm.list \
+	$(B)/static/gc.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list $(B)/static/gc.list
-VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list $(B)/static/gc.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
+	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list \
+	$(B)/static/floors $(B)/static/bench
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -162,4 +165,5 @@ include tests/tests.mk
 include apps/apps.mk
 include runtime/runtime.mk
 include tests/box/box.mk
+include tests/jail/jail.mk
 include tests/vm/vm.mk

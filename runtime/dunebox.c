@@ -3,10 +3,14 @@
  * policy (README.md, runtime/policy/POLICY.md):
  *
  *   dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]...
- *           [--audit FILE] [--trace] -- PROGRAM [ARGS...]
+ *           [--audit FILE] [--trace] [--memory BYTES] [--pids N]
+ *           [--without LAYER,...] [--inner-only] -- PROGRAM [ARGS...]
  *
- * The process forks: the parent waits and cleans up (the private /tmp),
- * the child is the monitor, which enters dune mode, loads PROGRAM into its
+ * First the outer layer (outer.c, runtime/jail): the process enters the
+ * kernel's isolation, as pid 1 of a new pid namespace, while the process
+ * that started stays outside and waits (--inner-only skips this). Then it
+ * forks: the parent waits and cleans up (the private /tmp), the child is
+ * the monitor, which enters dune mode, loads PROGRAM into its
  * region of the address space and runs it in user mode. The exit status is
  * PROGRAM's (128+N when it was killed by signal N).
  */
@@ -28,7 +32,10 @@
 #include "box.h"
 #include "dune.h"
 #include "exec.h"
+#include "fastpath.h"
+#include "jail/jail.h"
 #include "mem.h"
+#include "outer.h"
 #include "proc.h"
 #include "signals.h"
 #include "sys.h"
@@ -41,7 +48,9 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] -- PROGRAM [ARGS...]\n");
+			"[--audit FILE] [--trace] [--memory BYTES[KMG]] [--pids N] "
+			"[--without namespaces,landlock,seccomp] [--inner-only] "
+			"-- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
@@ -108,6 +117,8 @@ static void register_handlers(void)
 	dune_register_intr_handler(T_SEGNP, on_np);
 	dune_register_intr_handler(T_STACK, on_ss);
 	dune_register_intr_handler(T_GPFLT, on_gp);
+	fastpath_setup();
+	fastpath_fault_around();
 	dune_register_intr_handler(T_FPERR, on_mf);
 	dune_register_intr_handler(T_ALIGN, on_ac);
 	dune_register_intr_handler(T_SIMDERR, on_xm);
@@ -115,13 +126,38 @@ static void register_handlers(void)
 
 /* ---- setting up ---- */
 
+#define MAX_PATH_OPTIONS 64 /* --ro and --rw, each */
+
 struct options {
 	const char *policy_file, *audit_file;
 	int allow_net, trace;
-	const char *ro[64], *rw[64];
+	const char *ro[MAX_PATH_OPTIONS], *rw[MAX_PATH_OPTIONS];
 	int nro, nrw;
+	struct outer_options outer;
 	char **argv;
 };
+
+/* "512M" -> bytes; 0 when it is no size */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end ? -1 : 0;
+	if (end == s || shift < 0 || (shift && end[1]) || v > (~0ULL >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
+/* --ro PATH or --rw PATH, one more */
+static void add_path_option(const char *opt, const char **paths, int *n, const char *path)
+{
+	if (*n == MAX_PATH_OPTIONS) {
+		fprintf(stderr, "dunebox: more than %d %s paths; name a directory that holds "
+				"them instead\n", MAX_PATH_OPTIONS, opt);
+		exit(2);
+	}
+	paths[(*n)++] = path;
+}
 
 static void parse(int argc, char **argv, struct options *o)
 {
@@ -143,10 +179,35 @@ static void parse(int argc, char **argv, struct options *o)
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
 			o->audit_file = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--ro") && o->nro < 64)
-			o->ro[o->nro++] = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--rw") && o->nrw < 64)
-			o->rw[o->nrw++] = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--ro"))
+			add_path_option(a, o->ro, &o->nro, argv[++i]);
+		else if (i + 1 < argc && !strcmp(a, "--rw"))
+			add_path_option(a, o->rw, &o->nrw, argv[++i]);
+		else if (!strcmp(a, "--inner-only"))
+			o->outer.inner_only = 1;
+		else if (i + 1 < argc && !strcmp(a, "--without")) {
+			if ((o->outer.without |= jail_parse_layers(argv[++i])) < 0) {
+				fprintf(stderr, "dunebox: --without %s: the layers are namespaces, "
+						"landlock and seccomp\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--memory")) {
+			if (!(o->outer.memory_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --memory %s: give a size such as 512M\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--pids")) {
+			if (!(o->outer.pids_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --pids %s: give a number of tasks\n", argv[i]);
+				exit(2);
+			}
+		}
+#ifdef DUNEBOX_TEST_BUILD
+		/* tests of the outer layer alone: the jail, then the program
+		 * natively, without the monitor (never in a release build) */
+		else if (!strcmp(a, "--jail-native"))
+			o->outer.native = 1;
+#endif
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			usage();
 		else {
@@ -293,13 +354,6 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
-	if (box.policy.tmp == TMP_PRIVATE) {
-		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
-		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
-			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
-			return 125;
-		}
-	}
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -312,6 +366,16 @@ int main(int argc, char **argv)
 	box.err_fd = high_fd(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
+	if (outer_enter(&o.outer) < 0)
+		return 125;
+	/* in the jail, its /tmp is a fresh tmpfs: this directory lives there */
+	if (box.policy.tmp == TMP_PRIVATE) {
+		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
+		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
+			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
+			return 125;
+		}
+	}
 
 	/* orphans of the box come to the supervisor, so every process of the
 	 * box descends from it (signal_targets.c) */
@@ -325,6 +389,11 @@ int main(int argc, char **argv)
 	if (child > 0)
 		return supervise(child);
 
+	if (o.outer.native) {
+		execve(prog, o.argv, environ);
+		fprintf(stderr, "dunebox: %s: %s\n", prog, strerror(errno));
+		return 127;
+	}
 	box_pid = (int)getpid();
 	find_vdso();
 	sig_init();
@@ -344,6 +413,9 @@ int main(int argc, char **argv)
 	register_handlers();
 	if ((r = exec_first(prog, o.argv, environ, &tf)) < 0)
 		return r == -ENOENT ? 127 : 126;
-	dune_jump_to_user(&tf);
+	if ((r = dune_jump_to_user(&tf)) < 0) {
+		fprintf(stderr, "dunebox: cannot run %s in user mode: %s\n", prog, strerror(-r));
+		return 125;
+	}
 	box_die(SIGSEGV, "left user mode without exiting");
 }

@@ -24,10 +24,6 @@ struct trap_entry_frame {
 	uint64_t rbx, rax, vec, err, rip, cs, rflags, rsp, ss;
 };
 
-/* What IRETQ pops. */
-struct iret_frame {
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -71,6 +67,7 @@ void asm_offsets(void)
 	OFFSET(PC_UCR3, struct dune_percpu, ucr3);
 	OFFSET(PC_UGS, struct dune_percpu, ugs);
 	OFFSET(PC_IST_PAGE, struct dune_percpu, ist_page);
+	OFFSET(PC_SIG_STEP, struct dune_percpu, sig_step);
 
 	/* struct callee_saved (pc->enter, pc->uctx) */
 	OFFSET(CS_RBX, struct callee_saved, rbx);
@@ -86,6 +83,7 @@ void asm_offsets(void)
 	OFFSET(IST_PC, struct ist_head, pc);
 	OFFSET(IST_UVIEW_ON, struct ist_head, uview_on);
 	OFFSET(IST_RING0, struct ist_head, ring0);
+	OFFSET(IST_FAST_SET, struct ist_head, fast_set);
 
 	/* struct dune_tf */
 	OFFSET(TF_RCX, struct dune_tf, rcx);
@@ -110,8 +108,15 @@ void asm_offsets(void)
 	OFFSET(TEF_RFLAGS, struct trap_entry_frame, rflags);
 	OFFSET(TEF_RSP, struct trap_entry_frame, rsp);
 	OFFSET(TEF_SS, struct trap_entry_frame, ss);
+	/* uview_fault keeps rdx where trap_common keeps rbx: one shape */
+	_Static_assert(sizeof(struct ist_syscall_frame) == sizeof(struct trap_entry_frame) &&
+			       offsetof(struct ist_syscall_frame, rax) == offsetof(struct trap_entry_frame, rax) &&
+			       offsetof(struct ist_syscall_frame, rip) == offsetof(struct trap_entry_frame, rip) &&
+			       offsetof(struct ist_syscall_frame, ss) == offsetof(struct trap_entry_frame, ss),
+		       "ist_syscall_frame");
 	OFFSET(IRET_CS, struct iret_frame, cs);
 	OFFSET(IRET_SS, struct iret_frame, ss);
+	OFFSET(IRET_RFLAGS, struct iret_frame, rflags);
 
 	/* struct kvm_regs (host_clone_native) */
 	OFFSET(REGS_RBX, struct kvm_regs, rbx);

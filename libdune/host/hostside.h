@@ -40,8 +40,13 @@ struct vcpu_exit {
 	const char *what;   /* EXIT_OTHER: a name for the reason */
 };
 
+#define KERNEL_COUNTS 4 /* vcpu_kernel_counts: exits, emulated, faults, fixed */
+
 struct hostside_ops {
 	const char *name;
+	/* Opens the device only, once (dune_preopen); returns its descriptor.
+	 * vm_create and vm_recreate use it. */
+	int (*device_open)(void);
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
 	int (*vm_create)(void);
@@ -55,6 +60,10 @@ struct hostside_ops {
 	/* From a signal handler on the vCPU's own thread: make the current or
 	 * next run return at once (EXIT_INTR). */
 	void (*vcpu_kick)(struct dune_percpu *pc);
+	/* The host kernel's counts for this vCPU (exits, emulated
+	 * instructions, page faults, those resolved by mapping) into
+	 * k[0..KERNEL_COUNTS); -ENOTSUP if unknown. */
+	int (*vcpu_kernel_counts)(struct dune_percpu *pc, int64_t k[KERNEL_COUNTS]);
 	int (*vcpu_get_regs)(struct dune_percpu *pc, struct kvm_regs *regs);
 	int (*vcpu_set_regs)(struct dune_percpu *pc, const struct kvm_regs *regs);
 	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);
@@ -67,8 +76,6 @@ struct hostside_ops {
 	int (*vcpu_save)(struct dune_percpu *pc, struct vcpu_snapshot *snap);
 	int (*vcpu_restore)(struct dune_percpu *pc, const struct vcpu_snapshot *snap);
 	int (*vm_recreate)(void);
-	/* optional: adds the host's counters of vCPU pc (of the VM if NULL) */
-	int (*stats)(struct dune_percpu *pc, struct dune_host_stats *sum);
 };
 
 #endif

@@ -42,11 +42,37 @@ static long dioctl(int fd, unsigned long req, void *arg)
 	return raw_syscall3(SYS_ioctl, fd, req, arg);
 }
 
+static int dev_path_fd = -1; /* dune_preopen: /dev/dune, O_PATH */
+
+/* One open is one VM: by name, or again through the kept O_PATH
+ * descriptor when /dev is out of sight (raw calls: a fork child's host half) */
 static int open_vm(void)
 {
-	dev_fd = (int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0);
+	char path[32] = "/proc/self/fd/";
+	const int prefix = 14;
+	int digits = 1;
+
+	for (int v = dev_path_fd; v >= 10; v /= 10)
+		digits++;
+	for (int v = dev_path_fd, i = digits - 1; v >= 0 && i >= 0; v /= 10, i--)
+		path[prefix + i] = (char)('0' + v % 10);
+	path[prefix + digits] = 0;
+	dev_fd = (int)raw_syscall3(SYS_open, dev_path_fd >= 0 ? path : DUNE_DEVICE,
+				   O_RDWR | O_CLOEXEC, 0);
 	dune_fd_own(dev_fd, 1);
 	return dev_fd;
+}
+
+static int kmod_device_open(void)
+{
+	if (dev_path_fd < 0) {
+		dev_path_fd = (int)raw_syscall3(SYS_open, DUNE_DEVICE, O_PATH | O_CLOEXEC, 0);
+		dune_fd_own(dev_path_fd, 1);
+	}
+	if (dev_path_fd < 0)
+		dune_log("cannot open %s: error %d; is dune.ko loaded? (kmod/README.md)",
+			 DUNE_DEVICE, -dev_path_fd);
+	return dev_path_fd;
 }
 
 static int kmod_vm_create(void)
@@ -348,6 +374,7 @@ int hostside_kmod_available(void)
 
 const struct hostside_ops hostside_kmod = {
 	.name = "kmod",
+	.device_open = kmod_device_open,
 	.vm_create = kmod_vm_create,
 	.max_slots = kmod_max_slots,
 	.phys_bits = kmod_phys_bits,

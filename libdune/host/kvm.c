@@ -14,19 +14,19 @@
 #include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
-#include "common/util.h"
 #include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "host/kvm_counters.h"
 
 struct hostside_vcpu {
 	int fd;
+	int stats_fd;           /* KVM's counters, or -errno */
 	struct kvm_run *run;
 	size_t run_size;
-	int stats_fd; /* KVM_GET_STATS_FD, opened on first use; -1 before */
 };
 
-static int kvm_fd = -1, vm_fd = -1, vm_stats_fd = -1;
+static int kvm_fd = -1, vm_fd = -1;
 static unsigned kvm_max_slots = 32;
 static unsigned kvm_phys_bits = 36;
 static struct kvm_cpuid2 *cpuid;
@@ -89,10 +89,11 @@ static int load_cpuid(void)
 	return 0;
 }
 
-static int kvm_vm_create(void)
+/* The system descriptor: new VMs (a fork child's too) come from it. */
+static int kvm_device_open(void)
 {
-	long r;
-
+	if (kvm_fd >= 0)
+		return kvm_fd;
 	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
 	dune_fd_own(kvm_fd, 1);
 	if (kvm_fd < 0) {
@@ -105,8 +106,16 @@ static int kvm_vm_create(void)
 				 "add the user to the 'kvm' group");
 		else
 			dune_log("cannot open /dev/kvm: error %d", -kvm_fd);
-		return kvm_fd;
 	}
+	return kvm_fd;
+}
+
+static int kvm_vm_create(void)
+{
+	long r;
+
+	if ((r = kvm_device_open()) < 0)
+		return (int)r;
 	r = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (r != KVM_API_VERSION) {
 		dune_log("/dev/kvm speaks API version %ld, expected %d; the kernel's "
@@ -165,7 +174,6 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 
 	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
 	memset(v, 0, sizeof(*v));
-	v->stats_fd = -1;
 	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
 	dune_fd_own(v->fd, 1);
 	if (v->fd < 0)
@@ -179,6 +187,8 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 		r = -ENOMEM;
 		goto fail;
 	}
+	v->stats_fd = kvm_counters_open(v->fd);
+	dune_fd_own(v->stats_fd, 1);
 	pc->vcpu = v;
 	return 0;
 fail:
@@ -342,6 +352,14 @@ static void kvm_vcpu_destroy(struct dune_percpu *pc)
 	pc->vcpu = NULL;
 }
 
+static int kvm_kernel_counts(struct dune_percpu *pc, int64_t k[KERNEL_COUNTS])
+{
+	_Static_assert(KVM_COUNTS == KERNEL_COUNTS, "exits, emulated, faults, fixed");
+	if (!pc->vcpu || pc->vcpu->stats_fd < 0)
+		return -ENOTSUP;
+	return kvm_counters_read(pc->vcpu->stats_fd, k);
+}
+
 static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
 {
 	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_XSAVE, xsave4k);
@@ -408,117 +426,14 @@ static int kvm_vm_recreate(void)
 {
 	dune_fd_own(vm_fd, 0);
 	raw_syscall1(SYS_close, vm_fd);
-	if (vm_stats_fd >= 0) {
-		dune_fd_own(vm_stats_fd, 0);
-		raw_syscall1(SYS_close, vm_stats_fd);
-		vm_stats_fd = -1;
-	}
 	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	dune_fd_own(vm_fd, 1);
 	return vm_fd < 0 ? vm_fd : 0;
 }
 
-/* ---- KVM's binary statistics (dune_get_host_stats) ---- */
-
-struct stat_field {
-	const char *name;
-	size_t at; /* offset in struct dune_host_stats */
-};
-static const struct stat_field vcpu_fields[] = {
-	{ "exits", offsetof(struct dune_host_stats, exits) },
-	{ "pf_taken", offsetof(struct dune_host_stats, pf_taken) },
-	{ "pf_fixed", offsetof(struct dune_host_stats, pf_fixed) },
-	{ "pf_emulate", offsetof(struct dune_host_stats, pf_emulate) },
-	{ "tlb_flush", offsetof(struct dune_host_stats, tlb_flush) },
-	{ "insn_emulation", offsetof(struct dune_host_stats, insn_emulation) },
-};
-static const struct stat_field vm_fields[] = {
-	{ "mmu_pte_write", offsetof(struct dune_host_stats, mmu_pte_write) },
-	{ "mmu_unsync", offsetof(struct dune_host_stats, mmu_unsync) },
-};
-#define MAX_STAT_FIELDS 8
-#define STATS_DATA_MAX 4096 /* bytes of counters read at once */
-
-/* Where each field's counter lies in a stats file: found once per kind
- * (all vCPUs share one layout). -1: the host does not keep it. */
-struct stat_layout {
-	int ready;
-	int64_t data_offset;
-	int64_t at[MAX_STAT_FIELDS];
-};
-static struct stat_layout vcpu_layout, vm_layout;
-
-static int stats_layout_load(int fd, const struct stat_field *f, int n, struct stat_layout *l)
-{
-	struct kvm_stats_header h;
-	uint8_t desc[sizeof(struct kvm_stats_desc) + 256];
-
-	if (raw_syscall4(SYS_pread64, fd, &h, sizeof(h), 0) != (long)sizeof(h) ||
-	    h.name_size > 256)
-		return -EIO;
-	for (int i = 0; i < n; i++)
-		l->at[i] = -1;
-	for (uint32_t d = 0; d < h.num_desc; d++) {
-		size_t sz = sizeof(struct kvm_stats_desc) + h.name_size;
-		struct kvm_stats_desc *k = (struct kvm_stats_desc *)desc;
-		if (raw_syscall4(SYS_pread64, fd, desc, sz, h.desc_offset + d * sz) != (long)sz)
-			return -EIO;
-		k->name[h.name_size - 1] = 0;
-		for (int i = 0; i < n; i++)
-			if (k->size == 1 && !strcmp(k->name, f[i].name) &&
-			    k->offset % sizeof(uint64_t) == 0 &&
-			    k->offset + sizeof(uint64_t) <= STATS_DATA_MAX)
-				l->at[i] = k->offset / sizeof(uint64_t); /* offset: bytes */
-	}
-	l->data_offset = h.data_offset;
-	l->ready = 1;
-	return 0;
-}
-
-static int stats_add(int fd, const struct stat_field *f, int n, struct stat_layout *l,
-		     struct dune_host_stats *sum)
-{
-	uint64_t data[STATS_DATA_MAX / sizeof(uint64_t)];
-	int r;
-
-	if (!l->ready && (r = stats_layout_load(fd, f, n, l)) < 0)
-		return r;
-	if (raw_syscall4(SYS_pread64, fd, data, sizeof(data), l->data_offset) < 0)
-		return -EIO;
-	for (int i = 0; i < n; i++)
-		if (l->at[i] >= 0)
-			*(uint64_t *)((char *)sum + f[i].at) += data[l->at[i]];
-	return 0;
-}
-
-static int stats_fd_open(int fd, int *stats_fd)
-{
-	if (*stats_fd < 0) {
-		int s = (int)raw_syscall3(SYS_ioctl, fd, KVM_GET_STATS_FD, 0);
-		if (s < 0)
-			return s == -ENOTTY || s == -EINVAL ? -ENOTSUP : s;
-		dune_fd_own(s, 1);
-		*stats_fd = s;
-	}
-	return *stats_fd;
-}
-
-/* Adds the counters of vCPU pc (of the VM itself if pc is NULL) to sum. */
-static int kvm_stats(struct dune_percpu *pc, struct dune_host_stats *sum)
-{
-	int fd;
-	if (!pc) {
-		if ((fd = stats_fd_open(vm_fd, &vm_stats_fd)) < 0)
-			return fd;
-		return stats_add(fd, vm_fields, ARRAY_LEN(vm_fields), &vm_layout, sum);
-	}
-	if (!pc->vcpu || (fd = stats_fd_open(pc->vcpu->fd, &pc->vcpu->stats_fd)) < 0)
-		return pc->vcpu ? fd : 0;
-	return stats_add(fd, vcpu_fields, ARRAY_LEN(vcpu_fields), &vcpu_layout, sum);
-}
-
 const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
+	.device_open = kvm_device_open,
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,
 	.phys_bits = kvm_phys_bits_get,
@@ -532,11 +447,11 @@ const struct hostside_ops hostside_kvm = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_kernel_counts = kvm_kernel_counts,
 	.vcpu_get_fpu = kvm_get_fpu,
 	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,
 	.vcpu_restore = kvm_vcpu_restore,
 	.vm_recreate = kvm_vm_recreate,
-	.stats = kvm_stats,
 };
 

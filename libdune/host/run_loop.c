@@ -20,12 +20,15 @@
 #include "guest/x86/boot.h"
 #include "guest/x86/entry.h"
 #include "host/clone.h"
+#include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
+#include "host/mmio.h"
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
+#include "host/user_fast.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
@@ -119,6 +122,9 @@ static long host_syscall(struct dune_percpu *pc)
 		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 			return -EIO;
 		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
+	case SYS_exit_group:
+		exit_stats_report();
+		break;
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(pc, 1);
@@ -134,6 +140,8 @@ static void handle_hypercall(struct dune_percpu *pc)
 	uint64_t *a = pc->hc_args;
 	struct host_vma v;
 
+	if (pc->hc_op < HC_OPS)
+		pc->counts.hypercalls[pc->hc_op]++;
 	switch (pc->hc_op) {
 	case HC_SYSCALL:
 		if (a[0] == SYS_rt_sigreturn) {
@@ -151,6 +159,13 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_SIGNALS:
 		pc->hc_ret = 0;
 		signals_deliver(pc, 0, 0, 0);
+		break;
+	case HC_USER_SYSCALL:
+		user_fast_syscall(pc);
+		break;
+	case HC_EXIT_STATS:
+		exit_stats_fill((struct dune_exit_stats *)a[0]);
+		pc->hc_ret = 0;
 		break;
 	case HC_SIGFAULT:
 		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
@@ -196,23 +211,6 @@ static void handle_hypercall(struct dune_percpu *pc)
 	}
 }
 
-/* Guest-physical memory without a slot: the host half does the access on
- * the host mapping (a slot may be in the middle of being replaced). */
-static int handle_mmio(struct vcpu_exit *ex)
-{
-	uint8_t *va = layout_pa_to_va(ex->gpa);
-	struct host_vma v;
-	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
-		return -EFAULT;
-	if (!(v.prot & (ex->is_write ? PROT_WRITE : PROT_READ)))
-		return -EFAULT;
-	if (ex->is_write)
-		memcpy(va, ex->data, ex->len);
-	else
-		memcpy(ex->data, va, ex->len);
-	return 0;
-}
-
 static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *pc)
 {
@@ -227,6 +225,7 @@ static void host_loop(struct dune_percpu *pc)
 		r = dune_state.hostside->vcpu_run(pc, &ex);
 		dune_guest_mode = 0;
 		pc->in_run = 0;
+		pc->counts.runs++;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
@@ -236,6 +235,7 @@ static void host_loop(struct dune_percpu *pc)
 			handle_hypercall(pc);
 			break;
 		case EXIT_INTR:
+			pc->counts.interrupts++;
 			signals_deliver(pc, 0, 0, 0);
 			break;
 		case EXIT_MMIO:
@@ -243,7 +243,8 @@ static void host_loop(struct dune_percpu *pc)
 				handle_hypercall(pc);
 				break;
 			}
-			if (handle_mmio(&ex) == 0)
+			pc->counts.mmio++;
+			if (host_mmio_access(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "
 				 "behind it; ending the process with SIGBUS",

@@ -378,7 +378,18 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 		return;
 	switch (guest_at_safe_point(pc, &regs)) {
 	case UNSAFE:
-		return; /* in libdune's trap entry: very soon out of it */
+		/* in libdune's trap entry: very soon out of it. If that is
+		 * back into user code, which may then run long without an
+		 * exit, the way back single-steps it (entry.S looks at
+		 * sig_step); a frame still on the IST stack (user code's
+		 * system call handed over from ring 0) carries TF itself */
+		if (pc->in_user && next_signal(pc)) {
+			uint64_t ist_top = pc->ist_page + IST_STACK_SIZE;
+			pc->sig_step = 1;
+			if (regs.rsp >= pc->ist_page && regs.rsp < ist_top)
+				((struct iret_frame *)ist_top - 1)->rflags |= EFLAGS_TF;
+		}
+		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps (trap.c), and the
 		 * handler runs in the program's context */
@@ -421,6 +432,7 @@ long signals_sigreturn(struct dune_percpu *pc)
 {
 	struct kvm_regs regs;
 	struct sigframe *f;
+	const void *fpu;
 
 	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 		return -EIO;
@@ -432,8 +444,15 @@ long signals_sigreturn(struct dune_percpu *pc)
 		die_with_signal(SIGSEGV);
 	}
 	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
-	if (f->uc.uc_mcontext.fpregs)
-		dune_state.hostside->vcpu_set_fpu(pc, f->uc.uc_mcontext.fpregs);
+	/* the image comes from the program's memory: read only where it may
+	 * read, and one the host refuses ends the process, as in Linux */
+	fpu = f->uc.uc_mcontext.fpregs;
+	if (fpu && (!guest_range_ok((uint64_t)fpu, DUNE_XSAVE_SIZE, PROT_READ) ||
+		    dune_state.hostside->vcpu_set_fpu(pc, fpu) < 0)) {
+		dune_log("rt_sigreturn with a bad FPU image at %p (unreadable, or refused by "
+			 "the host); ending the process with SIGSEGV", (void *)fpu);
+		die_with_signal(SIGSEGV);
+	}
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
 	pc->hc_ret = (int64_t)f->extra.hc_ret;
 	memcpy(pc->hc_args, f->extra.hc_args, sizeof(pc->hc_args));

@@ -4,6 +4,7 @@
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/uview.h"
 #include "host/hostside.h"
@@ -26,9 +27,10 @@ void tlb_flush_range(uintptr_t va, uintptr_t end)
 		return;
 	uview_invalidate(va, end);
 	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
-	/* on a deprivileged guest every flush instruction is a trap: one
-	 * full flush beats several single ones */
-	if (end - va > 64 * PGSIZE || (dune_state.deprivileged && end - va > PGSIZE))
+	/* on a deprivileged guest a flush is a trap: one gate for the range */
+	if (dune_state.deprivileged)
+		dune_flush_gate(va, end);
+	else if (end - va > 64 * PGSIZE)
 		dune_flush_tlb();
 	else
 		for (uintptr_t p = va; p < end; p += PGSIZE)

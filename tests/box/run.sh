@@ -22,6 +22,8 @@ trap 'rm -rf "$in"' EXIT
 printf '\177ELF\002\001\001\000\000' >"$in/bad-elf" # ELF magic, then nothing
 chmod 755 "$in/bad-elf"
 printf 'default allow\nfrobnicate everything\n' >"$in/bad.policy" # line 2: unknown
+# calls of the fast path's set, denied: they must not be served anyway
+printf 'default allow\nfs ro /\ndeny getppid lseek errno=EPERM\n' >"$in/deny-fast.policy"
 # a dynamic program whose interpreter is not there
 for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3)"; do
 	# PT_INTERP sits right after the headers (a static busybox may name
@@ -47,6 +49,7 @@ while read -r kind name rest; do
 	work=$(mktemp -d "$tmp/boxtest.XXXXXX")
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
 		-e "s|\\\$BADELF|$in/bad-elf|g" -e "s|\\\$BADPOLICY|$in/bad.policy|g" \
+		-e "s|\\\$DENYFAST|$in/deny-fast.policy|g" \
 		-e "s|\\\$NOINTERP|$in/no-interp|g")
 	eval "set -- $cmd"
 	if [ "$kind" = same ] && ! command -v "$1" >/dev/null 2>&1; then

@@ -46,7 +46,7 @@ static volatile uint64_t bm_segv; /* Boehm's write faults, counted on the way to
 static struct sigaction bm_boehm_segv;
 #endif
 #ifdef BM_OURS
-static struct dune_host_stats bm_host0;
+static struct dune_exit_stats bm_host0;
 static int bm_host_ok;
 #endif
 
@@ -171,7 +171,10 @@ static inline int bm_init(void)
 		}
 		if ((r = gc_init(NULL)) < 0)
 			return r == -ENOTSUP ? 2 : 1;
-		bm_host_ok = dune_in_guest() && dune_get_host_stats(&bm_host0) == 0;
+		if ((bm_host_ok = dune_in_guest())) {
+			dune_get_exit_stats(&bm_host0);
+			bm_host_ok = bm_host0.kernel_faults_fixed >= 0;
+		}
 	}
 #elif defined(BM_BOEHM)
 	{
@@ -217,15 +220,15 @@ static inline void bm_report(const char *bench, long check)
 		traps = (long)st.traps;
 	}
 	if (bm_host_ok) {
-		struct dune_host_stats hs;
-		dune_get_host_stats(&hs);
+		struct dune_exit_stats hs;
+		dune_get_exit_stats(&hs);
 		/* in dune mode the traps are the host's: page faults it fixed by
 		 * mapping, each first write after a dirty bit was cleared on a
 		 * shadow-paging host, and each first touch of a new page (the
 		 * ours-stw-dune row has those alone); hypercalls are emulated
 		 * accesses, not counted here */
-		traps = (long)(hs.pf_fixed - bm_host0.pf_fixed);
-		exits = (long)(hs.exits - bm_host0.exits);
+		traps = (long)(hs.kernel_faults_fixed - bm_host0.kernel_faults_fixed);
+		exits = (long)(hs.kernel_exits - bm_host0.kernel_exits);
 	}
 #elif defined(BM_BOEHM)
 	cycles = (long)GC_get_gc_no();

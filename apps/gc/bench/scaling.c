@@ -43,9 +43,11 @@ static long minflt(void)
 static long traps_now(const char *tracker)
 {
 	struct gc_stats st;
-	struct dune_host_stats hs;
-	if (!strcmp(tracker, "dune")) /* faults the host fixed by mapping (not hypercalls) */
-		return dune_get_host_stats(&hs) == 0 ? (long)hs.pf_fixed : -1;
+	struct dune_exit_stats es;
+	if (!strcmp(tracker, "dune")) { /* faults the host fixed by mapping (not hypercalls) */
+		dune_get_exit_stats(&es);
+		return (long)es.kernel_faults_fixed;
+	}
 	if (!strcmp(tracker, "mprotect")) {
 		gc_get_stats(&st);
 		return (long)st.traps;
@@ -61,8 +63,8 @@ int main(int argc, char **argv)
 	const char *tracker = getenv("GC_TRACKER") ? getenv("GC_TRACKER") : "none";
 	long rounds = mib >= 1024 ? 5 : 20;
 	double t_start = 0, t_collect = 0, t_stop = 0, t_write = 0, found = 0, traps = 0;
-	double start_exits = 0, start_ptw = 0; /* what the host did for a start (dune) */
-	struct dune_host_stats h0, h1;
+	double start_exits = 0; /* what the host did for a start (dune) */
+	struct dune_exit_stats h0, h1;
 	int host = !strcmp(tracker, "dune");
 	struct gc_stats st0, st1;
 	size_t *idx;
@@ -92,12 +94,12 @@ int main(int argc, char **argv)
 		double t0, t1, w0, w1, t2, t3, t4;
 		long tr0, tr1, n;
 		if (host)
-			dune_get_host_stats(&h0);
+			dune_get_exit_stats(&h0);
 		t0 = now_us();
 		gc_debug_track_start();
 		t1 = now_us();
 		if (host)
-			dune_get_host_stats(&h1);
+			dune_get_exit_stats(&h1);
 		tr0 = traps_now(tracker); /* outside the timed parts: a few system calls */
 		w0 = now_us();
 		for (size_t i = 0; i < d; i++)
@@ -117,20 +119,18 @@ int main(int argc, char **argv)
 		t_stop += t4 - t3;
 		found += (double)n;
 		traps += (double)(tr1 - tr0);
-		if (host) {
-			start_exits += (double)(h1.exits - h0.exits);
-			start_ptw += (double)(h1.mmu_pte_write - h0.mmu_pte_write);
-		}
+		if (host)
+			start_exits += (double)(h1.kernel_exits - h0.kernel_exits);
 	}
 	gc_get_stats(&st1);
 	/* tracker MiB pages rounds dirty start_us collect_us stop_us discovery_us
 	 * write_us_per_page found traps_per_round entries_per_round protect_calls_per_round
-	 * host_exits_per_start host_pte_writes_per_start (dune; -1 otherwise) */
-	printf("scale\t%s\t%zu\t%zu\t%ld\t%zu\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f\t%.1f\t%.1f\t%.0f\t%.1f\t%.1f\t%.1f\n",
+	 * host_exits_per_start (dune; -1 otherwise) */
+	printf("scale\t%s\t%zu\t%zu\t%ld\t%zu\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f\t%.1f\t%.1f\t%.0f\t%.1f\t%.1f\n",
 	       tracker, mib, pages, rounds, d, t_start / rounds, t_collect / rounds, t_stop / rounds,
 	       (t_start + t_collect + t_stop) / rounds, t_write / rounds / (double)d, found / rounds,
 	       traps / rounds, (double)(st1.entries_read - st0.entries_read) / (rounds + 1),
 	       (double)(st1.protect_calls - st0.protect_calls) / (rounds + 1),
-	       host ? start_exits / rounds : -1.0, host ? start_ptw / rounds : -1.0);
+	       host ? start_exits / rounds : -1.0);
 	return 0;
 }

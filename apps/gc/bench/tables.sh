@@ -31,12 +31,12 @@ END {
 echo
 echo "### Dirty-page discovery against heap size (per cycle: start + collect + stop; D pages written)"
 echo
-echo "| tracker | heap MiB | pages | D | start us | collect us | stop us | discovery us | per 1000 pages us | first write us/page | traps/cycle | entries read/cycle | mprotect calls/cycle | host exits, PT writes per start |"
+echo "| tracker | heap MiB | pages | D | start us | collect us | stop us | discovery us | per 1000 pages us | first write us/page | traps/cycle | entries read/cycle | mprotect calls/cycle | host exits per start |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk -F'\t' '
 {
 	if ($4 == "n/a") { printf "| %s | %s | n/a | | | | | | | | | | | |\n", $2, $3; next }
-	host = $16 < 0 ? "-" : sprintf("%.0f, %.0f", $16, $17)
+	host = $16 < 0 ? "-" : sprintf("%.0f", $16)
 	printf "| %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.0f | %.1f | %s |\n",
 		$2, $3, $4, $6, $7, $8, $9, $10, $10 / $4 * 1000, $11, $13, $14, $15, host
 }' "$scaling"

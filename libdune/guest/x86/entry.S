@@ -301,7 +301,7 @@ trap_common_program:
 	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
 	 * program's FS first */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
-	jne 0f
+	jne flush_gate_check
 	testb $SEL_RPL3, (TEF_CS - TEF_VEC)(%rsp)
 	jz 0f
 	swapgs
@@ -312,6 +312,7 @@ trap_common_program:
 	wrfsbase %rax
 	pop %rax
 	LSTAR_SAVING_REGS dune_syscall_entry
+trap_program:
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
@@ -364,7 +365,10 @@ trap_return:
 	jne 2f
 	testb $SEL_RPL3, IRET_CS(%rsp)
 	jz 1f
-	LSTAR_SAVING_REGS dune_user_syscall_entry
+	cmpl $0, %gs:PC_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 4f
+	orq $EFLAGS_TF, IRET_RFLAGS(%rsp)
+4:	LSTAR_SAVING_REGS dune_user_syscall_entry
 	push %rax		/* back to user code: its FS, its page table, its GS */
 	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
@@ -384,10 +388,42 @@ trap_return:
 	movq $USER_DS, IRET_SS(%rsp)
 	iretq
 
+/* A deprivileged program's TLB flush (dune_flush_gate): dropped here, at
+ * once, and back past the gate. Through the privileged instruction it
+ * would cost ten times the emulated instructions. rdi = start, rsi = end
+ * (the gate is a function: both are scratch). */
+flush_gate_check:		/* IST: vec err rip cs rflags rsp ss */
+	cmpb $T_ILLOP, (%rsp)
+	jne trap_program
+	push %rax
+	lea dune_flush_gate(%rip), %rax
+	cmp %rax, (TEF_RIP - TEF_RAX)(%rsp)
+	jne 9f
+	mov %rsi, %rax
+	sub %rdi, %rax
+	cmp $(FLUSH_GATE_PAGES * PGSIZE), %rax
+	ja 3f
+2:	invlpg (%rdi)
+	add $PGSIZE, %rdi
+	cmp %rsi, %rdi
+	jb 2b
+	jmp 4f
+3:	mov %cr3, %rax		/* a long range: everything */
+	mov %rax, %cr3
+4:	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	addq $UD2_SIZE, (%rsp)	/* past the gate: its `ret` */
+	iretq
+9:	pop %rax
+	jmp trap_program
+
 /* Trap from user code under the user view: GS from the IST page (user code
  * may have set its own), the user's FS and GS kept, the program's CR3 and
  * FS back, the vector tagged; then the ordinary path. rax = IST page. */
 trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
+	cmpb $T_PGFLT, (TEF_VEC - TEF_RAX)(%rsp)
+	je uview_fault
+uview_leave:
 	movq $0, IST_UVIEW_ON(%rax)
 	cmpq $0, IST_RING0(%rax)
 	jne 1f
@@ -418,6 +454,41 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	pop %rax
 	jmp trap_common_program
 
+/*
+ * A page fault from user code. At LSTAR it is a system call (a deprivileged
+ * guest's `syscall` stays in ring 3, and LSTAR is not in the user view); one
+ * whose number is in the IST page's fast set goes straight to the host
+ * half from here, on the user view and the IST stack: no CR3 switch, no
+ * trip to the handler. The host half reads the call from this frame and
+ * the registers, and if the program's check says yes runs it and turns
+ * the frame into the syscall's return (host/user_fast.c); else it
+ * declines and the ordinary path takes the call. On PVM every instruction
+ * here is emulated: keep it short. rax = IST page.
+ */
+uview_fault:			/* IST: rax vec err rip cs rflags rsp ss */
+	push %rdx		/* struct ist_syscall_frame: rdx rax vec err ... */
+	lea dune_syscall_entry(%rip), %rdx
+	cmp %rdx, TEF_RIP(%rsp)
+	jne 9f
+	mov TEF_RAX(%rsp), %rdx	/* the call's number */
+	cmp $SYSCALL_BITMAP_BITS, %rdx
+	jae 9f
+	bt %rdx, IST_FAST_SET(%rax)
+	jnc 9f
+	mov IST_PC(%rax), %rdx	/* mapped in the user view, supervisor-only */
+	movq $HC_USER_SYSCALL, PC_HC_OP(%rdx)
+	mov PC_DOORBELL(%rdx), %rdx
+	movb %dl, (%rdx)	/* the host half runs it, or declines */
+	mov IST_PC(%rax), %rdx
+	cmpq $HC_DONE, PC_HC_OP(%rdx)
+	jne 9f
+	pop %rdx
+	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	iretq
+9:	pop %rdx
+	jmp uview_leave
+
 /* Into user code under the user view: rbx = its frame on the trap stack
  * just above the current one. Runs in ring 0 with the program's CR3. */
 uview_enter:
@@ -425,7 +496,10 @@ uview_enter:
 	movq $USER_DS, TF_SS(%rbx)
 	andq $EFLAGS_USER_CHANGEABLE, TF_RFLAGS(%rbx)
 	orq $EFLAGS_USER_FIXED, TF_RFLAGS(%rbx)
-	mov %gs:PC_UFS, %rax
+	cmpl $0, %gs:PC_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 1f
+	orq $EFLAGS_TF, TF_RFLAGS(%rbx)
+1:	mov %gs:PC_UFS, %rax
 	wrfsbase %rax
 	mov %gs:PC_IST_PAGE, %rax
 	movq $1, IST_UVIEW_ON(%rax)
@@ -524,6 +598,15 @@ trap_user_entry:
 	.globl dune_uview_gate
 dune_uview_gate:
 	ud2			/* trap_deprivileged, rbx = the user frame */
+
+/* void dune_flush_gate(uintptr_t start, uintptr_t end): a deprivileged
+ * program drops its translations of [start, end) (flush_gate_check) */
+	.globl dune_flush_gate
+	.type dune_flush_gate, @function
+dune_flush_gate:
+	ud2
+	ret
+	.size dune_flush_gate, .-dune_flush_gate
 
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
