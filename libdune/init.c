@@ -156,7 +156,7 @@ int dune_init(bool map_full)
 
 int dune_enter(void)
 {
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	int r;
 
 	if (!initialized) {
@@ -165,18 +165,18 @@ int dune_enter(void)
 	}
 	if (dune_guest_mode)
 		return 0;
-	pc = vcpu_get();
-	if (!pc) {
+	cpu = vcpu_get();
+	if (!cpu) {
 		dune_log("no vCPU for this thread: out of memory or the host refused one");
 		return -ENOMEM;
 	}
-	pc->tid = (int)raw_syscall0(SYS_gettid);
-	raw_syscall2(SYS_arch_prctl, ARCH_GET_FS, &pc->fs_base);
+	cpu->tid = (int)raw_syscall0(SYS_gettid);
+	raw_syscall2(SYS_arch_prctl, ARCH_GET_FS, &cpu->fs_base);
 	/* this thread's new stacks and per-CPU page must be in the guest */
 	if ((r = mirror_sync_all()) < 0)
 		return r;
-	dune_self = pc;
-	return __dune_enter(pc, pc->host_stack + pc->host_stack_size, &pc->enter);
+	dune_self = cpu;
+	return __dune_enter(cpu, cpu->host_stack + cpu->host_stack_size, &cpu->enter);
 }
 
 bool dune_in_guest(void)

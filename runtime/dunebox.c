@@ -3,7 +3,7 @@
  * policy (README.md, runtime/policy/POLICY.md):
  *
  *   dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]...
- *           [--audit FILE] [--trace] [--memory BYTES] [--pids N]
+ *           [--audit FILE] [--trace] [--log-denials] [--memory BYTES] [--pids N]
  *           [--without LAYER,...] [--inner-only] -- PROGRAM [ARGS...]
  *
  * First the outer layer (outer.c, runtime/jail): the process enters the
@@ -37,10 +37,10 @@
 #include "mem.h"
 #include "outer.h"
 #include "proc.h"
+#include "signal_targets.h"
 #include "signals.h"
 #include "sys.h"
 
-#define MONITOR_FD_BASE 1000
 #define FEC_P_BIT 1
 
 extern char **environ;
@@ -48,7 +48,7 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] [--memory BYTES[KMG]] [--pids N] "
+			"[--audit FILE] [--trace] [--log-denials] [--memory BYTES[KMG]] [--pids N] "
 			"[--without namespaces,landlock,seccomp] [--inner-only] "
 			"-- PROGRAM [ARGS...]\n");
 	exit(2);
@@ -130,7 +130,7 @@ static void register_handlers(void)
 
 struct options {
 	const char *policy_file, *audit_file;
-	int allow_net, trace;
+	int allow_net, trace, log_denials;
 	const char *ro[MAX_PATH_OPTIONS], *rw[MAX_PATH_OPTIONS];
 	int nro, nrw;
 	struct outer_options outer;
@@ -175,6 +175,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->allow_net = 1;
 		else if (!strcmp(a, "--trace"))
 			o->trace = 1;
+		else if (!strcmp(a, "--log-denials"))
+			o->log_denials = 1;
 		else if (i + 1 < argc && !strcmp(a, "--policy"))
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
@@ -278,11 +280,11 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
+/* the monitor's own descriptors: above the numbers programs use and out of
+ * their /proc/self/fd (fds.c keeps the program's calls off them) */
 static int high_fd(int fd)
 {
-	int h = fcntl(fd, F_DUPFD_CLOEXEC, MONITOR_FD_BASE);
-	close(fd);
-	return h;
+	return dune_fd_hide(fd);
 }
 
 /* The host's vvar and vdso pages: the program shares them, read-only. */
@@ -320,12 +322,29 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
+static pid_t monitor_pid;
+
+/* A signal to end dunebox is the program's to handle: the supervisor
+ * stays until the box has ended (while it lives, the box's processes are
+ * known as such: signal_targets.c). */
+static void pass_on(int sig)
+{
+	kill(monitor_pid, sig);
+}
+
 /* The parent: waits for the monitor, passes on the status, cleans up. */
 static int supervise(pid_t child)
 {
+	struct sigaction sa;
 	int status;
 	signal(SIGINT, SIG_IGN); /* the box gets it too, from the terminal */
 	signal(SIGQUIT, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sa.sa_flags = SA_RESTART;
+	monitor_pid = child;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 125;
@@ -366,6 +385,7 @@ int main(int argc, char **argv)
 	box.err_fd = high_fd(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
+	box.log_denials = o.log_denials;
 	if (outer_enter(&o.outer) < 0)
 		return 125;
 	/* in the jail, its /tmp is a fresh tmpfs: this directory lives there */
@@ -381,6 +401,7 @@ int main(int argc, char **argv)
 	 * box descends from it (signal_targets.c) */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	box.supervisor = (int)getpid();
+	box.supervisor_start = box_start_time(box.supervisor);
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -394,7 +415,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dunebox: %s: %s\n", prog, strerror(errno));
 		return 127;
 	}
-	box_pid = (int)getpid();
+	/* a supervisor killed outright takes the box with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != box.supervisor)
+		return 125;
+	box_pid = box.root = (int)getpid();
+	box.root_start = box_start_time(box.root);
 	find_vdso();
 	sig_init();
 	if ((r = dune_init(false)) < 0 || (r = dune_enter()) < 0) {

@@ -1,7 +1,7 @@
 /* both halves - percpu.h: one per thread in dune mode (one vCPU each).
  *
  * In guest ring 0, GS base points here; entry.S reaches the fields below
- * through %gs with the PC_* offsets that asm_offsets.c generates from the
+ * through %gs with the CPU_* offsets that asm_offsets.c generates from the
  * struct. The host half of the same thread reads the hypercall block after
  * the guest rings the doorbell: both halves share the memory.
  */
@@ -86,7 +86,7 @@ struct callee_saved {
 /* The bottom of the IST page: what the ring-0 entry needs before it may
  * trust GS (user code on a deprivileged guest can set GS itself). */
 struct ist_head {
-	uint64_t pc;       /* this vCPU's struct dune_percpu */
+	uint64_t cpu;       /* this vCPU's struct dune_percpu */
 	uint64_t uview_on; /* 1 while user code runs under the user view */
 	uint64_t ring0;    /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
 	uint64_t fast_set[8]; /* user system calls ring 0 hands to the host half

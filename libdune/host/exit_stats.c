@@ -19,8 +19,8 @@ void exit_stats_fill(struct dune_exit_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (unsigned i = 0; i < vcpu_list_len(); i++) {
-		struct dune_percpu *pc = vcpu_list_get(i);
-		const struct exit_counts *c = &pc->counts;
+		struct dune_percpu *cpu = vcpu_list_get(i);
+		const struct exit_counts *c = &cpu->counts;
 		int64_t k[KERNEL_COUNTS];
 
 		st->runs += c->runs;
@@ -29,10 +29,10 @@ void exit_stats_fill(struct dune_exit_stats *st)
 			if (op != HC_SYSCALL && op != HC_USER_SYSCALL)
 				st->hypercalls += c->hypercalls[op];
 		st->interrupts += c->interrupts;
-		st->fast_calls += pc->fast_calls;
+		st->fast_calls += cpu->fast_calls;
 		st->user_fast_calls += c->user_fast;
 		if (!dune_state.hostside->vcpu_kernel_counts ||
-		    dune_state.hostside->vcpu_kernel_counts(pc, k) < 0)
+		    dune_state.hostside->vcpu_kernel_counts(cpu, k) < 0)
 			k[0] = k[1] = k[2] = k[3] = -1;
 		for (int j = 0; j < KERNEL_COUNTS; j++)
 			kernel[j] = (kernel[j] < 0 || k[j] < 0) ? -1 : kernel[j] + k[j];

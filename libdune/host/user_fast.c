@@ -18,15 +18,15 @@
 #include "host/hostside.h"
 #include "host/user_fast.h"
 
-void user_fast_syscall(struct dune_percpu *pc)
+void user_fast_syscall(struct dune_percpu *cpu)
 {
 	struct ist_syscall_frame *f =
-		(struct ist_syscall_frame *)(pc->ist_page + IST_STACK_SIZE) - 1;
+		(struct ist_syscall_frame *)(cpu->ist_page + IST_STACK_SIZE) - 1;
 	struct kvm_regs r;
 	long nr = (long)f->rax, args[6];
 	long ret;
 
-	if (pc->sig_pending || dune_state.hostside->vcpu_get_regs(pc, &r) < 0)
+	if (cpu->sig_pending || dune_state.hostside->vcpu_get_regs(cpu, &r) < 0)
 		return;
 	args[0] = (long)r.rdi;
 	args[1] = (long)r.rsi;
@@ -39,7 +39,7 @@ void user_fast_syscall(struct dune_percpu *pc)
 	ret = raw_syscall6(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
 	if (ret == -EINTR)
 		return;
-	pc->counts.user_fast++;
+	cpu->counts.user_fast++;
 	f->rax = (uint64_t)ret;
 	f->rip = r.rcx;
 	f->rflags = (r.r11 & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
@@ -47,9 +47,9 @@ void user_fast_syscall(struct dune_percpu *pc)
 	f->ss = GD_UD | SEL_RPL3;
 	/* a signal that came meanwhile: user code steps one instruction and
 	 * the #DB lets it in (signals.c), as for a signal while it spins */
-	if (__atomic_load_n(&pc->sig_pending, __ATOMIC_SEQ_CST)) {
-		pc->sig_step = 1;
+	if (__atomic_load_n(&cpu->sig_pending, __ATOMIC_SEQ_CST)) {
+		cpu->sig_step = 1;
 		f->rflags |= EFLAGS_TF;
 	}
-	pc->hc_op = HC_DONE;
+	cpu->hc_op = HC_DONE;
 }

@@ -5,7 +5,7 @@
 
 #include "common/percpu.h"
 
-/* Runs the call in pc's hypercall block, or declines (hc_op untouched) */
-void user_fast_syscall(struct dune_percpu *pc);
+/* Runs the call in cpu's hypercall block, or declines (hc_op untouched) */
+void user_fast_syscall(struct dune_percpu *cpu);
 
 #endif

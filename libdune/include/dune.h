@@ -264,6 +264,17 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end);
 /* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
  * else's behalf must not reach those. */
 int dune_owns_fd(int fd);
+/* Moves fd to the top of the descriptor space (out of the numbers
+ * programs use) and makes it libdune's: the program's calls cannot reach
+ * it, listings of /proc/self/fd leave it out. Returns the new number. */
+int dune_fd_take(int fd);
+/* Moves fd up there too and leaves it out of /proc/self/fd listings, but
+ * lets calls reach it: for a sandbox's own descriptors, which the sandbox
+ * keeps its program's calls off itself. Returns the new number. */
+int dune_fd_hide(int fd);
+/* Which arguments of system call nr are descriptors, a bit per argument
+ * (mmap's descriptor unless MAP_ANONYMOUS). */
+unsigned dune_syscall_fd_args(long nr);
 
 /* (libdune addition) The kernel's struct sigaction on x86-64, as
  * rt_sigaction takes it (libc's struct sigaction differs): for code that

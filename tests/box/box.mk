@@ -6,6 +6,11 @@ $(B)/box/escape: tests/box/escape.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O1 -Wall -Werror $< -o $@
 
+# the stress-ng-like loops of tests/conformance, compared with native runs
+$(B)/box/conform: tests/box/conform.c tests/conformance/loops.c tests/conformance/loops.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O1 -Wall -Werror tests/box/conform.c tests/conformance/loops.c -o $@
+
 # the same monitor, self-contained, for the machines (no libc in there)
 $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
@@ -32,7 +37,7 @@ $(B)/box/user-mode-fails: tests/box/box.mk
 		$(abspath $(B)/box/dunebox-no-user-mode) > $@
 	@chmod +x $@
 
-$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/run-here \
+$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/conform $(B)/box/run-here \
 		     $(B)/box/dunebox-no-user-mode $(B)/box/user-mode-fails
 	@mkdir -p $(dir $@)
 	@{ echo "box ../box/run-here 3600"; \
@@ -42,5 +47,5 @@ check-box: $(B)/lists/box.list
 	tools/run-tests $<
 
 
-all: $(B)/box/escape $(B)/box/untrusted $(B)/static/dunebox
+all: $(B)/box/escape $(B)/box/conform $(B)/box/untrusted $(B)/static/dunebox
 .PHONY: check-box

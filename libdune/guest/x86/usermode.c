@@ -115,8 +115,8 @@ void dune_set_user_fs(uint64_t base)
 
 uint64_t dune_get_user_fs(void)
 {
-	struct dune_percpu *pc = dune_self;
-	return pc->ufs_set ? pc->ufs : read_fs_base();
+	struct dune_percpu *cpu = dune_self;
+	return cpu->ufs_set ? cpu->ufs : read_fs_base();
 }
 
 /* Where the trap entry saved user code's FPU state for the frame tf
