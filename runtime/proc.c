@@ -217,6 +217,18 @@ long proc_set_tid_address(uintptr_t addr)
 	return syscall(SYS_gettid);
 }
 
+/* prctl(PR_GET_TID_ADDRESS): the program's word, not the one the kernel
+ * holds for the monitor's thread (a monitor address; a program that puts
+ * it back with set_tid_address, as stress-ng's pthread does, would never
+ * see its thread's exit and its join would wait forever) */
+long proc_get_tid_address(uintptr_t out)
+{
+	if (!mem_contains(out, sizeof(uintptr_t)))
+		return -EFAULT;
+	*(volatile uintptr_t *)out = self->clear_child_tid;
+	return 0;
+}
+
 void proc_exit(struct dune_tf *tf, int group)
 {
 	if (group)

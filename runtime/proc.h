@@ -12,6 +12,7 @@ long proc_clone(struct dune_tf *tf);
 void proc_exit(struct dune_tf *tf, int group) __attribute__((noreturn));
 long proc_arch_prctl(long code, long addr);
 long proc_set_tid_address(uintptr_t addr);
+long proc_get_tid_address(uintptr_t out); /* prctl(PR_GET_TID_ADDRESS) */
 void proc_exec_done(void);
 
 #endif

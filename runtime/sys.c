@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -125,6 +126,11 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 		return 1;
 	case SYS_set_tid_address:
 		*r = proc_set_tid_address((uintptr_t)a[0]);
+		return 1;
+	case SYS_prctl:
+		if (a[0] != PR_GET_TID_ADDRESS)
+			break;
+		*r = proc_get_tid_address((uintptr_t)a[1]);
 		return 1;
 	case SYS_set_robust_list:
 		/* kept here, not given to the kernel: at thread exit it would

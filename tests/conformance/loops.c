@@ -22,6 +22,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -671,6 +672,41 @@ static void bad_args(struct transcript *t)
 	munmap(m, pg);
 }
 
+/* ---- the tid word: stress-ng's pthread reads it back and puts it back ---- */
+
+static void *tid_address_thread(void *arg)
+{
+	struct transcript *t = arg;
+	int *orig = NULL, *got = NULL, word = 0;
+
+	say(t, "PR_GET_TID_ADDRESS: %s, set: %s",
+	    outcome(syscall(SYS_prctl, PR_GET_TID_ADDRESS, &orig)), orig ? "yes" : "no");
+	syscall(SYS_set_tid_address, &word);
+	syscall(SYS_prctl, PR_GET_TID_ADDRESS, &got);
+	say(t, "after set_tid_address(&word): PR_GET_TID_ADDRESS gives &word: %s",
+	    got == &word ? "yes" : "no");
+	say(t, "PR_GET_TID_ADDRESS into an unmapped page: %s",
+	    outcome(syscall(SYS_prctl, PR_GET_TID_ADDRESS, (void *)8)));
+	/* the libc's word back: its join waits for the kernel to clear it */
+	syscall(SYS_set_tid_address, orig);
+	return NULL;
+}
+
+static void tid_address(struct transcript *t)
+{
+	pthread_t th;
+	struct timespec deadline;
+
+	if (!conform_threads || pthread_create(&th, NULL, tid_address_thread, t) != 0) {
+		say(t, "no thread");
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 20;
+	int r = pthread_timedjoin_np(th, NULL, &deadline);
+	say(t, "join after the word was put back: %s", r == 0 ? "done" : "timed out");
+}
+
 const struct conform_loop conform_loops[] = {
 	{ "fork-storm", fork_storm },
 	{ "timers", timers },
@@ -680,6 +716,7 @@ const struct conform_loop conform_loops[] = {
 	{ "fd-listing", fd_listing },
 	{ "clone-files", clone_files },
 	{ "bad-args", bad_args },
+	{ "tid-address", tid_address },
 	{ NULL, NULL },
 };
 
