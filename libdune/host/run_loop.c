@@ -121,6 +121,11 @@ static long host_syscall(struct dune_percpu *cpu)
 		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
 	case SYS_clone3:
 		return -ENOSYS; /* libc falls back to clone */
+	case SYS_memfd_secret:
+		/* its pages leave the kernel's direct map, so KVM cannot map
+		 * them into the guest and the first touch would end the
+		 * process: answered as a kernel without secret memory does */
+		return -ENOSYS;
 	case SYS_arch_prctl:
 		return arch_prctl(cpu, (long)a[1], (long)a[2]);
 	case SYS_rt_sigaction:
