@@ -134,10 +134,8 @@ static long do_sigaltstack(uintptr_t ss, uintptr_t oss, uint64_t rsp)
 			memset(&self->altstack, 0, sizeof(self->altstack));
 		else if (n.ss_size < (size_t)MINSIGSTKSZ)
 			return -ENOMEM;
-		else if (!mem_contains((uintptr_t)n.ss_sp, n.ss_size))
-			return -EFAULT;
 		else
-			self->altstack = n;
+			self->altstack = n; /* checked when a frame goes there (deliver) */
 	}
 	if (oss)
 		memcpy((void *)oss, &old, sizeof(old));
@@ -178,7 +176,10 @@ static void deliver(struct dune_tf *tf, int sig)
 				   .onstack = (a->flags & SA_ONSTACK) != 0, .fpu_size = fpu_size };
 
 	dune_sigframe_place(&f);
-	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(f.frame, f.end - f.frame))
+	/* as the kernel, which forces SIGSEGV when it cannot write the frame
+	 * (an alternate stack unmapped, read-only or nowhere) */
+	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(f.frame, f.end - f.frame) ||
+	    !dune_vm_user_writable(pgroot, (void *)f.frame, f.end - f.frame))
 		box_die(SIGSEGV, "cannot deliver signal %d: the program's stack 0x%lx is unusable",
 			sig, (unsigned long)tf->rsp);
 	tf_to_sigcontext(tf, &sc);

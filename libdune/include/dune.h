@@ -96,6 +96,10 @@ int dune_vm_map_phys(ptent_t *root, void *va, size_t len, void *pa, int perm);
 int dune_vm_map_pages(ptent_t *root, void *va, size_t len, int perm);
 void dune_vm_unmap(ptent_t *root, void *va, size_t len);
 int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out);
+/* 1 when every page of [va, va + len) is mapped writable for user code in
+ * root: a write there from ring 0 (a signal frame the monitor builds on
+ * the program's stack) cannot fault; 0 otherwise, or when the range wraps */
+int dune_vm_user_writable(ptent_t *root, const void *va, size_t len);
 ptent_t *dune_vm_clone(ptent_t *root);
 void dune_vm_free(ptent_t *root);
 void dune_vm_default_pgflt_handler(uintptr_t addr, uint64_t fec);

@@ -40,6 +40,18 @@ static ptent_t perm_to_pte(int perm)
 	return f;
 }
 
+int dune_vm_user_writable(ptent_t *root, const void *va, size_t len)
+{
+	uintptr_t start = (uintptr_t)va, end = start + len;
+	int ok = end >= start;
+
+	mirror_lock();
+	for (uintptr_t p = start & ~(PGSIZE - 1); ok && p < end; p += PGSIZE)
+		ok = vm_permits(root, p, FEC_W | FEC_U);
+	mirror_unlock();
+	return ok;
+}
+
 int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out)
 {
 	int lvl, r;
