@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "dune.h"
 #include "policy/audit.h"
 
 struct box box = {.audit_fd = -1, .trace_fd = -1, .err_fd = 2, .vfork_fd = -1, .vfork_wait_fd = -1};
@@ -73,6 +74,7 @@ void box_die(int sig, const char *fmt, ...)
 	va_end(ap);
 	box_msg("%s: %s; ended with SIG%s", box.prog, text, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	audit_note("killed", text);
-	syscall(SYS_exit_group, 128 + sig);
-	__builtin_unreachable();
+	/* by the signal itself, so the program's parent sees what the
+	 * kernel would have shown it (WIFSIGNALED), not an exit status */
+	dune_fatal_signal(sig);
 }

@@ -306,6 +306,10 @@ static inline unsigned long dune_get_ticks(void)
 
 int dune_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dune_die(void) __attribute__((noreturn));
+/* ends the process with sig as the kernel would (default action, core
+ * files aside), whatever handlers the program set: its parent sees it
+ * killed by sig */
+void dune_fatal_signal(int sig) __attribute__((noreturn));
 void *dune_mmap(void *addr, size_t length, int prot, int flags, int fd,
 		off_t offset);
 

@@ -707,6 +707,50 @@ static void tid_address(struct transcript *t)
 	say(t, "join after the word was put back: %s", r == 0 ? "done" : "timed out");
 }
 
+/* ---- alternate signal stacks the kernel cannot use (stress-ng's bad-altstack) ---- */
+
+enum { ALT_UNMAPPED, ALT_READ_ONLY, ALT_NULL, ALT_KINDS };
+static const char *const alt_kind_names[] = { "unmapped", "read-only", "NULL" };
+
+static void on_segv_exit(int sig)
+{
+	(void)sig;
+	_exit(3); /* the handler ran: it should not have */
+}
+
+static void bad_altstack_child(struct transcript *t, int kind)
+{
+	size_t size = 64 * 1024;
+	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss = { .ss_sp = stack, .ss_size = size };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_segv_exit;
+	sa.sa_flags = SA_ONSTACK;
+	sigaction(SIGSEGV, &sa, NULL);
+	if (kind == ALT_NULL)
+		ss.ss_sp = NULL;
+	say(t, "%s: sigaltstack: %s", alt_kind_names[kind], outcome(sigaltstack(&ss, NULL)));
+	if (kind == ALT_UNMAPPED)
+		munmap(stack, size);
+	if (kind == ALT_READ_ONLY)
+		mprotect(stack, size, PROT_READ);
+	int *volatile nowhere = (int *)8; /* volatile: no compile-time bounds check */
+	*nowhere = 1;
+	_exit(4);
+}
+
+static void bad_altstack(struct transcript *t)
+{
+	for (int kind = 0; kind < ALT_KINDS; kind++) {
+		pid_t p = fork();
+		if (p == 0)
+			bad_altstack_child(t, kind);
+		say(t, "%s: the child ended: %s", alt_kind_names[kind], ended(p));
+	}
+}
+
 const struct conform_loop conform_loops[] = {
 	{ "fork-storm", fork_storm },
 	{ "timers", timers },
@@ -717,6 +761,7 @@ const struct conform_loop conform_loops[] = {
 	{ "clone-files", clone_files },
 	{ "bad-args", bad_args },
 	{ "tid-address", tid_address },
+	{ "bad-altstack", bad_altstack },
 	{ NULL, NULL },
 };
 

@@ -6,6 +6,7 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
+#include "dune.h"
 #include "guest/x86/hypercall.h"
 
 /* GS is the per-CPU page in every guest context (FS may be user code's) */
