@@ -272,8 +272,11 @@ static void host_loop(struct dune_percpu *cpu)
 			dump_vcpu(cpu);
 			die_with_signal(SIGBUS);
 		case EXIT_MEMFAULT:
-			dune_log("the host could not back a guest access (gpa 0x%llx): memory "
-				 "unmapped by another thread?; ending the process with SIGSEGV",
+			/* no address on hosts that leave KVM_EXIT_MEMORY_FAULT
+			 * unfilled (PVM), so no SIGBUS for the program's handler */
+			dune_log("the host could not back a guest access (gpa 0x%llx): a file "
+				 "mapping touched past the file's end, or memory unmapped by "
+				 "another thread; ending the process with SIGSEGV",
 				 (unsigned long long)ex.gpa);
 			dump_vcpu(cpu);
 			die_with_signal(SIGSEGV);
