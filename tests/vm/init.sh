@@ -3,6 +3,7 @@
 #
 # Console protocol, one marker per line (the host side greps for them):
 #   @@BOOTED <uptime>            userspace started
+#   @@BOOT_TAINT <value>         /proc/sys/kernel/tainted at that point
 #   @@MODULE <name> OK|FAIL <rc> one per module loaded at boot
 #   @@BEGIN <name>               a test starts; its output follows
 #   @@TIME <name> <seconds>      wall time of the test
@@ -24,6 +25,10 @@ hostname vm
 . /etc/vm.conf
 echo
 echo "@@BOOTED $(cut -d' ' -f1 /proc/uptime)"
+# what the kernel said before userspace (emulator quirks, see parse-log.sh)
+# is told apart from what the tests cause
+echo "@@BOOT_TAINT $(cat /proc/sys/kernel/tainted)"
+echo "vm-init: userspace started" >/dev/kmsg
 echo "vm-init: kernel $(uname -r), machine $DUNE_IN_EMULATOR, cpu flags:" \
      $(grep -o -w -E 'vmx|svm|ept|vpid|npt|ept_ad|flexpriority|nrip_save' /proc/cpuinfo | sort -u)
 

@@ -17,6 +17,8 @@
 #                    after VM_KVM_MODULES (e.g. build/kmod/dune.ko).
 #   VM_MODULE_FILES  extra .ko files copied into /modules/ but not loaded (for
 #                    tests that insmod/rmmod by themselves).
+#   VM_KERNEL_MODULE_FILES  the same for modules of the kernel package, by
+#                    name (e.g. msr).
 #   VM_ITERS_SCALE   exported to tests as DUNE_ITERS_SCALE (default 0.01).
 #   VM_ENV           extra "KEY=VALUE ..." words exported to the tests.
 #   VM_TEST_TIMEOUT  default per-test timeout in seconds (60).
@@ -97,19 +99,25 @@ install_ko() {  # SRC NAME: copy (decompressing) to /modules/NAME.ko
     esac
 }
 # add_module SRC: install SRC and (first) its dependencies from the kernel tree.
+# modules.dep lists every module a module needs, the closest first (as
+# depmod does; busybox modprobe does not recurse). Dependencies are read
+# from the installed, decompressed copy: Debian's 6.12 ships .ko.xz.
 add_module() {
-    local src=$1 name deps d dsrc depnames=()
+    local src=$1 name deps d dn dsrc depnames=() n
     name=$(basename "$src"); name=${name%%.ko*}
     [ -z "${have[$name]:-}" ] || return 0
     have[$name]=1
-    deps=$(modinfo_depends "$src" || true)
+    install_ko "$src" "$name"
+    deps=$(modinfo_depends "$stage/lib/modules/$kver/$name.ko" || true)
     for d in ${deps//,/ }; do
         dsrc=$(find_kmod "$d")
         [ -n "$dsrc" ] || vm_die "module $name needs $d, which is not in $moddir"
         add_module "$dsrc"
-        d=$(basename "$dsrc"); depnames+=("${d%%.ko*}.ko")
+        dn=$(basename "$dsrc"); dn=${dn%%.ko*}.ko
+        for n in "$dn" $(grep "^$dn:" "$depfile" | cut -d: -f2); do
+            case " ${depnames[*]:-} " in *" $n "*) ;; *) depnames+=("$n") ;; esac
+        done
     done
-    install_ko "$src" "$name"
     echo "$name.ko: ${depnames[*]:-}" >>"$depfile"
 }
 
@@ -142,6 +150,11 @@ for f in ${VM_MODULES:-}; do
     n=$(basename "$f"); load_chain "${n%%.ko*}"
 done
 for f in ${VM_MODULE_FILES:-}; do add_module "$f"; done
+for m in ${VM_KERNEL_MODULE_FILES:-}; do
+    src=$(find_kmod "$m")
+    [ -n "$src" ] || vm_die "VM_KERNEL_MODULE_FILES: no module $m in $moddir"
+    add_module "$src"
+done
 printf '%s\n' ${load[@]+"${load[@]}"} >"$stage/modules/load.list"
 rm -f "$kmods"
 

@@ -19,12 +19,12 @@ need_tool qemu-system-x86_64 qemu-system-x86
 need_tool timeout coreutils
 need_tool setsid util-linux
 
-out=$BUILD_DIR/vm/svm
+out=$BUILD_DIR/vm/${VM_RUN_NAME:-svm}
 mkdir -p "$out"
 rm -f "$out/console.log" "$out/qemu.log"
 t_start=$(date +%s)
+vm_kernel_env
 "$VM_DIR/mkinitramfs.sh" svm "$out/initrd.cpio.gz" "$@"
-. "$VM_CACHE/kernel.env"
 t_built=$(date +%s)
 
 cmdline="$VM_CMDLINE_BASE ${VM_CMDLINE_EXTRA:-}"
@@ -50,5 +50,5 @@ if [ "$status" = exited ] && [ -s "$out/qemu.log" ]; then
 fi
 boot_txt=never; [ -z "$BOOT_SECONDS" ] || boot_txt=${BOOT_SECONDS}s
 vm_log "svm: initramfs $((t_built - t_start))s, boot to /init $boot_txt, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
-echo "== svm machine: $* ($((t_end - t_start))s) =="
+echo "== svm machine ($VM_KERNEL_VERSION): $* ($((t_end - t_start))s) =="
 "$VM_DIR/parse-log.sh" "$out/console.log" "$status" "$@"
