@@ -14,13 +14,16 @@ DEPS_BOX := python3 sqlite3 coreutils gzip
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
+# building dune.ko against Debian's kernel headers (6.12's kbuild runs
+# pahole for BTF) and checking it with DKMS
+DEPS_KMOD := gcc-12 make pahole dkms
 
 LIBDUNE_SRCS := $(wildcard libdune/*.c)
 LIBDUNE_ASM := $(wildcard libdune/*.S)
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
 
-.PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit
+.PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit check-dkms
 all: $(B)/libdune.a tests apps
 
 $(B)/libdune/%.o: libdune/%.c libdune/*.h
@@ -41,7 +44,7 @@ $(B)/libdune.a: $(LIBDUNE_OBJS)
 deps:
 	@tools/apt-need $(DEPS_BUILD) $(DEPS_BOX)
 deps-vm:
-	@tools/apt-need $(DEPS_VM)
+	@tools/apt-need $(DEPS_VM) $(DEPS_KMOD)
 
 run: deps
 	$(MAKE) all
@@ -75,13 +78,13 @@ install: $(B)/libdune.a
 clean:
 	rm -rf $(B)/libdune $(B)/libdune.a $(B)/tests $(B)/static $(B)/unit $(B)/apps $(B)/vm
 
-# The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
-# SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
-# (libdune picks /dev/dune when it exists), then the module's own tests.
-KMOD_KO := $(abspath kmod/dune.ko)
-VM_VMX_MODULES ?= $(KMOD_KO)
-VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
+# The VMX machine runs a matrix (tests/vm/run-vmx-matrix.sh): dune.ko on
+# Debian's 6.1 and 6.12 kernels (libdune's suites through /dev/dune, the
+# module's own tests, dunebox's tests) and stock kvm_intel with libdune's
+# kvm host side (libdune's suites, dunebox's tests). dune.ko is built there,
+# once per kernel.
+VM_VMX_DUNE_LISTS ?= $(VM_TESTS_LIST) kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_KVM_LISTS ?= $(VM_SELFTEST_LIST) $(VM_TESTS_LIST) tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
@@ -97,15 +100,17 @@ kmod:
 	@test -d $(KDIR) || { echo "no kernel build directory $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=..."; exit 1; }
 	$(MAKE) -C kmod modules KDIR=$(KDIR)
 
-$(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
-	tests/vm/fetch-kernel.sh >/dev/null
-	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
-
-kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.sh kmod/*.h
+kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm/*.sh kmod/*.h
 	$(MAKE) -C kmod/tests/vm
 
+# dkms add/build/install with kmod/dkms.conf against Debian's 6.1 and 6.12
+# headers, in private trees (build/dkms); and the refusals of other kernels
+check-dkms:
+	kmod/tests/dkms-check.sh
+
 # cmocka tests of the module's userspace-buildable parts
-KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio
+KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio \
+	kmod/tests/unit/test_hardening
 check-kmod-unit:
 	$(MAKE) -C kmod/tests/unit $(notdir $(KMOD_UNIT_BINS))
 	tests/run-tests.sh $(KMOD_UNIT_BINS)
