@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "mem.h"
 
 #define PG 4096UL
 #define PAGE_UP(x) (((x) + PG - 1) & ~(PG - 1))
@@ -31,6 +32,11 @@ static void lock(void)
 static void unlock(void)
 {
 	__atomic_store_n(&mem_lock, 0, __ATOMIC_RELEASE);
+}
+
+void mem_after_fork(void)
+{
+	unlock(); /* a thread that held it is not in the child */
 }
 
 int mem_contains(uintptr_t addr, size_t len)

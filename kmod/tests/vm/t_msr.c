@@ -13,12 +13,17 @@
 #include <sys/wait.h>
 
 #define IDT		0x4000
+#define VEC_GP		13
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 #define TABLE		0x30000		/* u32 MSR indexes the guest goes through */
 #define RESULTS		0x80000		/* per index: value, faulted */
 #define WTABLE		0x28000		/* indexes for WRMSR */
 #define WRESULTS	0x2c000		/* per index: faulted */
-#define COUNTS		DT_DATA		/* u64 reads, u64 writes */
+#define COUNTS		0x5000		/* DT_DATA: u64 reads, u64 writes */
 #define PORT_DONE	0x10
+
+_Static_assert(COUNTS == DT_DATA, "the counts live in the data page");
 
 struct result {
 	uint64_t value;
@@ -27,9 +32,9 @@ struct result {
 
 /* r13 = 1 after a #GP; the handler steps over the 2-byte RDMSR/WRMSR */
 DT_GUEST(guest,
-	"mov $0x30000, %rsi\n"
-	"mov $0x80000, %rdi\n"
-	"mov 0x5000, %r12\n"
+	"mov $" STR(TABLE) ", %rsi\n"
+	"mov $" STR(RESULTS) ", %rdi\n"
+	"mov " STR(COUNTS) ", %r12\n"
 	"1: test %r12, %r12\n"
 	"jz 2f\n"
 	"mov (%rsi), %ecx\n"
@@ -45,9 +50,9 @@ DT_GUEST(guest,
 	"add $16, %rdi\n"
 	"dec %r12\n"
 	"jmp 1b\n"
-	"2: mov $0x28000, %rsi\n"
-	"mov $0x2c000, %rdi\n"
-	"mov 0x5008, %r12\n"
+	"2: mov $" STR(WTABLE) ", %rsi\n"
+	"mov $" STR(WRESULTS) ", %rdi\n"
+	"mov " STR(COUNTS) " + 8, %r12\n"
 	"3: test %r12, %r12\n"
 	"jz 4f\n"
 	"mov (%rsi), %ecx\n"
@@ -60,7 +65,7 @@ DT_GUEST(guest,
 	"add $8, %rdi\n"
 	"dec %r12\n"
 	"jmp 3b\n"
-	"4: out %al, $0x10\n"
+	"4: out %al, $" STR(PORT_DONE) "\n"
 	"hlt\n"
 	"gp_handler:\n"
 	"mov $1, %r13d\n"
@@ -80,8 +85,7 @@ static const struct dune_msr_entry given[] = {
 	{ .index = DUNE_MSR_KERNEL_GS_BASE, .data = 0x00007f000000def0ull },
 	{ .index = DUNE_MSR_PAT, .data = 0x0606060606060606ull },
 };
-#define MSR_EFER	0xc0000080u
-#define GUEST_EFER	0x501ull	/* LMA LME SCE: no NXE, unlike the host */
+#define GUEST_EFER	(EFER_LMA | EFER_LME | EFER_SCE)	/* no NXE, unlike the host */
 
 /* WRMSR here from a guest would corrupt or crash the host */
 static const uint32_t forbidden_writes[] = {
@@ -127,11 +131,9 @@ static uint64_t host_tsc_aux(void)
 
 static void set_gp_handler(uint8_t *mem, uint64_t handler)
 {
-	uint64_t *gate = (uint64_t *)(mem + IDT + 13 * 16);
+	uint64_t *gate = (uint64_t *)(mem + IDT + VEC_GP * 16);
 
-	gate[0] = (handler & 0xffff) | (0x08ull << 16) | (0x8eull << 40) |
-		  (((handler >> 16) & 0xffff) << 48);
-	gate[1] = handler >> 32;
+	x86_int_gate(&gate[0], &gate[1], handler, DT_SEL_CODE, 0, 0);
 }
 
 static const struct dune_msr_entry *given_entry(uint32_t index)
@@ -186,7 +188,7 @@ int main(void)
 	set_gp_handler(vm.mem, DT_CODE + (gp_handler - guest_start));
 	DT_CHECK(ioctl(vm.vcpu, DUNE_GET_SREGS, &sr) == 0, "GET_SREGS");
 	sr.idt.base = IDT;
-	sr.idt.limit = 32 * 16 - 1;
+	sr.idt.limit = (VEC_GP + 1) * 16 - 1;
 	sr.efer = GUEST_EFER;
 	DT_CHECK(ioctl(vm.vcpu, DUNE_SET_SREGS, &sr) == 0, "SET_SREGS: %s", strerror(errno));
 	memset(&m, 0, sizeof(m));

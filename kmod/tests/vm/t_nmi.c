@@ -71,7 +71,7 @@ static int run_guest(int ready_fd)
 	sigaction(SIGTERM, &sa, NULL);
 	dt_vm_create(&vm, spin_start, spin_end);
 	DT_CHECK(ioctl(vm.vcpu, DUNE_GET_REGS, &r) == 0, "GET_REGS");
-	r.rflags = 0x202;
+	r.rflags = EFLAGS_FIXED | EFLAGS_IF;
 	DT_CHECK(ioctl(vm.vcpu, DUNE_SET_REGS, &r) == 0, "SET_REGS");
 	(void)!write(ready_fd, "r", 1);
 	while (!stop) {
