@@ -64,7 +64,14 @@ while read -r name limit; do
       if kill -0 "$pid" 2>/dev/null; then
           : >/tmp/.vm-timedout
           echo
-          echo "vm-init: *** $name still running after ${limit}s, killing it"
+          echo "vm-init: *** $name still running after ${limit}s, killing it; its tasks and the CPUs:"
+          # where it hangs: blocked tasks, the test's own tasks, every CPU
+          echo w >/proc/sysrq-trigger
+          for t in $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$pid" '$5 == g { print $1 }'); do
+              echo "vm-init: task $t ($(cat /proc/$t/comm 2>/dev/null)):"; cat /proc/$t/stack 2>/dev/null
+          done
+          echo l >/proc/sysrq-trigger
+          dmesg | tail -n 150
           kill -KILL -"$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
       fi ) </dev/null &
     wd=$!

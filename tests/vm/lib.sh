@@ -43,15 +43,18 @@ kill_pid_tree() {
 # wait_console LOG PID LIMIT_SECONDS
 # Waits until PID exits, LOG shows @@DONE or a kernel panic, or LIMIT seconds
 # pass.  Sets WAIT_STATUS to exited|done|panic|timeout, WAIT_SECONDS (total)
-# and BOOT_SECONDS (until /init printed @@BOOTED; empty if it never did).
+# BOOT_SECONDS (until /init printed @@BOOTED; empty if it never did) and
+# KERNEL_SECONDS (until the console's first byte: firmware, boot loader, decompression).
 wait_console() {
     local log=$1 pid=$2 limit=$3 start now
     start=$(date +%s)
     WAIT_STATUS=timeout
     BOOT_SECONDS=
+    KERNEL_SECONDS=
     while :; do
         now=$(date +%s)
         WAIT_SECONDS=$((now - start))
+        if [ -z "$KERNEL_SECONDS" ] && [ -s "$log" ]; then KERNEL_SECONDS=$WAIT_SECONDS; fi
         if [ -z "$BOOT_SECONDS" ] && [ -f "$log" ] && grep -q '@@BOOTED' "$log" 2>/dev/null; then
             BOOT_SECONDS=$WAIT_SECONDS
         fi

@@ -24,7 +24,7 @@ mkdir -p "$out"
 rm -f "$out/console.log" "$out/qemu.log"
 t_start=$(date +%s)
 vm_kernel_env
-"$VM_DIR/mkinitramfs.sh" svm "$out/initrd.cpio.gz" "$@"
+"$VM_DIR/mkinitramfs.sh" svm "$out/initrd.cpio.zst" "$@"
 t_built=$(date +%s)
 
 cmdline="$VM_CMDLINE_BASE ${VM_CMDLINE_EXTRA:-}"
@@ -35,7 +35,7 @@ setsid timeout -k 5 $((limit + 30)) qemu-system-x86_64 \
     -accel tcg -cpu EPYC,+svm,+npt -smp "${VM_SVM_SMP:-1}" -m "${VM_SVM_MEM:-1024}" \
     -nodefaults -no-user-config -display none -monitor none -net none \
     -serial "file:$out/console.log" -no-reboot \
-    -kernel "$VM_KERNEL_IMAGE" -initrd "$out/initrd.cpio.gz" -append "$cmdline" \
+    -kernel "$VM_KERNEL_IMAGE" -initrd "$out/initrd.cpio.zst" -append "$cmdline" \
     </dev/null >"$out/qemu.log" 2>&1 &
 pid=$!
 trap 'kill_pid_tree "$pid"' EXIT

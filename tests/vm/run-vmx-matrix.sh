@@ -6,13 +6,17 @@
 # machine and kernel, and one `N passed, N failed` line over all.
 #
 # Usage: tests/vm/run-vmx-matrix.sh
-# Env:   VM_VMX_MATRIX     configurations, NAME:METAPACKAGE:HOST:CPUS each
-#                          (HOST dune or kvm), default:
+# Env:   VM_VMX_MATRIX     configurations, NAME:METAPACKAGE:HOST:CPUS[:smp]
+#                          each (HOST dune or kvm; smp: only the tests that
+#                          need several CPUs), default:
 #                          6.1-dune:linux-image-amd64:dune:1
-#                          6.12-dune:linux-image-6.12-amd64:dune:2
+#                          6.12-dune:linux-image-6.12-amd64:dune:1
+#                          6.12-smp:linux-image-6.12-amd64:dune:2:smp
 #                          6.12-kvm:linux-image-6.12-amd64:kvm:1
 #        VM_VMX_DUNE_LISTS test lists for dune.ko machines (libdune's kmod host
 #                          side, the module's tests, dunebox's tests)
+#        VM_VMX_SMP_LISTS  test lists for smp machines (default
+#                          kmod/tests/vm/kmod-smp-tests.list)
 #        VM_VMX_KVM_LISTS  test lists for kvm_intel machines
 #        VM_VMX_JOBS       machines at once (default: CPUs, at most 3)
 #        VM_VMX_MITIGATIONS the guest kernels' mitigations= (auto: dune.ko's
@@ -23,24 +27,27 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-matrix=${VM_VMX_MATRIX:-"6.1-dune:linux-image-amd64:dune:1 6.12-dune:linux-image-6.12-amd64:dune:2 6.12-kvm:linux-image-6.12-amd64:kvm:1"}
+matrix=${VM_VMX_MATRIX:-"6.1-dune:linux-image-amd64:dune:1 6.12-dune:linux-image-6.12-amd64:dune:1
+    6.12-smp:linux-image-6.12-amd64:dune:2:smp 6.12-kvm:linux-image-6.12-amd64:kvm:1"}
 read -r -a dune_lists <<<"${VM_VMX_DUNE_LISTS:-}"
+read -r -a smp_lists <<<"${VM_VMX_SMP_LISTS:-$REPO_ROOT/kmod/tests/vm/kmod-smp-tests.list}"
 read -r -a kvm_lists <<<"${VM_VMX_KVM_LISTS:-}"
 
 configs=()
 for c in $matrix; do
-    IFS=: read -r name meta host cpus <<<"$c"
+    IFS=: read -r name meta host cpus tests <<<"$c"
     [[ $name =~ ^[A-Za-z0-9_.+-]+$ && -n $meta && $cpus =~ ^[1-8]$ ]] ||
-        vm_die "VM_VMX_MATRIX: '$c' is not NAME:METAPACKAGE:HOST:CPUS (e.g. 6.12-dune:linux-image-6.12-amd64:dune:2)"
+        vm_die "VM_VMX_MATRIX: '$c' is not NAME:METAPACKAGE:HOST:CPUS[:smp] (e.g. 6.12-smp:linux-image-6.12-amd64:dune:2:smp)"
     case $host in dune|kvm) ;; *) vm_die "VM_VMX_MATRIX: host '$host' in '$c' is neither dune nor kvm" ;; esac
-    configs+=("$name $meta $host $cpus")
+    case ${tests:-all} in all|smp) ;; *) vm_die "VM_VMX_MATRIX: '$tests' in '$c' is not smp" ;; esac
+    configs+=("$name $meta $host $cpus ${tests:-all}")
 done
 [ ${#configs[@]} -gt 0 ] || vm_die "VM_VMX_MATRIX is empty"
 
 # --- kernels and modules, one after the other --------------------------------
 declare -A kver_of=() ko_of=()
 for c in "${configs[@]}"; do
-    read -r name meta host cpus <<<"$c"
+    read -r name meta host cpus tests <<<"$c"
     if [ -z "${kver_of[$meta]:-}" ]; then
         env=$(VM_KERNEL_META=$meta "$VM_DIR/fetch-kernel.sh") || exit $?
         kver_of[$meta]=$(printf '%s\n' "$env" | sed -n 's/^VM_KERNEL_VERSION=//p')
@@ -65,13 +72,14 @@ fi
 pids=()
 trap 'for p in ${pids[@]+"${pids[@]}"}; do kill -TERM "$p" 2>/dev/null; done; wait; exit 143' INT TERM
 
-run_one() {  # NAME META HOST CPUS
-    local name=$1 meta=$2 host=$3 cpus=$4 dir=$BUILD_DIR/vm/vmx-$1 t0 rc=0
+run_one() {  # NAME META HOST CPUS TESTS
+    local name=$1 meta=$2 host=$3 cpus=$4 tests=$5 dir=$BUILD_DIR/vm/vmx-$1 t0 rc=0
     local -a lists
     mkdir -p "$dir"
     t0=$(date +%s)
     if [ "$host" = dune ]; then
         lists=(${dune_lists[@]+"${dune_lists[@]}"})
+        [ "$tests" = all ] || lists=(${smp_lists[@]+"${smp_lists[@]}"})
         VM_KVM_MODULES=none VM_MODULES=${ko_of[$meta]} VM_KERNEL_MODULE_FILES=msr \
             VM_ENV="${VM_ENV:-} DUNE_TEST_CPUS=$cpus" \
             VM_RUN_NAME=vmx-$name VM_KERNEL_META=$meta VM_KERNEL_VERSION=${kver_of[$meta]} \
@@ -91,14 +99,14 @@ run_one() {  # NAME META HOST CPUS
 t_start=$(date +%s)
 running=0
 for c in "${configs[@]}"; do
-    read -r name meta host cpus <<<"$c"
+    read -r name meta host cpus tests <<<"$c"
     rm -f "$BUILD_DIR/vm/vmx-$name/run.status"
     while [ "$running" -ge "$jobs" ]; do
         wait -n || true
         running=$((running - 1))
     done
-    vm_log "matrix: vmx-$name ($host on ${kver_of[$meta]}, $cpus CPU) starts"
-    run_one $name $meta $host $cpus &
+    vm_log "matrix: vmx-$name ($host on ${kver_of[$meta]}, $cpus CPU, $tests tests) starts"
+    run_one $name $meta $host $cpus $tests &
     pids+=($!)
     running=$((running + 1))
 done
@@ -109,7 +117,7 @@ t_total=$(( $(date +%s) - t_start ))
 # --- results ---------------------------------------------------------------------
 pass=0 fail=0 summary=()
 for c in "${configs[@]}"; do
-    read -r name meta host cpus <<<"$c"
+    read -r name meta host cpus tests <<<"$c"
     dir=$BUILD_DIR/vm/vmx-$name
     cat "$dir/run.log" 2>/dev/null || echo "FAIL vmx-$name: no output"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/run.log" 2>/dev/null | tail -n1 || true)
@@ -123,6 +131,7 @@ for c in "${configs[@]}"; do
     pass=$((pass + p)) fail=$((fail + f))
     boot=$(sed -n 's/.*boot to \/init \([0-9a-z]*\),.*/\1/p' "$dir/run.log" | tail -n1)
     what=dune.ko; [ "$host" = kvm ] && what="kvm_intel (libdune's kvm host side)"
+    [ "$tests" = all ] || what="$what, SMP tests"
     summary+=("vmx ${kver_of[$meta]} $what, $cpus CPU: $p passed, $f failed (${secs}s, boot to /init ${boot:-never})")
 done
 echo "== vmx matrix: ${#configs[@]} machines, $jobs at a time, ${t_total}s =="

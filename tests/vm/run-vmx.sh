@@ -41,7 +41,7 @@ mkdir -p "$out"
 rm -f "$out/console.log" "$out/bochs.log" "$out/bochs.out"
 t_start=$(date +%s)
 vm_kernel_env
-"$VM_DIR/mkinitramfs.sh" vmx "$out/initrd.cpio.gz" "$@"
+"$VM_DIR/mkinitramfs.sh" vmx "$out/initrd.cpio.zst" "$@"
 
 # --- boot CD -------------------------------------------------------------------
 iso=$out/iso
@@ -49,14 +49,14 @@ rm -rf "$iso"
 mkdir -p "$iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
 cp "$VM_KERNEL_IMAGE" "$iso/vmlinuz"
-cp "$out/initrd.cpio.gz" "$iso/initrd.gz"
+cp "$out/initrd.cpio.zst" "$iso/initrd.img"
 cat >"$iso/isolinux/isolinux.cfg" <<EOF
 DEFAULT vm
 PROMPT 0
 TIMEOUT 0
 LABEL vm
   KERNEL /vmlinuz
-  INITRD /initrd.gz
+  INITRD /initrd.img
   APPEND $VM_CMDLINE_BASE ${VM_CMDLINE_EXTRA:-}
 EOF
 genisoimage -quiet -o "$out/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
@@ -117,6 +117,6 @@ if [ "$status" = exited ]; then
     tail -n 15 "$out/bochs.out" | sed 's/^/[vm]   /' >&2
 fi
 boot_txt=never; [ -z "$BOOT_SECONDS" ] || boot_txt=${BOOT_SECONDS}s
-vm_log "vmx: initramfs+iso $((t_built - t_start))s, boot to /init $boot_txt, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
+vm_log "vmx: initramfs+iso $((t_built - t_start))s, to the kernel's first line ${KERNEL_SECONDS:-?}s, boot to /init $boot_txt, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
 echo "== vmx machine ($VM_KERNEL_VERSION): $* ($((t_end - t_start))s) =="
 "$VM_DIR/parse-log.sh" "$out/console.log" "$status" "$@"

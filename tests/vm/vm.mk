@@ -41,6 +41,11 @@ VM_ENV          ?=
 # configuration).
 VM_SVM_MODULES     ?= $(VM_MODULES)
 VM_SVM_KVM_MODULES ?= $(VM_KVM_MODULES)
+# A directory of lock files (e.g. /work/locks): each machine kind then runs
+# under flock DIR/svm.lock or DIR/vmx.lock, one at a time on a shared host.
+VM_LOCK_DIR     ?=
+VM_LOCK = $(if $(VM_LOCK_DIR),flock $(VM_LOCK_DIR)/$(1).lock)
+
 # Set to 0 to skip the self-test (it needs /dev/kvm, so it is skipped on a
 # machine whose KVM modules are "none").
 VM_SELFTEST     ?= 1
@@ -103,7 +108,7 @@ check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS) $(VM_SVM_MO
 	  VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' VM_EXTRA_PROGRAMS='$(VM_EXTRA_PROGRAMS)' \
 	  VM_EXTRA_TREES='$(VM_EXTRA_TREES)' \
 	  VM_KVM_MODULES='$(or $(VM_SVM_KVM_MODULES),kvm-amd)' \
-	  $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS)
+	  $(call VM_LOCK,svm) $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS)
 
 # The VMX matrix: configurations NAME:METAPACKAGE:dune|kvm:CPUS (empty: the
 # script's default), the lists for dune.ko machines and for kvm-intel ones.
@@ -116,7 +121,7 @@ check-vmx: $(sort $(VM_VMX_DUNE_LISTS) $(VM_VMX_KVM_LISTS)) $(VM_MODULE_FILES) $
 	  VM_EXTRA_PROGRAMS='$(VM_VMX_EXTRA_PROGRAMS)' \
 	  VM_VMX_MATRIX='$(VM_VMX_MATRIX)' VM_VMX_DUNE_LISTS='$(VM_VMX_DUNE_LISTS)' \
 	  VM_VMX_KVM_LISTS='$(VM_VMX_KVM_LISTS)' \
-	  $(VM_SRC_DIR)/run-vmx-matrix.sh
+	  $(call VM_LOCK,vmx) $(VM_SRC_DIR)/run-vmx-matrix.sh
 
 # The harness must report the broken self-tests as failures: this target
 # succeeds only if run-svm.sh fails with exactly `1 passed, 2 failed`.
