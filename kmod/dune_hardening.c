@@ -2,8 +2,9 @@
 /*
  * The host kernel's speculation decisions, read at load from what it
  * exports (CPU feature and bug bits, l1tf_mitigation, the MMIO stale data
- * static key, IA32_ARCH_CAPABILITIES), the L1D flush, and counters. The
- * decisions themselves are in hardening.c.
+ * static key; IA32_ARCH_CAPABILITIES read here, as x86_read_arch_cap_msr()
+ * is not exported), the L1D flush, and counters. The decisions themselves
+ * are in hardening.c.
  */
 #include <linux/gfp.h>
 #include <linux/hardirq.h>
@@ -11,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/sched/smt.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
@@ -96,6 +98,9 @@ int dune_hardening_init(void)
 	}
 	dune_hardening_describe(&dune_hard, line, sizeof(line));
 	pr_info(DUNE_PR "entry/exit hardening: %s\n", line);
+	/* as KVM says it: flushing on entry does not keep a sibling thread out */
+	if (m.bug_l1tf && m.l1tf != DUNE_L1TF_OFF && !m.skip_l1d_flush && sched_smt_active())
+		pr_warn(DUNE_PR "L1TF: SMT is on, a guest's sibling thread can read this core's L1D (l1tf=flush,nosmt turns SMT off)\n");
 	return 0;
 }
 

@@ -470,7 +470,7 @@ static void prepare_entry(struct dune_vcpu *vcpu, struct dune_entry *e)
 	e->flags = vcpu->launched ? DUNE_ENTRY_RESUME : 0;
 	n->entries++;
 	if (h->spec_ctrl) {
-		u64 host = this_cpu_read(x86_spec_ctrl_current);
+		u64 host = spec_ctrl_current();	/* the task's value on this CPU */
 		u64 guest = dune_guest_spec_ctrl(h, host);
 
 		e->spec_ctrl_host = host;
