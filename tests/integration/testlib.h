@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dune.h"
@@ -70,6 +71,49 @@ static inline void tl_enter(void)
 		fprintf(stderr, "FAIL dune_init_and_enter: %d\n", r);
 		exit(2);
 	}
+}
+
+/* Runs fn(arg) in a child process (which ends when fn returns) with its
+ * stderr in out (NUL-terminated); returns the child's wait status. */
+static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t outlen)
+{
+	int p[2], status = 0;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 2);
+		alarm(20);
+		fn(arg);
+		_exit(0);
+	}
+	close(p[1]);
+	while (got + 1 < outlen && (n = read(p[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* Runs fn in user mode (dune_jump_to_user) on the stack below stack_top,
+ * with rdi, rsi, rdx; returns what dune_ret_from_user was given. */
+static inline int tl_user(void (*fn)(void), void *stack_top, uint64_t rdi, uint64_t rsi,
+			  uint64_t rdx)
+{
+	struct dune_tf tf;
+	memset(&tf, 0, sizeof(tf));
+	tf.rip = (uint64_t)fn;
+	tf.rsp = (uint64_t)stack_top - 8;
+	tf.rflags = 0x202;
+	tf.rdi = rdi;
+	tf.rsi = rsi;
+	tf.rdx = rdx;
+	return dune_jump_to_user(&tf);
 }
 
 static inline int tl_finish(const char *name)
