@@ -6,15 +6,20 @@
 # machine and kernel, and one `N passed, N failed` line over all.
 #
 # Usage: tests/vm/run-vmx-matrix.sh
-# Env:   VM_VMX_MATRIX     configurations, NAME:METAPACKAGE:HOST:CPUS[:smp]
-#                          each (HOST dune or kvm; smp: only the tests that
-#                          need several CPUs), default:
+# Env:   VM_VMX_MATRIX     configurations, NAME:METAPACKAGE:HOST:CPUS[:TESTS]
+#                          each (HOST dune or kvm; TESTS all, the default,
+#                          core: only the core lists, smp: only the tests
+#                          that need several CPUs); default, the full matrix
+#                          (`make check-vmx-matrix`; `make check-vmx` runs a
+#                          smaller one, tests/vm/vm.mk):
 #                          6.1-dune:linux-image-amd64:dune:1
 #                          6.12-dune:linux-image-6.12-amd64:dune:1
 #                          6.12-smp:linux-image-6.12-amd64:dune:2:smp
 #                          6.12-kvm:linux-image-6.12-amd64:kvm:1
 #        VM_VMX_DUNE_LISTS test lists for dune.ko machines (libdune's kmod host
 #                          side, the module's tests, dunebox's tests)
+#        VM_VMX_CORE_LISTS test lists for dune.ko machines with TESTS core
+#                          (default: the same as VM_VMX_DUNE_LISTS)
 #        VM_VMX_SMP_LISTS  test lists for smp machines (default
 #                          kmod/tests/vm/kmod-smp-tests.list)
 #        VM_VMX_KVM_LISTS  test lists for kvm_intel machines
@@ -30,6 +35,7 @@ set -euo pipefail
 matrix=${VM_VMX_MATRIX:-"6.1-dune:linux-image-amd64:dune:1 6.12-dune:linux-image-6.12-amd64:dune:1
     6.12-smp:linux-image-6.12-amd64:dune:2:smp 6.12-kvm:linux-image-6.12-amd64:kvm:1"}
 read -r -a dune_lists <<<"${VM_VMX_DUNE_LISTS:-}"
+read -r -a core_lists <<<"${VM_VMX_CORE_LISTS:-${VM_VMX_DUNE_LISTS:-}}"
 read -r -a smp_lists <<<"${VM_VMX_SMP_LISTS:-$REPO_ROOT/kmod/tests/vm/kmod-smp-tests.list}"
 read -r -a kvm_lists <<<"${VM_VMX_KVM_LISTS:-}"
 
@@ -37,9 +43,9 @@ configs=()
 for c in $matrix; do
     IFS=: read -r name meta host cpus tests <<<"$c"
     [[ $name =~ ^[A-Za-z0-9_.+-]+$ && -n $meta && $cpus =~ ^[1-8]$ ]] ||
-        vm_die "VM_VMX_MATRIX: '$c' is not NAME:METAPACKAGE:HOST:CPUS[:smp] (e.g. 6.12-smp:linux-image-6.12-amd64:dune:2:smp)"
+        vm_die "VM_VMX_MATRIX: '$c' is not NAME:METAPACKAGE:HOST:CPUS[:TESTS] (e.g. 6.12-smp:linux-image-6.12-amd64:dune:2:smp)"
     case $host in dune|kvm) ;; *) vm_die "VM_VMX_MATRIX: host '$host' in '$c' is neither dune nor kvm" ;; esac
-    case ${tests:-all} in all|smp) ;; *) vm_die "VM_VMX_MATRIX: '$tests' in '$c' is not smp" ;; esac
+    case ${tests:-all} in all|core|smp) ;; *) vm_die "VM_VMX_MATRIX: tests '$tests' in '$c' are neither all, core nor smp" ;; esac
     configs+=("$name $meta $host $cpus ${tests:-all}")
 done
 [ ${#configs[@]} -gt 0 ] || vm_die "VM_VMX_MATRIX is empty"
@@ -78,9 +84,15 @@ run_one() {  # NAME META HOST CPUS TESTS
     mkdir -p "$dir"
     t0=$(date +%s)
     if [ "$host" = dune ]; then
-        lists=(${dune_lists[@]+"${dune_lists[@]}"})
-        [ "$tests" = all ] || lists=(${smp_lists[@]+"${smp_lists[@]}"})
-        VM_KVM_MODULES=none VM_MODULES=${ko_of[$meta]} VM_KERNEL_MODULE_FILES=msr \
+        # the core and SMP lists use nothing from /extra: without it the
+        # initramfs Bochs' BIOS reads from the CD is a few MiB, not 20
+        local extra_files=${VM_EXTRA_FILES:-} extra_programs=${VM_EXTRA_PROGRAMS:-}
+        case $tests in
+        all) lists=(${dune_lists[@]+"${dune_lists[@]}"}) ;;
+        core) lists=(${core_lists[@]+"${core_lists[@]}"}) extra_files= extra_programs= ;;
+        smp) lists=(${smp_lists[@]+"${smp_lists[@]}"}) extra_files= extra_programs= ;;
+        esac
+        VM_EXTRA_FILES=$extra_files VM_EXTRA_PROGRAMS=$extra_programs VM_KVM_MODULES=none VM_MODULES=${ko_of[$meta]} VM_KERNEL_MODULE_FILES=msr \
             VM_ENV="${VM_ENV:-} DUNE_TEST_CPUS=$cpus" \
             VM_RUN_NAME=vmx-$name VM_KERNEL_META=$meta VM_KERNEL_VERSION=${kver_of[$meta]} \
             VM_VMX_SMP=$cpus VM_MITIGATIONS=${VM_VMX_MITIGATIONS:-auto} \
@@ -131,7 +143,7 @@ for c in "${configs[@]}"; do
     pass=$((pass + p)) fail=$((fail + f))
     boot=$(sed -n 's/.*boot to \/init \([0-9a-z]*\),.*/\1/p' "$dir/run.log" | tail -n1)
     what=dune.ko; [ "$host" = kvm ] && what="kvm_intel (libdune's kvm host side)"
-    [ "$tests" = all ] || what="$what, SMP tests"
+    case $tests in core) what="$what, core tests" ;; smp) what="$what, SMP tests" ;; esac
     summary+=("vmx ${kver_of[$meta]} $what, $cpus CPU: $p passed, $f failed (${secs}s, boot to /init ${boot:-never})")
 done
 echo "== vmx matrix: ${#configs[@]} machines, $jobs at a time, ${t_total}s =="
