@@ -73,6 +73,20 @@
 	jmp .Lfail
 .endm
 
+/*
+ * %rdi = the entry: IA32_SPEC_CTRL = the entry's 64-bit value at OFF if
+ * FLAG is set in its flags. Clobbers %eax, %ecx, %edx.
+ */
+.macro WRITE_SPEC_CTRL_IF flag:req, off:req
+	testl $\flag, DUNE_ENTRY_FLAGS(%rdi)
+	jz .Lno_write_\@
+	mov $MSR_IA32_SPEC_CTRL, %ecx
+	mov \off(%rdi), %eax
+	mov \off+4(%rdi), %edx
+	wrmsr
+.Lno_write_\@:
+.endm
+
 	.text
 SYM_FUNC_START(dune_vmx_run)
 	push %rbp
@@ -89,13 +103,7 @@ SYM_FUNC_START(dune_vmx_run)
 	jbe .Lfail_early
 
 	/* no RET or indirect branch from here to the guest */
-	testl $DUNE_ENTRY_SPEC_CTRL_GUEST, DUNE_ENTRY_FLAGS(%rdi)
-	jz .Lspec_ctrl_done
-	mov $MSR_IA32_SPEC_CTRL, %ecx
-	mov DUNE_ENTRY_SPEC_CTRL_GUEST_OFF(%rdi), %eax
-	mov DUNE_ENTRY_SPEC_CTRL_GUEST_OFF+4(%rdi), %edx
-	wrmsr
-.Lspec_ctrl_done:
+	WRITE_SPEC_CTRL_IF DUNE_ENTRY_SPEC_CTRL_GUEST, DUNE_ENTRY_SPEC_CTRL_GUEST_OFF
 
 	UNWIND_HINT_SAVE
 	testl $DUNE_ENTRY_VERW, DUNE_ENTRY_FLAGS(%rdi)
@@ -141,13 +149,7 @@ SYM_INNER_LABEL(dune_vmx_exit_point, SYM_L_GLOBAL)
 	mov $2, %ebx
 .Lhost:
 	pop %rdi			/* the entry */
-	testl $DUNE_ENTRY_SPEC_CTRL_HOST, DUNE_ENTRY_FLAGS(%rdi)
-	jz .Lspec_ctrl_host_done
-	mov $MSR_IA32_SPEC_CTRL, %ecx
-	mov DUNE_ENTRY_SPEC_CTRL_HOST_OFF(%rdi), %eax
-	mov DUNE_ENTRY_SPEC_CTRL_HOST_OFF+4(%rdi), %edx
-	wrmsr
-.Lspec_ctrl_host_done:
+	WRITE_SPEC_CTRL_IF DUNE_ENTRY_SPEC_CTRL_HOST, DUNE_ENTRY_SPEC_CTRL_HOST_OFF
 	/* nothing runs speculatively on the guest's SPEC_CTRL past the test above */
 	lfence
 	CLEAR_BRANCH_HISTORY_VMEXIT
