@@ -106,12 +106,12 @@ clean:
 
 # The VMX machine runs a matrix (tests/vm/run-vmx-matrix.sh): dune.ko on
 # Debian's 6.1 and 6.12 kernels (libdune's suites through /dev/dune, the
-# module's own tests: the core lists; then dunebox's and the jail's tests
+# module's own tests and dunebox's: the core lists; then the jail's tests
 # and the floors) and stock kvm_intel with libdune's kvm host side
 # (libdune's suites, dunebox's tests). dune.ko is built there, once per
 # kernel. `make check` runs three of its machines (tests/vm/vm.mk).
-VM_VMX_CORE_LISTS ?= $(VM_TESTS_LIST) kmod/tests/vm/kmod-tests.list
-VM_VMX_DUNE_LISTS ?= $(VM_VMX_CORE_LISTS) tests/box/vm.list tests/jail/vm.list apps/floors/vm.list
+VM_VMX_CORE_LISTS ?= $(VM_TESTS_LIST) kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_DUNE_LISTS ?= $(VM_VMX_CORE_LISTS) tests/jail/vm.list apps/floors/vm.list
 VM_VMX_KVM_LISTS ?= $(VM_SELFTEST_LIST) $(VM_TESTS_LIST) tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)

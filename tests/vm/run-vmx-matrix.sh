@@ -84,12 +84,12 @@ run_one() {  # NAME META HOST CPUS TESTS
     mkdir -p "$dir"
     t0=$(date +%s)
     if [ "$host" = dune ]; then
-        # the core and SMP lists use nothing from /extra: without it the
-        # initramfs Bochs' BIOS reads from the CD is a few MiB, not 20
+        # the SMP list uses nothing from /extra: without it the initramfs
+        # Bochs' BIOS reads from the CD is a few MiB smaller
         local extra_files=${VM_EXTRA_FILES:-} extra_programs=${VM_EXTRA_PROGRAMS:-}
         case $tests in
         all) lists=(${dune_lists[@]+"${dune_lists[@]}"}) ;;
-        core) lists=(${core_lists[@]+"${core_lists[@]}"}) extra_files= extra_programs= ;;
+        core) lists=(${core_lists[@]+"${core_lists[@]}"}) ;;
         smp) lists=(${smp_lists[@]+"${smp_lists[@]}"}) extra_files= extra_programs= ;;
         esac
         VM_EXTRA_FILES=$extra_files VM_EXTRA_PROGRAMS=$extra_programs VM_KVM_MODULES=none VM_MODULES=${ko_of[$meta]} VM_KERNEL_MODULE_FILES=msr \

@@ -5,7 +5,7 @@
 # the project's own module is loaded instead.
 #
 # Usage: tests/vm/run-vmx.sh [LISTFILE...]
-# Env:   VM_VMX_TIMEOUT  hard wall-clock limit for the machine in seconds (900)
+# Env:   VM_VMX_TIMEOUT  hard wall-clock limit for the machine in seconds (1200)
 #        VM_VMX_IPS      Bochs instructions per emulated second (400000000)
 #        VM_VMX_MEM      guest memory in MiB (512)
 #        VM_VMX_CPU      Bochs CPU model (corei7_haswell_4770)
@@ -26,7 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 case ${1:-} in -h|--help) echo "usage: $0 [LISTFILE...]" >&2; exit 2 ;; esac
-limit=${VM_VMX_TIMEOUT:-900}
+limit=${VM_VMX_TIMEOUT:-1200}
 need_tool bochs-bin bochs
 need_tool /usr/share/bochs/BIOS-bochs-latest bochsbios
 need_tool /usr/share/vgabios/vgabios-stdvga.bin vgabios
