@@ -19,7 +19,8 @@
 #define HC_QUERY_VMA 3  /* arg0 = va -> ret 0 and arg1..3 = start,end,prot */
 #define HC_FATAL 4      /* arg0 = signal: end the process with it */
 #define HC_SIGFAULT 5   /* arg0 = signal, arg1 = vector, arg2 = tf, arg3 = cr2:
-                          * run the program's handler if it has one */
+                          * run the program's handler if it has one;
+                          * -EFAULT: it has one, but no room for its frame */
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
 #define HC_EXIT_STATS 7 /* arg0 = struct dune_exit_stats *: fill it (exit_stats.c) */

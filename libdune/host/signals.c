@@ -471,8 +471,10 @@ int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t
 	fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
 	/* leave the trap stack the fault came in on */
 	cpu->trap_sp += TRAP_STACK_SIZE;
-	if (setup_frame(cpu, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)
-		return -1;
+	if (setup_frame(cpu, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0) {
+		cpu->trap_sp -= TRAP_STACK_SIZE; /* still on it: the guest goes on there */
+		return -EFAULT;
+	}
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return 0;
 }

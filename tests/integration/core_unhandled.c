@@ -3,6 +3,7 @@
  * in a child that enters dune mode itself. */
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "testlib.h"
@@ -51,6 +52,47 @@ static void run_case(int what, int sig, const char *name, const char *needle)
 	}
 }
 
+/* a handler whose alternate stack is gone: SIGSEGV, as the kernel forces
+ * when it cannot build a frame, and a line that says so */
+static void on_segv(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
+static void enter_and_fault_on_bad_altstack(void *unused)
+{
+	size_t size = 64 * 1024;
+	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss = { .ss_sp = stack, .ss_size = size };
+	struct sigaction sa;
+
+	(void)unused;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_segv;
+	sa.sa_flags = SA_ONSTACK;
+	tl_enter();
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaltstack(&ss, NULL);
+	munmap(stack, size);
+	*tl_bad_ptr(16) = 1;
+}
+
+static void bad_altstack_case(void)
+{
+	char out[4096];
+	int status = tl_child(enter_and_fault_on_bad_altstack, NULL, out, sizeof(out));
+
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV) {
+		fprintf(stderr, "FAIL bad altstack: status 0x%x, wanted SIGSEGV\n%s", status, out);
+		tl_failures++;
+	}
+	if (!strstr(out, "handler of signal 11 cannot run")) {
+		fprintf(stderr, "FAIL bad altstack: message missing:\n%s", out);
+		tl_failures++;
+	}
+}
+
 int main(void)
 {
 	tl_require_vm();
@@ -60,5 +102,6 @@ int main(void)
 	run_case(C_DE, SIGFPE, "divide error", "#DE divide error (vector 0)");
 	run_case(C_GP, SIGSEGV, "general protection", "#GP general protection (vector 13)");
 	run_case(C_BP, SIGTRAP, "breakpoint", "#BP breakpoint (vector 3)");
+	bad_altstack_case();
 	return tl_finish("core_unhandled");
 }

@@ -81,7 +81,13 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 {
 	/* the program's own signal handler, if it has one, takes it as the
 	 * kernel would give it (the host half resumes us there) */
-	hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2);
+	if (hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2) == -EFAULT) {
+		/* as the kernel when it cannot build a frame: SIGSEGV */
+		dune_log("the handler of signal %d cannot run: no room for its frame on its "
+			 "stack (an alternate stack unmapped or read-only?); ending the "
+			 "process with SIGSEGV", vector_signal(vec));
+		dune_fatal_signal(SIGSEGV);
+	}
 	const char *name = vec < ARRAY_LEN(vector_names) ? vector_names[vec] : "interrupt";
 	dune_log("unhandled exception %s (vector %lu) at rip 0x%lx, cr2 0x%lx, "
 		 "error code 0x%x: no handler registered, ending the process",
