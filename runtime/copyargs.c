@@ -11,7 +11,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "box.h"
+#include "copyargs.h"
+#include "mem.h"
 
 #define MAX_IOV 1024
 

@@ -15,6 +15,13 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "dune.h"
+#include "exec.h"
+#include "fds.h"
+#include "loader/elf_load.h"
+#include "mem.h"
+#include "proc.h"
+#include "signals.h"
 
 #define MAX_ARGS 4096
 #define ARG_BYTES (2UL << 20)

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "dune.h"
+#include "fds.h"
 
 int box_fd_is_monitors(long arg)
 {

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "fds.h"
+#include "files.h"
+#include "mem.h"
 #include "policy/syscalls.h"
 
 struct path_copy {

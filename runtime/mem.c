@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "mem.h"
 
 #define PG 4096UL
 #define PAGE_UP(x) (((x) + PG - 1) & ~(PG - 1))

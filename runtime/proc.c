@@ -18,12 +18,13 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "dune.h"
+#include "mem.h"
+#include "proc.h"
 
 #define THREAD_STACK (256 * 1024)
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
-
-__thread struct box_thread *self;
 
 struct box_thread *box_thread_new(void)
 {

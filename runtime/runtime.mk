@@ -6,9 +6,9 @@ RT_SRCS := $(wildcard runtime/*.c) $(wildcard runtime/loader/*.c) \
 RT_HDRS := $(wildcard runtime/*.h runtime/*/*.h)
 RT_OBJS := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRCS))
 
-$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/dune.h
+$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/include/dune.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIE -Ilibdune -Iruntime -c $< -o $@
+	$(CC) $(CFLAGS) -fPIE $(LIBDUNE_CFLAGS) -Iruntime -c $< -o $@
 
 # a PIE: the monitor's own memory must lie above the program's region
 $(B)/dunebox: $(RT_OBJS) $(B)/libdune.a

@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "dune.h"
+#include "mem.h"
+#include "signals.h"
 
 #define SIGBIT(s) (1ULL << ((s) - 1))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))

@@ -15,11 +15,21 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "copyargs.h"
+#include "dune.h"
+#include "exec.h"
+#include "fds.h"
+#include "files.h"
+#include "mem.h"
+#include "policy/audit.h"
+#include "proc.h"
+#include "signal_targets.h"
+#include "signals.h"
+#include "sys.h"
 #include "sysargs/sysargs.h"
 
 static __thread char trace_line[TRACE_LINE_MAX];
 static __thread char *audit_line;
-int box_pid;
 
 static void event_start(struct syscall_event *ev, long nr, const long a[6])
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "layout.h"
+#include "mm/layout.h"
 
 #define GIB (1UL << 30)
 
