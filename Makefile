@@ -85,7 +85,7 @@ fuzz:
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
-	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
+	install -m 644 libdune/include/libdune/*.h $(DESTDIR)$(PREFIX)/include/libdune/
 	install -m 644 $(B)/libdune.a $(DESTDIR)$(PREFIX)/lib/libdune.a
 	sed 's|@PREFIX@|$(PREFIX)|' libdune/libdune.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdune.pc
 

@@ -1,7 +1,9 @@
 /*
  * libdune/mmu-x86.h - x86-64 paging, control registers, flags and segment
  * descriptors, under the names Dune's programs use. Included by
- * libdune/mmu.h; only hardware facts live here.
+ * libdune/mmu.h; only hardware facts live here. Names libdune's own
+ * common/x86.h defines too are spelled exactly as there (a macro defined
+ * twice must read the same).
  */
 #ifndef LIBDUNE_COMPAT_MMU_X86_H
 #define LIBDUNE_COMPAT_MMU_X86_H
@@ -53,13 +55,13 @@
 #define PTE_FLAGS(pte) ((physaddr_t)(pte) & 0xFFF0000000000FFFUL)
 
 /* ---- control registers ---- */
-#define CR0_PE 0x1         /* protected mode */
-#define CR0_MP 0x2         /* monitor coprocessor */
+#define CR0_PE 0x00000001         /* protected mode */
+#define CR0_MP 0x00000002         /* monitor coprocessor */
 #define CR0_EM 0x4         /* x87 emulation */
 #define CR0_TS 0x8         /* task switched */
-#define CR0_ET 0x10        /* extension type */
-#define CR0_NE 0x20        /* native x87 errors */
-#define CR0_WP 0x10000     /* write protect in ring 0 */
+#define CR0_ET 0x00000010        /* extension type */
+#define CR0_NE 0x00000020        /* native x87 errors */
+#define CR0_WP 0x00010000     /* write protect in ring 0 */
 #define CR0_AM 0x40000     /* alignment mask */
 #define CR0_NW 0x20000000  /* not write-through */
 #define CR0_CD 0x40000000  /* cache disable */
@@ -73,11 +75,11 @@
 #define CR4_TSD 0x4        /* RDTSC in ring 0 only */
 #define CR4_DE 0x8         /* debugging extensions */
 #define CR4_PSE 0x10       /* page size extensions */
-#define CR4_PAE 0x20       /* physical address extension */
+#define CR4_PAE 0x00000020       /* physical address extension */
 #define CR4_MCE 0x40       /* machine check */
 #define CR4_PGE 0x80       /* global pages */
 #define CR4_PCE 0x100      /* RDPMC in any ring */
-#define CR4_OSFXSR 0x200   /* FXSAVE/FXRSTOR */
+#define CR4_OSFXSR 0x00000200   /* FXSAVE/FXRSTOR */
 #define CR4_OSX 0x400      /* unmasked SIMD exceptions */
 
 /* ---- MTRRs ---- */
@@ -97,10 +99,10 @@
 
 /* ---- EFER and a few MSRs ---- */
 #define EFER 0xc0000080    /* the MSR */
-#define EFER_SCE 0x1       /* SYSCALL */
-#define EFER_LME 0x100     /* long mode enable */
-#define EFER_LMA 0x400     /* long mode active */
-#define EFER_NXE 0x800     /* no-execute */
+#define EFER_SCE 0x00000001       /* SYSCALL */
+#define EFER_LME 0x00000100     /* long mode enable */
+#define EFER_LMA 0x00000400     /* long mode active */
+#define EFER_NXE 0x00000800     /* no-execute */
 #define EFER_FFXSR 0x4000  /* fast FXSAVE */
 
 #define MSR_FS_BASE 0xc0000100

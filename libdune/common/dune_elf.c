@@ -13,8 +13,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "include/libdune/dune_elf.h"
-#include "internal.h"
+#include "libdune/dune_elf.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "dune.h"
 
 static Elf *handle(struct dune_elf *elf)
 {
