@@ -54,6 +54,10 @@ void asm_offsets(void)
 	OFFSET(PC_IN_USER, struct dune_percpu, in_user);
 	OFFSET(PC_DOORBELL, struct dune_percpu, doorbell);
 	OFFSET(PC_CR2, struct dune_percpu, cr2);
+	OFFSET(PC_CR2_PREV, struct dune_percpu, cr2_prev);
+	OFFSET(PC_VMCALL, struct dune_percpu, vmcall[0]);
+	OFFSET(PC_VMCALL_RCX, struct dune_percpu, vmcall[1]);
+	OFFSET(PC_VMCALL_R11, struct dune_percpu, vmcall[2]);
 	OFFSET(PC_FC_STATE, struct dune_percpu, fc_state);
 	OFFSET(PC_FC_NR, struct dune_percpu, fc_nr);
 	OFFSET(PC_FC_ARG0, struct dune_percpu, fc_args[0]);

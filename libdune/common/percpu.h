@@ -22,6 +22,8 @@
                           * run the program's handler if it has one */
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
+#define HC_SIGROUTE 7   /* arg0 = signal, arg1 = 1: it comes as vector
+                          * DUNE_SIGNAL_INTR_BASE + signal; 0: as a signal */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
@@ -107,6 +109,9 @@ struct dune_percpu {
 	uint64_t kcr3, ucr3;    /* the program's CR3 and the user view's (uview.c) */
 	uint64_t ugs;           /* user code's GS base while ring 0 handles its trap */
 	uint64_t ist_page;      /* the IST stack's page: struct ist_head at its bottom */
+	uint64_t cr2_prev;      /* PC_CR2 before the last #PF (entry.S) */
+	uint64_t vmcall[3];     /* a vmcall's system call: where it resumes, its rcx
+				 * and r11 (entry.S dune_vmcall_trampoline) */
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
@@ -146,7 +151,21 @@ struct dune_percpu {
 	int ufs_set;                    /* dune_set_user_fs was called */
 	int sig_suspended;              /* a guest sigsuspend let a held signal in */
 	uint64_t sig_suspend_old;       /* ... and this mask comes back after it */
+
+	/* interrupts posted to this vCPU (vintr.c, apic.c): one bit a vector,
+	 * set by any thread, taken by this one's guest or host half */
+	volatile uint64_t vintr_posted[4];
+	uint32_t apic_id;               /* its index in the vCPU list */
+	int vintr_timer;                /* a POSIX timer that retries delivery, or -1 */
+	int vintr_timer_armed;
+	uint64_t prog_cr3;              /* the CR3 the program loaded (deprivileged:
+					 * its loads are emulated, emulate.c) */
+	volatile uint32_t notes;        /* NOTE_*: ring 0 asks the host half to say
+					 * something (once a process) */
 };
+
+/* what ring 0 cannot print itself (host/run_loop.c prints it) */
+#define NOTE_NO_PCID 1u   /* CR3_NOFLUSH / a PCID on a host without PCIDs */
 
 #define DUNE_PERCPU_SIZE 16384
 _Static_assert(sizeof(struct dune_percpu) <= DUNE_PERCPU_SIZE, "percpu size");

@@ -25,6 +25,7 @@ static void forget_other_vcpus(struct dune_percpu *keep)
 {
 	for (unsigned i = 0; i < vcpu_list_len(); i++) {
 		struct dune_percpu *pc = vcpu_list_get(i);
+		pc->vintr_timer = -1; /* POSIX timers stay with the parent */
 		if (pc == keep)
 			continue;
 		dune_state.hostside->vcpu_destroy(pc);

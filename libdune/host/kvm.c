@@ -85,6 +85,27 @@ static int load_cpuid(void)
 	return 0;
 }
 
+/* KVM answers a guest's vmcall itself. On AMD, Intel's vmcall is a #UD
+ * that KVM turns into vmmcall by patching the guest's code, unless the
+ * quirk is off: then the #UD reaches the guest, where libdune makes the
+ * system call Dune's programs mean by it (trap.c). On Intel (PVM included)
+ * nothing reaches libdune. */
+static void vmcall_as_ud(void)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_DISABLE_QUIRKS2,
+				      .args = { KVM_X86_QUIRK_FIX_HYPERCALL_INSN } };
+	unsigned a, b, c, d;
+	long quirks;
+
+	__cpuid(0, a, b, c, d);
+	if (b != 0x68747541 /* "Auth" enticAMD */)
+		return;
+	quirks = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, (void *)(long)KVM_CAP_DISABLE_QUIRKS2);
+	if (quirks > 0 && (quirks & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) &&
+	    kvm_ioctl(vm_fd, KVM_ENABLE_CAP, &cap) == 0)
+		dune_state.vmcall_seen = 1;
+}
+
 static int kvm_vm_create(void)
 {
 	long r;
@@ -128,6 +149,7 @@ static int kvm_vm_create(void)
 			 "memory, and that no other hypervisor owns VT-x/AMD-V", -vm_fd);
 		return vm_fd;
 	}
+	vmcall_as_ud();
 	return 0;
 }
 
@@ -401,7 +423,10 @@ static int kvm_vm_recreate(void)
 	raw_syscall1(SYS_close, vm_fd);
 	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	dune_fd_own(vm_fd, 1);
-	return vm_fd < 0 ? vm_fd : 0;
+	if (vm_fd < 0)
+		return vm_fd;
+	vmcall_as_ud(); /* the new VM must keep the parent's quirks */
+	return 0;
 }
 
 const struct hostside_ops hostside_kvm = {

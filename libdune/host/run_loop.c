@@ -25,6 +25,7 @@
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
+#include "host/vintr.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
@@ -119,6 +120,7 @@ static long host_syscall(struct dune_percpu *pc)
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(pc, 1);
+		vintr_forget_timer(pc);
 		vcpu_put(pc);
 		break;
 	}
@@ -148,6 +150,9 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_SIGNALS:
 		pc->hc_ret = 0;
 		signals_deliver(pc, 0, 0, 0);
+		break;
+	case HC_SIGROUTE:
+		pc->hc_ret = signals_route((int)a[0], (int)a[1]);
 		break;
 	case HC_SIGFAULT:
 		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
@@ -210,6 +215,41 @@ static int handle_mmio(struct vcpu_exit *ex)
 	return 0;
 }
 
+/* What ring 0 asked to be said (NOTE_*), once a process. */
+static void say_notes(struct dune_percpu *pc)
+{
+	static uint32_t said;
+	uint32_t n = __atomic_exchange_n(&pc->notes, 0, __ATOMIC_SEQ_CST) & ~said;
+
+	said |= n;
+	if (n & NOTE_NO_PCID)
+		dune_log("CR3_NOFLUSH/PCIDs: this host offers no PCIDs to the guest; libdune "
+			 "drops the no-flush bit and the PCID, so every CR3 load flushes");
+}
+
+/* dune.ko: the guest ran vmcall, RIP past it. Dune's programs make a system
+ * call that way; the program's context runs it through the trampoline
+ * (entry.S), so every call behaves as one made with syscall. User code
+ * below the program gets no host call from it. */
+static void vmcall_to_syscall(struct dune_percpu *pc)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (dune_state.hostside->vcpu_get_regs(pc, &r) < 0)
+		return;
+	if (!dune_state.deprivileged && pc->in_user &&
+	    dune_state.hostside->vcpu_get_sregs(pc, &s) == 0 && (s.cs.selector & 3) == 3) {
+		r.rax = (uint64_t)-ENOSYS;
+	} else {
+		pc->vmcall[0] = r.rip;
+		pc->vmcall[1] = r.rcx;
+		pc->vmcall[2] = r.r11;
+		r.rip = (uint64_t)dune_vmcall_trampoline;
+	}
+	dune_state.hostside->vcpu_set_regs(pc, &r);
+}
+
 static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *pc)
 {
@@ -217,6 +257,7 @@ static void host_loop(struct dune_percpu *pc)
 
 	for (;;) {
 		int r;
+		vintr_deliver(pc);
 		pc->in_run = 1;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		tlb_sync(pc);
@@ -224,6 +265,8 @@ static void host_loop(struct dune_percpu *pc)
 		r = dune_state.hostside->vcpu_run(pc, &ex);
 		dune_guest_mode = 0;
 		pc->in_run = 0;
+		if (pc->notes)
+			say_notes(pc);
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
@@ -234,6 +277,9 @@ static void host_loop(struct dune_percpu *pc)
 			break;
 		case EXIT_INTR:
 			signals_deliver(pc, 0, 0, 0);
+			break;
+		case EXIT_VMCALL:
+			vmcall_to_syscall(pc);
 			break;
 		case EXIT_MMIO:
 			if (ex.gpa == dune_state.doorbell_gpa) {

@@ -23,7 +23,10 @@
 #include "common/raw_syscall.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/apic.h"
 #include "guest/x86/entry.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/trap.h"
 #include "host/hostside.h"
 #include "host/signals.h"
 #include "mm/mirror.h"
@@ -32,6 +35,7 @@
 /* the program's view of each signal's action */
 static struct ksigaction actions[65];
 static uint64_t handled; /* signals whose action is a program handler */
+static uint64_t routed;  /* signals that come as vectors (dune_register_signal_handler) */
 
 /* What a signal frame holds beyond the kernel's: libdune's hypercall block,
  * which the handler's own system calls overwrite. */
@@ -58,12 +62,48 @@ static int is_handler(void *h)
 
 /* ---- the host handler ---- */
 
+/* A signal routed to a vector, in a thread outside dune mode: the vector's
+ * handler runs at once on a frame made of the interrupted context. */
+static void vector_natively(int sig, ucontext_t *uc)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+	dune_intr_cb cb = dune_intr_handler(DUNE_SIGNAL_INTR_BASE + sig);
+	struct dune_tf tf = {
+		.rdi = g[REG_RDI], .rsi = g[REG_RSI], .rdx = g[REG_RDX], .rcx = g[REG_RCX],
+		.r8 = g[REG_R8], .r9 = g[REG_R9], .r10 = g[REG_R10], .r11 = g[REG_R11],
+		.rbx = g[REG_RBX], .rbp = g[REG_RBP], .r12 = g[REG_R12], .r13 = g[REG_R13],
+		.r14 = g[REG_R14], .r15 = g[REG_R15], .rax = g[REG_RAX], .rip = g[REG_RIP],
+		.cs = GD_KT, .rflags = g[REG_EFL], .rsp = g[REG_RSP], .ss = GD_KD,
+	};
+	if (!cb)
+		return;
+	cb(&tf);
+	g[REG_RDI] = tf.rdi; g[REG_RSI] = tf.rsi; g[REG_RDX] = tf.rdx; g[REG_RCX] = tf.rcx;
+	g[REG_R8] = tf.r8; g[REG_R9] = tf.r9; g[REG_R10] = tf.r10; g[REG_R11] = tf.r11;
+	g[REG_RBX] = tf.rbx; g[REG_RBP] = tf.rbp; g[REG_R12] = tf.r12; g[REG_R13] = tf.r13;
+	g[REG_R14] = tf.r14; g[REG_R15] = tf.r15; g[REG_RAX] = tf.rax; g[REG_RIP] = tf.rip;
+	g[REG_RSP] = tf.rsp;
+	g[REG_EFL] = (g[REG_EFL] & ~0xcd5LL) | (tf.rflags & 0xcd5);
+}
+
 static void host_handler(int sig, siginfo_t *info, void *ucv)
 {
 	struct dune_percpu *pc = dune_self;
 	struct ksigaction *a = &actions[sig];
+	int in_dune = pc && pc->state == VCPU_ACTIVE;
 
-	if (!pc || pc->state != VCPU_ACTIVE) { /* not a thread in dune mode */
+	if (routed & (1ULL << sig)) {
+		if (!in_dune) {
+			vector_natively(sig, ucv);
+			return;
+		}
+		/* the vCPU takes it as an interrupt (vintr.c) after this exit */
+		vintr_post(pc, DUNE_SIGNAL_INTR_BASE + (unsigned)sig);
+		if (pc->vcpu)
+			dune_state.hostside->vcpu_kick(pc);
+		return;
+	}
+	if (!in_dune) {
 		/* a native thread: the program's handler, as the kernel would */
 		if (a->flags & SA_SIGINFO)
 			((void (*)(int, siginfo_t *, void *))a->handler)(sig, info, ucv);
@@ -78,17 +118,55 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 static long install(int sig, const struct ksigaction *prog)
 {
 	struct ksigaction k = *prog;
-	if (is_handler(prog->handler)) {
+	if (routed & (1ULL << sig)) {
+		/* the vector's handler, whatever the program's action says; a
+		 * forwarded call it interrupts is restarted before it runs */
+		k.handler = (void *)host_handler;
+		k.flags = SA_SIGINFO | SA_RESTORER | SA_RESTART;
+		k.restorer = (void *)raw_sigreturn;
+		k.mask = 0;
+	} else if (is_handler(prog->handler)) {
 		k.handler = (void *)host_handler;
 		/* no SA_RESTART: an interrupted forwarded call comes back, so the
 		 * guest's handler runs at once; the restart is done afterwards */
 		k.flags = SA_SIGINFO | SA_RESTORER | (prog->flags & (SA_NOCLDSTOP | SA_NOCLDWAIT));
 		k.restorer = prog->restorer;
-		handled |= 1ULL << sig;
-	} else {
-		handled &= ~(1ULL << sig);
 	}
+	if (is_handler(prog->handler))
+		handled |= 1ULL << sig;
+	else
+		handled &= ~(1ULL << sig);
 	return raw_syscall4(SYS_rt_sigaction, sig, &k, NULL, 8);
+}
+
+/* Host half (or host mode): sig comes as a vector (on) or as a signal. */
+long signals_route(int sig, int on)
+{
+	if (sig < 1 || DUNE_SIGNAL_INTR_BASE + sig > 255 || sig == SIGKILL || sig == SIGSTOP ||
+	    sig == dune_state.kick_signal)
+		return -EINVAL;
+	if (on)
+		routed |= 1ULL << sig;
+	else
+		routed &= ~(1ULL << sig);
+	return install(sig, &actions[sig]);
+}
+
+int dune_register_signal_handler(int signum, dune_intr_cb cb)
+{
+	long r;
+	if (signum < 1 || DUNE_SIGNAL_INTR_BASE + signum > 255)
+		return -EINVAL;
+	if ((r = dune_register_intr_handler(DUNE_SIGNAL_INTR_BASE + signum, cb)) < 0)
+		return (int)r;
+	r = dune_guest_mode ? hypercall(HC_SIGROUTE, signum, cb != NULL, 0, 0)
+			    : signals_route(signum, cb != NULL);
+	return (int)r;
+}
+
+sighandler_t dune_signal(int sig, sighandler_t cb)
+{
+	return signal(sig, cb);
 }
 
 /* At the first dune_enter: handlers installed before are the guest's too. */
@@ -165,14 +243,11 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 }
 
 #define X86_TF 0x100
-#define SAFE 1
-#define UNSAFE 0
-#define IN_USER_CODE 2 /* user code below the program (dune_jump_to_user) */
 
 /* Not inside libdune's exception entry (on the interrupt stack, or in ring
  * 0 on a deprivileged guest): a signal frame there would break it. Nor in
  * user code: the program's handler can't run on its stack. */
-static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs)
+int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs)
 {
 	uint64_t ist = pc->stacks + pc->stacks_size - IST_STACK_SIZE;
 	struct kvm_sregs s;

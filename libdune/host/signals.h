@@ -17,10 +17,19 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 long signals_sigreturn(struct dune_percpu *pc);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
 int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+/* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
+long signals_route(int sig, int on);
 int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask);
 void signals_suspend_done(struct dune_percpu *pc);
 /* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before
  * the host half dereferences them) */
 int guest_range_ok(uint64_t addr, uint64_t len, int prot);
+
+/* Where the vCPU stands (regs): may a frame be built for it? */
+#define UNSAFE 0       /* in libdune's entry or trap code: soon out of it */
+#define SAFE 1         /* in the program */
+#define IN_USER_CODE 2 /* in user code below the program (dune_jump_to_user):
+			* step it out with the trap flag, see pc->sig_step */
+int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs);
 
 #endif

@@ -41,6 +41,8 @@ long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_
 	b->sregs.gs.base = (uint64_t)pc;
 	b->sregs.tr.base = (uint64_t)&pc->tss;
 	b->sregs.gdt.base = (uint64_t)pc->gdt;
+	/* the new thread starts on the table its parent runs on */
+	pc->prog_cr3 = dune_state.deprivileged ? parent->prog_cr3 : b->sregs.cr3;
 	pc->tlb_gen_done = tlb_generation();
 	r = host_clone_raw(flags, pc->host_stack + pc->host_stack_size, ptid, ctid, tls, pc);
 	if (r < 0)

@@ -37,6 +37,7 @@ int vcpu_list_full(void)
 void vcpu_list_add(struct dune_percpu *pc)
 {
 	reg_lock();
+	pc->apic_id = (uint32_t)nr_all; /* dune_apic_id: stable for the vCPU's life */
 	all[nr_all++] = pc;
 	reg_unlock();
 }

@@ -89,6 +89,7 @@ static struct dune_percpu *percpu_map(void)
 		return NULL;
 	pc->host_stack = (uintptr_t)hstack;
 	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	pc->vintr_timer = -1;
 	return pc;
 }
 
@@ -99,6 +100,8 @@ struct dune_percpu *vcpu_get(void)
 
 	if (pc) {
 		guest_percpu_reset(pc);
+		/* vectors posted to the thread that had it are lost with it */
+		memset((void *)pc->vintr_posted, 0, sizeof(pc->vintr_posted));
 		return pc;
 	}
 	if (vcpu_list_full() || !(pc = percpu_new()))

@@ -179,6 +179,11 @@ void mirror_set_precise(int on)
 	precise = on;
 }
 
+int mirror_precise(void)
+{
+	return precise;
+}
+
 static int user_memory(uintptr_t start, uintptr_t end, int add)
 {
 	unsigned at;

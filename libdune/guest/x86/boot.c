@@ -79,6 +79,7 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	s->idt.limit = IDT_ENTRIES * sizeof(struct idt_gate) - 1;
 	s->cr0 = CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
 	s->cr3 = dune_va_to_pa(pgroot);
+	pc->prog_cr3 = s->cr3;
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (bx & bit_FSGSBASE))
 		cr4 |= CR4_FSGSBASE;
 	if (dune_state.use_xsave)

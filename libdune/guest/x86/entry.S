@@ -317,6 +317,8 @@ trap_common_program:
 	mov %rsp, %rbx
 	cmpb $T_PGFLT, TEF_VEC(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
 	jne 1f
+	mov %gs:PC_CR2, %rax	/* the fault this one may interrupt */
+	mov %rax, %gs:PC_CR2_PREV
 	mov %cr2, %rax		/* before anything can fault again */
 	mov %rax, %gs:PC_CR2
 1:	mov %gs:PC_TRAP_SP, %rax
@@ -456,6 +458,18 @@ trap_deprivileged:
 	cmp $T_PGFLT, %r12
 	jne 1f
 	andq $~FEC_U, TF_ERR(%rbx)
+	/* a page its own table keeps from user mode: the program may */
+	cld
+	mov %rbx, %rdi
+	and $-16, %rsp
+	call dune_fixup_program_fault
+	mov %rbx, %rsp
+	test %eax, %eax
+	jz trap_bounce
+	/* done with: the fault it interrupted (a trap path's own) keeps its CR2 */
+	mov %gs:PC_CR2_PREV, %rax
+	mov %rax, %gs:PC_CR2
+	jmp trap_return
 1:	cmp $T_ILLOP, %r12	/* #UD: the gate? (#GP costs ~4x more here) */
 	jne 2f
 	lea dune_uview_gate(%rip), %rax
@@ -525,6 +539,40 @@ trap_user_entry:
 dune_uview_gate:
 	ud2			/* trap_deprivileged, rbx = the user frame */
 
+/* A vector posted to this vCPU, started by the host half (host/vintr.c) as
+ * an interrupt gate would, in the program's own ring: rbx = the frame of
+ * the interrupted context on a trap stack, r12 = the vector. */
+	.globl dune_vintr_entry
+dune_vintr_entry:
+	call fpu_save_below_rbx
+	cld
+	mov %rbx, %rdi
+	mov %r12, %rsi
+	call dune_vintr_dispatch
+	call fpu_restore_at_rsp
+	jmp trap_return
+
+/* A vmcall as Dune's programs use it (rax = system call number, arguments
+ * as for syscall; only rax changes), where libdune sees it: the host half
+ * (dune.ko's exit) or the #UD path (KVM on AMD) put the resume address and
+ * the caller's rcx and r11 in PC_VMCALL and start here, in the program's
+ * context. The stack below the red zone keeps them across the call, which
+ * may run signal handlers that make vmcalls of their own. In the trap
+ * code range: no signal frame lands before the state is on the stack. */
+	.globl dune_vmcall_trampoline
+	.type dune_vmcall_trampoline, @function
+dune_vmcall_trampoline:
+	lea -128(%rsp), %rsp
+	pushq %gs:PC_VMCALL
+	pushq %gs:PC_VMCALL_RCX
+	pushq %gs:PC_VMCALL_R11
+	syscall
+	pop %r11
+	pop %rcx
+	ret $128		/* to the resume address, then past the red zone */
+	.size dune_vmcall_trampoline, .-dune_vmcall_trampoline
+
+
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
 	movq $HC_FATAL, %gs:PC_HC_OP
@@ -573,6 +621,23 @@ dune_user_syscall_entry:
 
 	.globl dune_trap_code_end
 dune_trap_code_end:
+
+/* void dune_pop_trap_frame(struct dune_tf *tf): every register from tf,
+ * then iretq to its rip, rsp and rflags at the caller's own privilege
+ * (tf's selectors become the current ones; the frame itself is the stack
+ * the iretq pops, as in Dune). Never returns. */
+	.globl dune_pop_trap_frame
+	.type dune_pop_trap_frame, @function
+dune_pop_trap_frame:
+	mov %cs, %eax
+	mov %rax, TF_CS(%rdi)
+	mov %ss, %eax
+	mov %rax, TF_SS(%rdi)
+	mov %rdi, %rsp
+	POP_TF_REGS
+	add $8, %rsp		/* error code */
+	iretq
+	.size dune_pop_trap_frame, .-dune_pop_trap_frame
 
 /* int __dune_jump_to_user(struct dune_tf *tf): run tf in ring 3 until a
  * handler calls dune_ret_from_user(), which returns here with its value.

@@ -8,6 +8,9 @@
 #include "common/state.h"
 #include "common/util.h"
 #include "dune.h"
+#include "guest/x86/apic.h"
+#include "guest/x86/emulate.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/trap.h"
 #include "guest/x86/usermode.h"
@@ -23,6 +26,11 @@ int dune_register_intr_handler(int vec, dune_intr_cb cb)
 		return -EINVAL;
 	intr_handlers[vec] = cb;
 	return 0;
+}
+
+dune_intr_cb dune_intr_handler(int vec)
+{
+	return vec >= 0 && vec < 256 ? intr_handlers[vec] : NULL;
 }
 
 void dune_register_pgflt_handler(dune_pgflt_cb cb)
@@ -97,8 +105,24 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 		dune_self->sig_step = 0;
 		tf->rflags &= ~0x100UL;
 		hypercall(HC_SIGNALS, 0, 0, 0, 0);
+		dune_vintr_run_posted(tf); /* and posted vectors (apic.c) */
 		return;
 	}
+	/* KVM on AMD: Dune's vmcall system call, as a #UD (host/kvm.c) */
+	if (vec == T_ILLOP && !(tf->cs & 3) && dune_state.vmcall_seen) {
+		const uint8_t *ip = (const uint8_t *)tf->rip;
+		if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xc1) {
+			dune_self->vmcall[0] = tf->rip + 3;
+			dune_self->vmcall[1] = tf->rcx;
+			dune_self->vmcall[2] = tf->r11;
+			tf->rip = (uint64_t)dune_vmcall_trampoline;
+			return;
+		}
+	}
+	/* a ring-0 guest's CR3_NOFLUSH or INVPCID before PCIDs are on */
+	if ((vec == T_GPFLT || vec == T_ILLOP) && !(tf->cs & 3) && !dune_state.deprivileged &&
+	    dune_emulate_pcid(tf))
+		return;
 	if (vec == T_PGFLT) {
 		uintptr_t cr2 = dune_self_cr2(); /* saved by the ring-0 stub */
 		/* user code: maybe a page not yet copied into the user view */
@@ -107,8 +131,8 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 			return;
 		/* not present outside the mirror: maybe memory the host mapped
 		 * since; if so, retry the access */
-		if (!(tf->err & FEC_P) && mirror_resolve_fault(cr2) &&
-		    (!uview || uview_fill(cr2, tf->err)))
+		if (!(tf->err & FEC_P) && uview_program_on_pgroot() &&
+		    mirror_resolve_fault(cr2) && (!uview || uview_fill(cr2, tf->err)))
 			return;
 		if (pgflt_handler) {
 			pgflt_handler(cr2, tf->err, tf);
@@ -127,4 +151,19 @@ void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 {
 	dispatch(tf, vec);
 	dune_before_user(tf);
+}
+
+/* Every posted vector's handler on the interrupted frame tf, highest
+ * first (after the single step out of user code, and dune_vintr_entry). */
+void dune_vintr_run_posted(struct dune_tf *tf)
+{
+	int v;
+	while ((v = vintr_take(dune_self)) >= 0)
+		dune_trap_dispatch(tf, (uint64_t)v);
+}
+
+void dune_vintr_dispatch(struct dune_tf *tf, uint64_t vec)
+{
+	dune_trap_dispatch(tf, vec);
+	dune_vintr_run_posted(tf);
 }

@@ -22,6 +22,7 @@
 #include "guest/x86/entry.h"
 #include "guest/x86/usermode.h"
 #include "guest/x86/uview.h"
+#include "mm/mirror.h"
 
 static dune_syscall_cb user_syscall_handler;
 
@@ -45,10 +46,14 @@ static int have_fsgsbase(void)
 
 static const char *mechanism(void)
 {
-	return dune_state.deprivileged ? "the user view (a page table of its own), syscall caught by "
-				   "a fault at LSTAR, entered through a ring-0 gate"
-				 : "the user view (a page table of its own) below ring 0: SYSCALL "
-				   "to a user LSTAR, IRETQ";
+	if (dune_state.deprivileged)
+		return "the user view (a page table of its own), syscall caught by a fault "
+		       "at LSTAR, entered through a ring-0 gate";
+	if (mirror_precise())
+		return "the user view (a page table of its own) below ring 0: SYSCALL to a "
+		       "user LSTAR, IRETQ";
+	return "the program's own page table below ring 0 (Dune's full mapping): SYSCALL "
+	       "to a user LSTAR, IRETQ";
 }
 
 int dune_jump_to_user(struct dune_tf *tf)
@@ -68,9 +73,16 @@ int dune_jump_to_user(struct dune_tf *tf)
 		dune_self->ufs = read_fs_base();
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
 	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
-	if (uview_init() < 0) {
-		dune_log("dune_jump_to_user: no page-table memory for the user view");
-		return -ENOMEM;
+	if (dune_state.deprivileged || mirror_precise()) {
+		if (uview_init() < 0) {
+			dune_log("dune_jump_to_user: no page-table memory for the user view");
+			return -ENOMEM;
+		}
+	} else {
+		/* a ring-0 guest with Dune's full mapping: user code runs under
+		 * the table the program has loaded itself, PTE_U decides, and
+		 * libdune's own pages have none */
+		dune_self->ucr3 = 0;
 	}
 	uview_before_enter();
 	((struct ist_head *)dune_self->ist_page)->ring0 = !dune_state.deprivileged;
