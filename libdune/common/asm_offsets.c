@@ -93,6 +93,7 @@ void asm_offsets(void)
 
 	/* struct dune_tf */
 	OFFSET(TF_RCX, struct dune_tf, rcx);
+	OFFSET(TF_R10, struct dune_tf, r10);
 	OFFSET(TF_R11, struct dune_tf, r11);
 	OFFSET(TF_RBX, struct dune_tf, rbx);
 	OFFSET(TF_RAX, struct dune_tf, rax);

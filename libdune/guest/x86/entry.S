@@ -506,6 +506,8 @@ trap_from_uview:
 	mov %rax, TF_RIP(%rbx)
 	mov TF_R11(%rbx), %rax
 	mov %rax, TF_RFLAGS(%rbx)
+	mov TF_R10(%rbx), %rax	/* the fourth argument in the rcx slot too, */
+	mov %rax, TF_RCX(%rbx)	/* where Dune's entry put it (ARG3) */
 	movq $0, TF_ERR(%rbx)
 	mov $T_USER_SYSCALL, %r12
 trap_bounce:
@@ -605,6 +607,7 @@ dune_user_syscall_entry:
 	pushq $USER_CS
 	push %rcx		/* rip */
 	pushq $0
+	mov %r10, %rcx		/* the rcx slot: the fourth argument, as Dune's */
 	PUSH_TF_REGS
 	mov %rsp, %rbx
 	rdfsbase %rax
