@@ -3,6 +3,7 @@
 
 #include "common/percpu.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/uview.h"
@@ -17,6 +18,22 @@ uint64_t tlb_generation(void)
 	return __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
 }
 
+/* Once a program turned PCIDs on (a ring-0 guest, emulate.c), a CR3 reload
+ * or invlpg reaches the current PCID only; a change of CR4.PGE flushes
+ * every PCID. 1 if that was done. */
+static int flush_all_pcids(void)
+{
+	uint64_t cr4;
+
+	if (dune_state.deprivileged)
+		return 0;
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (!(cr4 & CR4_PCIDE))
+		return 0;
+	asm volatile("mov %0, %%cr4; mov %1, %%cr4" ::"r"(cr4 ^ CR4_PGE), "r"(cr4) : "memory");
+	return 1;
+}
+
 /* This vCPU's stale translations of [va, end) go, then everyone else's,
  * and the user view's copies. Before any vCPU ran (host mode) there is
  * nothing to flush. */
@@ -28,7 +45,9 @@ void tlb_flush_range(uintptr_t va, uintptr_t end)
 	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
 	/* on a deprivileged guest every flush instruction is a trap: one
 	 * full flush beats several single ones */
-	if (end - va > 64 * PGSIZE || (dune_state.deprivileged && end - va > PGSIZE))
+	if (flush_all_pcids())
+		;
+	else if (end - va > 64 * PGSIZE || (dune_state.deprivileged && end - va > PGSIZE))
 		dune_flush_tlb();
 	else
 		for (uintptr_t p = va; p < end; p += PGSIZE)

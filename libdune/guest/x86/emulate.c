@@ -10,6 +10,7 @@
 
 #include "common/percpu.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/emulate.h"
 #include "guest/x86/uview.h"
@@ -78,9 +79,6 @@ static uint64_t mem_operand(struct dune_tf *tf, const uint8_t *p, uint8_t rex,
 	*len += n;
 	return addr;
 }
-
-#define CR4_PCIDE (1UL << 17)
-#define CPUID1_ECX_PCID (1u << 17)
 
 static void note(uint32_t what)
 {

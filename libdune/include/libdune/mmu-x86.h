@@ -77,7 +77,7 @@
 #define CR4_PSE 0x10       /* page size extensions */
 #define CR4_PAE 0x00000020       /* physical address extension */
 #define CR4_MCE 0x40       /* machine check */
-#define CR4_PGE 0x80       /* global pages */
+#define CR4_PGE 0x00000080 /* global pages */
 #define CR4_PCE 0x100      /* RDPMC in any ring */
 #define CR4_OSFXSR 0x00000200   /* FXSAVE/FXRSTOR */
 #define CR4_OSX 0x400      /* unmasked SIMD exceptions */
