@@ -146,7 +146,7 @@ int dune_init(bool map_full)
 	}
 	dune_layout();
 	if ((r = slots_init(dune_state.hostside->max_slots(), slot_set_any_mode)) < 0 ||
-	    (r = ptpool_init(mirror_pool_chunk)) < 0) {
+	    (r = ptpool_init(mirror_pool_chunk, map_full)) < 0) {
 		dune_log("out of memory setting up the guest's memory (error %d)", -r);
 		return r;
 	}

@@ -16,6 +16,8 @@ static unsigned chunks_in_use;
 /* Dune's layout (layout_dune_windows): VA chunk -> fixed PA chunk. */
 static int windows_on;
 static uintptr_t mmap_chunk0, stack_chunk;
+/* the page pool's VA chunks and the PA chunk they start at (layout_pool) */
+static uintptr_t pool_chunk0, pool_chunks, pool_pa_chunk0;
 
 /* Dune's variables (dune.h): 0 until dune_init sets the windows. */
 uintptr_t phys_limit;
@@ -65,13 +67,31 @@ int layout_dune_windows(uintptr_t mmap_start, uintptr_t stack_start)
 	return 0;
 }
 
+int layout_pool(uintptr_t va, uint64_t size, uint64_t pa)
+{
+	if (!va_chunk || ((va | size | pa) & (CHUNK_SIZE - 1)) ||
+	    ((pa + size) >> CHUNK_SHIFT) > nr_pa_chunks)
+		return -EINVAL;
+	pool_chunk0 = va >> CHUNK_SHIFT;
+	pool_chunks = size >> CHUNK_SHIFT;
+	pool_pa_chunk0 = pa >> CHUNK_SHIFT;
+	return 0;
+}
+
+static int in_pool_pa(uintptr_t pc)
+{
+	return pool_chunks && pc >= pool_pa_chunk0 && pc - pool_pa_chunk0 < pool_chunks;
+}
+
 /* The PA chunk Dune's layout puts VA chunk vc at, or -1 (the allocator's). */
 static long fixed_pa_chunk(uintptr_t vc)
 {
+	if (pool_chunks && vc >= pool_chunk0 && vc - pool_chunk0 < pool_chunks)
+		return (long)(pool_pa_chunk0 + (vc - pool_chunk0));
 	if (!windows_on)
 		return -1;
 	if (vc < DUNE_IDENTITY_CHUNKS)
-		return vc == DUNE_APIC_CHUNK ? -1 : (long)vc;
+		return vc == DUNE_APIC_CHUNK || in_pool_pa(vc) ? -1 : (long)vc;
 	if (vc == stack_chunk)
 		return DUNE_PHYS_LIMIT_CHUNK - 1;
 	if (vc >= mmap_chunk0 && vc - mmap_chunk0 < DUNE_MMAP_CHUNKS)
@@ -93,7 +113,7 @@ static int pa_chunk_alloc(unsigned vc)
 		unsigned pc = next_free_hint + n;
 		if (pc >= nr_pa_chunks)
 			pc = first_free_chunk + (pc - nr_pa_chunks);
-		if (pc < first_free_chunk || pc >= nr_pa_chunks)
+		if (pc < first_free_chunk || pc >= nr_pa_chunks || in_pool_pa(pc))
 			continue;
 		if (!pa_chunk[pc]) {
 			pa_chunk[pc] = vc + 1;

@@ -32,6 +32,9 @@ int layout_init(unsigned phys_bits);
  * stack_base (rounded down to chunks) and phys_limit. -EINVAL if chunks
  * are in use already or the guest-physical space is too small. */
 int layout_dune_windows(uintptr_t mmap_start, uintptr_t stack_start);
+/* The page pool's [va, va + size) sits at guest-physical [pa, pa + size),
+ * whatever else the layout says (all three chunk-aligned). */
+int layout_pool(uintptr_t va, uint64_t size, uint64_t pa);
 /* Takes a reference on every chunk touched by [start, end), giving each a
  * guest-physical chunk when it has none. -ENOSPC when the space is full. */
 int layout_reserve(uintptr_t start, uintptr_t end);

@@ -1,13 +1,16 @@
 /* both halves - ptpool.c: Dune's page allocator, where page tables and the
  * pages of dune_vm_map_pages come from.
  *
- * As in Dune the pages sit at PAGEBASE, and Dune's layout (layout.h) puts
- * that range at guest-physical == virtual addresses, so a page's address is
- * both: load_cr3((uintptr_t)root) and (ptent_t *)PTE_ADDR(e) work in the
- * guest. The range is reserved at dune_init and committed 2 MiB at a time;
- * committed chunks are mirrored into the guest, and a reserve is kept so
- * that mirroring a new chunk never needs the chunk itself. Each page has a
- * struct page (pages[]): a reference count and the free list's link.
+ * The pages sit at guest-physical PAGEBASE as in Dune (dune_page2pa). With
+ * Dune's full mapping they sit at virtual PAGEBASE too, so a page's address
+ * is both: load_cr3((uintptr_t)root) and (ptent_t *)PTE_ADDR(e) work in the
+ * guest. A program that keeps the low address space to itself (dune_init
+ * (false): dunebox's region starts at 64 KiB) gets the pool higher up, out
+ * of its way, at the same guest-physical addresses. The range is reserved
+ * at dune_init and committed 2 MiB at a time; committed chunks are
+ * mirrored into the guest, and a reserve is kept so that mirroring a new
+ * chunk never needs the chunk itself. Each page has a struct page
+ * (pages[]): a reference count and the free list's link.
  *
  * The allocator's own state lives in memory mapped at init, not in the
  * program's data segment: programs that give their own page tables a
@@ -70,9 +73,23 @@ static void add_free(uintptr_t start, uintptr_t end)
 	num_pages = (int)((pool->committed - pool->base) >> PGSHIFT);
 }
 
-int ptpool_init(ptpool_mirror_fn mirror)
+/* Where the pool goes when it may not be at PAGEBASE: anywhere, 1 GiB
+ * aligned (its guest-physical chunks are fixed). */
+static void *reserve_aligned(void)
 {
-	void *base;
+	uintptr_t p = (uintptr_t)map_anon(NULL, POOL_RESERVE + CHUNK_SIZE, PROT_NONE, 0), a;
+	if (!p)
+		return NULL;
+	a = (p + CHUNK_SIZE - 1) & ~(CHUNK_SIZE - 1);
+	if (a > p)
+		munmap((void *)p, a - p);
+	munmap((void *)(a + POOL_RESERVE), p + CHUNK_SIZE - a);
+	return (void *)a;
+}
+
+int ptpool_init(ptpool_mirror_fn mirror, int at_pagebase)
+{
+	void *base = NULL;
 
 	if (pool) {
 		pool->mirror_chunk = mirror;
@@ -82,17 +99,22 @@ int ptpool_init(ptpool_mirror_fn mirror)
 	pages = map_anon(NULL, MAX_PAGES * sizeof(struct page), PROT_READ | PROT_WRITE, 0);
 	if (!pool || !pages)
 		return -ENOMEM;
-	base = map_anon((void *)PAGEBASE, POOL_RESERVE, PROT_NONE, MAP_FIXED_NOREPLACE);
-	if (base != (void *)PAGEBASE) {
-		if (base)
-			munmap(base, POOL_RESERVE);
-		dune_log("0x%lx-0x%lx (Dune's PAGEBASE) is taken: page tables will not sit "
-			 "at guest-physical == virtual addresses, so load_cr3((uintptr_t)root) "
-			 "cannot work", PAGEBASE, PAGEBASE + POOL_RESERVE);
-		base = map_anon(NULL, POOL_RESERVE, PROT_NONE, 0);
-		if (!base)
-			return -ENOMEM;
+	if (at_pagebase) {
+		base = map_anon((void *)PAGEBASE, POOL_RESERVE, PROT_NONE, MAP_FIXED_NOREPLACE);
+		if (base != (void *)PAGEBASE) {
+			if (base)
+				munmap(base, POOL_RESERVE);
+			base = NULL;
+			dune_log("0x%lx-0x%lx (Dune's PAGEBASE) is taken: page tables will not "
+				 "sit at guest-physical == virtual addresses, so "
+				 "load_cr3((uintptr_t)root) cannot work", PAGEBASE,
+				 PAGEBASE + POOL_RESERVE);
+		}
 	}
+	if (!base && !(base = reserve_aligned()))
+		return -ENOMEM;
+	if (layout_pool((uintptr_t)base, POOL_RESERVE, PAGEBASE) < 0)
+		return -EINVAL;
 	pool->base = pool->committed = (uintptr_t)base;
 	pool->mirror_chunk = mirror;
 	SLIST_INIT(&pool->free);

@@ -20,7 +20,7 @@ static int setup(void **state)
 {
 	(void)state;
 	assert_int_equal(layout_init(40), 0);
-	assert_int_equal(ptpool_init(NULL), 0);
+	assert_int_equal(ptpool_init(NULL, 1), 0);
 	if (!pgroot)
 		pgroot = ptpool_alloc();
 	assert_non_null(pgroot);
