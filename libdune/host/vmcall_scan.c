@@ -18,11 +18,16 @@ static int scan_main_program(struct dl_phdr_info *info, size_t size, void *arg)
 	(void)size;
 	for (int i = 0; i < info->dlpi_phnum && !*found; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		const unsigned char *code, *hit;
+		const unsigned char *code, *end, *hit;
 		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
 			continue;
 		code = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
-		hit = memmem(code, ph->p_filesz, vmcall, sizeof(vmcall));
+		end = code + ph->p_filesz;
+		/* a program linked into one executable segment holds this very
+		 * pattern among its constants */
+		while ((hit = memmem(code, (size_t)(end - code), vmcall, sizeof(vmcall))) &&
+		       hit == vmcall)
+			code = hit + 1;
 		if (hit)
 			*found = (uintptr_t)hit;
 	}
