@@ -112,6 +112,27 @@ static int slot_set_any_mode(uint32_t id, uint64_t gpa, uint64_t size, uint64_t 
 	return dune_state.hostside->slot_set(id, gpa, size, hva);
 }
 
+/* DUNE_MAX_SLOTS=n: fewer slots than the host allows (slots merge sooner) */
+static unsigned max_slots(void)
+{
+	unsigned host = dune_state.hostside->max_slots();
+	const char *e = getenv("DUNE_MAX_SLOTS");
+	long n = e ? strtol(e, NULL, 0) : 0;
+	return n > 0 && (unsigned long)n < host ? (unsigned)n : host;
+}
+
+static int slot_host_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	return dune_state.hostside->slot_set(id, gpa, size, hva);
+}
+
+static int slot_batch_any_mode(const struct slot_op *ops, unsigned n)
+{
+	if (dune_guest_mode)
+		return (int)hypercall(HC_SLOT_BATCH, (long)ops, (long)n, 0, 0);
+	return slots_run_batch(ops, n, slot_host_set);
+}
+
 /* DUNE_DEBUG=1: say where the host half crashed, then die as usual */
 static void host_crash(int sig, siginfo_t *si, void *ucv)
 {
@@ -145,7 +166,9 @@ int dune_init(bool map_full)
 		return r;
 	}
 	dune_layout();
-	if ((r = slots_init(dune_state.hostside->max_slots(), slot_set_any_mode)) < 0 ||
+	if ((r = slots_init(max_slots(), slot_set_any_mode)) == 0)
+		slots_set_batch(slot_batch_any_mode);
+	if (r < 0 ||
 	    (r = ptpool_init(mirror_pool_chunk, map_full)) < 0) {
 		dune_log("out of memory setting up the guest's memory (error %d)", -r);
 		return r;

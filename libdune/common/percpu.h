@@ -24,6 +24,7 @@
                           * out of user code, signals.c) */
 #define HC_SIGROUTE 7   /* arg0 = signal, arg1 = 1: it comes as vector
                           * DUNE_SIGNAL_INTR_BASE + signal; 0: as a signal */
+#define HC_SLOT_BATCH 8 /* arg0 = struct slot_op[], arg1 = count: in order, one step */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */

@@ -163,15 +163,23 @@ static unsigned kvm_phys_bits_get(void)
 	return kvm_phys_bits;
 }
 
+/* odd while a slot changes; a vCPU that saw it move while it ran may have
+ * fetched an instruction from memory whose slot was being replaced */
+static unsigned long slot_gen;
+
 static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 {
+	int r;
 	struct kvm_userspace_memory_region mr = {
 		.slot = id,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = hva,
 	};
-	return (int)kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr);
+	__atomic_add_fetch(&slot_gen, 1, __ATOMIC_SEQ_CST);
+	r = (int)kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr);
+	__atomic_add_fetch(&slot_gen, 1, __ATOMIC_SEQ_CST);
+	return r;
 }
 
 static int kvm_vcpu_create(struct dune_percpu *pc)
@@ -255,6 +263,7 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 {
 	struct hostside_vcpu *v = pc->vcpu;
 	struct kvm_run *run = v->run;
+	unsigned long gen = __atomic_load_n(&slot_gen, __ATOMIC_SEQ_CST);
 	long r = kvm_ioctl(v->fd, KVM_RUN, NULL);
 
 	memset(ex, 0, sizeof(*ex));
@@ -302,9 +311,18 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 		ex->kind = EXIT_OTHER;
 		return 0;
 	case KVM_EXIT_INTERNAL_ERROR:
+		/* nothing ran: an instruction fetch from a slot being replaced */
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    (gen & 1 || __atomic_load_n(&slot_gen, __ATOMIC_SEQ_CST) != gen)) {
+			ex->kind = EXIT_RETRY;
+			return 0;
+		}
 		ex->what = "KVM internal error";
 		ex->code = run->internal.suberror;
 		ex->kind = EXIT_OTHER;
+		for (unsigned i = 0; dune_debug && i < run->internal.ndata && i < 16; i++)
+			dune_log("KVM internal error data[%u] 0x%llx", i,
+				 (unsigned long long)run->internal.data[i]);
 		return 0;
 	default:
 		ex->what = "unexpected KVM exit";

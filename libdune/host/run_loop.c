@@ -30,6 +30,7 @@
 #include "mm/layout.h"
 #include "mm/mirror.h"
 #include "mm/procmap.h"
+#include "mm/slots.h"
 #include "mm/tlb.h"
 
 static void dump_vcpu(struct dune_percpu *pc)
@@ -160,6 +161,10 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_SLOT_SET:
 		pc->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
 		break;
+	case HC_SLOT_BATCH:
+		pc->hc_ret = slots_run_batch((const struct slot_op *)a[0], (unsigned)a[1],
+					     dune_state.hostside->slot_set);
+		break;
 	case HC_QUERY_VMA:
 		pc->hc_ret = procmap_find((uintptr_t)a[0], &v);
 		if (pc->hc_ret == 0) {
@@ -280,6 +285,9 @@ static void host_loop(struct dune_percpu *pc)
 			break;
 		case EXIT_VMCALL:
 			vmcall_to_syscall(pc);
+			break;
+		case EXIT_RETRY:
+			sched_yield();
 			break;
 		case EXIT_MMIO:
 			if (ex.gpa == dune_state.doorbell_gpa) {
