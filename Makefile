@@ -89,8 +89,14 @@ install: $(B)/libdune.a
 	install -m 644 $(B)/libdune.a $(DESTDIR)$(PREFIX)/lib/libdune.a
 	sed 's|@PREFIX@|$(PREFIX)|' libdune/libdune.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdune.pc
 
+# Everything the build makes, here and in the sub-builds; the downloaded
+# kernels ($(B)/vm-cache) stay: they are fetched, not built.
 clean:
-	rm -rf $(B)/libdune $(B)/libdune.a $(B)/tests $(B)/static $(B)/unit $(B)/apps $(B)/vm
+	rm -rf $(filter-out $(B)/vm-cache,$(wildcard $(B)/*))
+	for d in runtime/policy runtime/loader runtime/sysargs kmod/tests/unit kmod/tests/vm \
+		 apps/boxbench; do $(MAKE) --no-print-directory -C $$d clean; done
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/*.o.d \
+	      kmod/modules.order kmod/Module.symvers
 
 # The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
 # SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
@@ -106,6 +112,14 @@ VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
+
+# Every host test, or one: make test T=NAME, or T=NAME/CASE for one case of
+# a cmocka program or of the box tests (tools/run-tests -t; globs work).
+HOST_LISTS := $(B)/lists/tools.list $(B)/lists/libdune.list $(B)/lists/kmod.list \
+	$(B)/lists/runtime.list $(B)/lists/box.list
+.PHONY: test
+test: $(HOST_LISTS)
+	tools/run-tests $(if $(T),-t '$(T)') $(HOST_LISTS)
 
 # `make kmod` builds dune.ko for the running kernel (or KDIR=...)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -126,14 +140,22 @@ kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm
 # defines in its own header (tools/check-modules; the test proves the tool
 # catches both, then runs it on libdune and runtime).
 .PHONY: check-modules
-check-modules:
-	tests/tools/test-check-modules.sh tools/check-modules
+$(B)/lists/tools.list: tests/tools/test-check-modules.sh
+	@mkdir -p $(dir $@)
+	@echo "check_modules ../../tests/tools/test-check-modules.sh 120" > $@
+check-modules: $(B)/lists/tools.list
+	tools/run-tests $<
 
 # cmocka tests of the module's userspace-buildable parts
-KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio
-check-kmod-unit:
-	$(MAKE) -C kmod/tests/unit $(notdir $(KMOD_UNIT_BINS))
-	tests/run-tests.sh $(KMOD_UNIT_BINS)
+KMOD_UNIT_NAMES := test_check test_ept test_mmio
+.PHONY: kmod-unit-tests
+kmod-unit-tests:
+	$(MAKE) -C kmod/tests/unit $(KMOD_UNIT_NAMES)
+$(B)/lists/kmod.list: kmod-unit-tests
+	@mkdir -p $(dir $@)
+	@for n in $(KMOD_UNIT_NAMES); do echo "kmod_$$n ../../kmod/tests/unit/$$n 300"; done > $@
+check-kmod-unit: $(B)/lists/kmod.list
+	tools/run-tests $<
 
 include tests/tests.mk
 include apps/apps.mk

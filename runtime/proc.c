@@ -162,6 +162,7 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	}
 	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
+		mem_after_fork();
 		box_pid = (int)syscall(SYS_getpid);
 		self->tid = box_pid;
 		if (newsp)

@@ -1,22 +1,16 @@
-/* both halves - the kernel's struct sigaction on x86-64, as rt_sigaction
- * takes it (libc's struct sigaction differs). */
+/* both halves - the kernel's view of signals: struct dune_ksigaction
+ * (dune.h) and signal masks, in which signal sig (1..64) is bit sig-1. */
 #ifndef LIBDUNE_KSIGACTION_H
 #define LIBDUNE_KSIGACTION_H
 
-#include <stdint.h>
+#include <signal.h>
+
+#include "dune.h"
 
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000
 #endif
 
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask; /* bit sig-1 */
-};
-
-/* signals 1..64 as bits of a kernel signal mask; sig 64 is bit 63 */
 #define KSIG_BIT(sig) (1ULL << ((sig) - 1))
 
 #endif

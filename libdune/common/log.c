@@ -61,7 +61,7 @@ void dune_die(void)
 
 void die_with_signal(int sig)
 {
-	struct ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
+	struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
 	uint64_t set = KSIG_BIT(sig);
 	int pid = (int)raw_syscall0(SYS_getpid), tid = (int)raw_syscall0(SYS_gettid);
 

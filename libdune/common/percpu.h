@@ -135,7 +135,7 @@ struct dune_percpu {
 	struct guest_boot boot; /* for a thread about to start */
 
 	/* signals for the guest (signals.c) */
-	volatile uint64_t sig_pending;  /* set by the host handler */
+	volatile uint64_t sig_pending;  /* set by the host handler: bit sig-1 */
 	struct {
 		int32_t signo, errno_, code, pad;
 		uint8_t rest[112];

@@ -69,6 +69,8 @@ void fastcall_init(void)
 }
 
 #define SPIN_ROUNDS 20000 /* pause rounds to stay awake after a call */
+#define MAX_MISSES 32     /* calls in a row the server had no CPU for: it stops */
+#define BACKOFF_CALLS 20000 /* exits before a stopped server may start again */
 
 static int fc_cas(struct dune_percpu *pc, uint32_t from, uint32_t to)
 {
@@ -164,9 +166,9 @@ void fastcall_after_exit(struct dune_percpu *pc)
 		pc->fc_misses = 0;
 	}
 	if (pc->fc_state == FC_POLLING) {
-		if (++pc->fc_misses > 32) {
+		if (++pc->fc_misses > MAX_MISSES) {
 			fastcall_stop(pc, 1);
-			pc->fc_backoff_until = pc->exit_calls + 20000;
+			pc->fc_backoff_until = pc->exit_calls + BACKOFF_CALLS;
 			pc->fc_misses = 0;
 		}
 		return;

@@ -17,6 +17,7 @@
 #include "host/fork.h"
 #include "host/hostside.h"
 #include "host/vcpu_list.h"
+#include "mm/mirror_lock.h"
 #include "mm/slots.h"
 
 /* In a forked child only the calling thread exists; the other vCPUs belong
@@ -38,6 +39,10 @@ static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot 
 {
 	int r;
 
+	/* locks other threads held stay taken in the copy, and this thread's
+	 * cached tid is its parent's */
+	mirror_lock_after_fork();
+	vcpu_list_after_fork();
 	forget_other_vcpus(pc);
 	fastcall_stop(pc, 0); /* the parent's server thread is not ours */
 	dune_state.hostside->vcpu_destroy(pc);

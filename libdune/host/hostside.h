@@ -62,7 +62,7 @@ struct hostside_ops {
 	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);
 	int (*vcpu_set_sregs)(struct dune_percpu *pc, const struct kvm_sregs *sregs);
 	void (*vcpu_destroy)(struct dune_percpu *pc);
-	/* the FPU image (XSAVE standard format, 4096 bytes) for signal frames */
+	/* the FPU image (XSAVE standard format, DUNE_XSAVE_SIZE bytes) for signal frames */
 	int (*vcpu_get_fpu)(struct dune_percpu *pc, void *xsave4k);
 	int (*vcpu_set_fpu)(struct dune_percpu *pc, const void *xsave4k);
 	/* fork: the whole vCPU state, and a new VM in the child */

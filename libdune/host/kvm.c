@@ -36,6 +36,8 @@ static uint64_t kvm_supported_xcr0;
  * no interrupt controller and no nested virtualization in this VM. */
 #define CPUID1_ECX_HIDE ((1u << 5) | (1u << 21) | (1u << 24) | (1u << 27))
 
+#define MAX_CPUID_ENTRIES 4096 /* KVM_GET_SUPPORTED_CPUID grows its table up to this */
+
 static long kvm_ioctl(int fd, unsigned long req, void *arg)
 {
 	return raw_syscall3(SYS_ioctl, fd, req, arg);
@@ -54,7 +56,7 @@ static int load_cpuid(void)
 			break;
 		free(cpuid);
 		cpuid = NULL;
-		if (r != -E2BIG || n > 4096)
+		if (r != -E2BIG || n > MAX_CPUID_ENTRIES)
 			return (int)r;
 		n *= 2;
 	}

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "common/ksigaction.h"
 #include "common/log.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
@@ -56,7 +57,9 @@ static long arch_prctl(struct dune_percpu *pc, long code, long addr)
 		s.fs.base = (uint64_t)addr;
 		pc->fs_base = (uint64_t)addr;
 		return dune_state.hostside->vcpu_set_sregs(pc, &s);
-	case ARCH_GET_FS:
+	case ARCH_GET_FS: /* the host half writes: only where the guest may */
+		if (!guest_range_ok((uint64_t)addr, sizeof(uint64_t), PROT_WRITE))
+			return -EFAULT;
 		*(uint64_t *)addr = s.fs.base;
 		return 0;
 	case ARCH_SET_GS: /* GS belongs to libdune in ring 0 */
@@ -105,8 +108,8 @@ static long host_syscall(struct dune_percpu *pc)
 	case SYS_arch_prctl:
 		return arch_prctl(pc, (long)a[1], (long)a[2]);
 	case SYS_rt_sigaction:
-		if ((a[2] && !guest_range_ok(a[2], 32, PROT_READ)) ||
-		    (a[3] && !guest_range_ok(a[3], 32, PROT_WRITE)))
+		if ((a[2] && !guest_range_ok(a[2], sizeof(struct dune_ksigaction), PROT_READ)) ||
+		    (a[3] && !guest_range_ok(a[3], sizeof(struct dune_ksigaction), PROT_WRITE)))
 			return -EFAULT;
 		if (a[4] != 8)
 			return -EINVAL;
@@ -211,7 +214,7 @@ static int handle_mmio(struct vcpu_exit *ex)
 	struct host_vma v;
 	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
 		return -EFAULT;
-	if (ex->is_write ? !(v.prot & 2) : !(v.prot & 1))
+	if (!(v.prot & (ex->is_write ? PROT_WRITE : PROT_READ)))
 		return -EFAULT;
 	if (ex->is_write)
 		memcpy(va, ex->data, ex->len);

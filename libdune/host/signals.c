@@ -22,6 +22,8 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
+#include "common/util.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/apic.h"
 #include "guest/x86/entry.h"
@@ -33,8 +35,7 @@
 #include "mm/mirror_lock.h"
 
 /* the program's view of each signal's action */
-static struct ksigaction actions[65];
-static uint64_t handled; /* signals whose action is a program handler */
+static struct dune_ksigaction actions[65];
 static uint64_t routed;  /* signals that come as vectors (dune_register_signal_handler) */
 
 /* What a signal frame holds beyond the kernel's: libdune's hypercall block,
@@ -83,16 +84,17 @@ static void vector_natively(int sig, ucontext_t *uc)
 	g[REG_RBX] = tf.rbx; g[REG_RBP] = tf.rbp; g[REG_R12] = tf.r12; g[REG_R13] = tf.r13;
 	g[REG_R14] = tf.r14; g[REG_R15] = tf.r15; g[REG_RAX] = tf.rax; g[REG_RIP] = tf.rip;
 	g[REG_RSP] = tf.rsp;
-	g[REG_EFL] = (g[REG_EFL] & ~0xcd5LL) | (tf.rflags & 0xcd5);
+	g[REG_EFL] = (g[REG_EFL] & ~(long long)EFLAGS_USER_CHANGEABLE) |
+		     (long long)(tf.rflags & EFLAGS_USER_CHANGEABLE);
 }
 
 static void host_handler(int sig, siginfo_t *info, void *ucv)
 {
 	struct dune_percpu *pc = dune_self;
-	struct ksigaction *a = &actions[sig];
+	struct dune_ksigaction *a = &actions[sig];
 	int in_dune = pc && pc->state == VCPU_ACTIVE;
 
-	if (routed & (1ULL << sig)) {
+	if (routed & KSIG_BIT(sig)) {
 		if (!in_dune) {
 			vector_natively(sig, ucv);
 			return;
@@ -112,13 +114,13 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 		return;
 	}
 	memcpy(&pc->sig_info[sig], info, sizeof(pc->sig_info[sig]));
-	__atomic_or_fetch(&pc->sig_pending, 1ULL << sig, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&pc->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
-static long install(int sig, const struct ksigaction *prog)
+static long install(int sig, const struct dune_ksigaction *prog)
 {
-	struct ksigaction k = *prog;
-	if (routed & (1ULL << sig)) {
+	struct dune_ksigaction k = *prog;
+	if (routed & KSIG_BIT(sig)) {
 		/* the vector's handler, whatever the program's action says; a
 		 * forwarded call it interrupts is restarted before it runs */
 		k.handler = (void *)host_handler;
@@ -132,10 +134,6 @@ static long install(int sig, const struct ksigaction *prog)
 		k.flags = SA_SIGINFO | SA_RESTORER | (prog->flags & (SA_NOCLDSTOP | SA_NOCLDWAIT));
 		k.restorer = prog->restorer;
 	}
-	if (is_handler(prog->handler))
-		handled |= 1ULL << sig;
-	else
-		handled &= ~(1ULL << sig);
 	return raw_syscall4(SYS_rt_sigaction, sig, &k, NULL, 8);
 }
 
@@ -146,9 +144,9 @@ long signals_route(int sig, int on)
 	    sig == dune_state.kick_signal)
 		return -EINVAL;
 	if (on)
-		routed |= 1ULL << sig;
+		routed |= KSIG_BIT(sig);
 	else
-		routed &= ~(1ULL << sig);
+		routed &= ~KSIG_BIT(sig);
 	return install(sig, &actions[sig]);
 }
 
@@ -173,7 +171,7 @@ sighandler_t dune_signal(int sig, sighandler_t cb)
 int signals_init(void)
 {
 	for (int sig = 1; sig < 65; sig++) {
-		struct ksigaction cur;
+		struct dune_ksigaction cur;
 		if (sig == SIGKILL || sig == SIGSTOP || sig == dune_state.kick_signal)
 			continue;
 		if (raw_syscall4(SYS_rt_sigaction, sig, NULL, &cur, 8) < 0)
@@ -185,7 +183,7 @@ int signals_init(void)
 	return 0;
 }
 
-long signals_sigaction(int sig, const struct ksigaction *act, struct ksigaction *oact)
+long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact)
 {
 	if (sig < 1 || sig > 64)
 		return -EINVAL;
@@ -234,7 +232,7 @@ long signals_sigaltstack(struct dune_percpu *pc, const void *ssv, void *ossv, ui
  * pointers before libdune itself dereferences them) */
 int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 {
-	for (uint64_t p = addr & ~4095ULL; p < addr + len; p += 4096) {
+	for (uint64_t p = PAGE_ALIGN_DOWN(addr); p < addr + len; p += PGSIZE) {
 		int have;
 		if (!mirror_lookup(p, &have) || (have & prot) != prot)
 			return 0;
@@ -242,7 +240,6 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 	return len > 0;
 }
 
-#define X86_TF 0x100
 
 /* Not inside libdune's exception entry (on the interrupt stack, or in ring
  * 0 on a deprivileged guest): a signal frame there would break it. Nor in
@@ -311,7 +308,8 @@ static void mcontext_to_regs(const mcontext_t *m, struct kvm_regs *r)
 	r->rsp = (uint64_t)m->gregs[REG_RSP];
 	r->rip = (uint64_t)m->gregs[REG_RIP];
 	/* the handler may change the arithmetic flags, not IF or IOPL */
-	r->rflags = (r->rflags & ~0xcd5ULL) | ((uint64_t)m->gregs[REG_EFL] & 0xcd5ULL);
+	r->rflags = (r->rflags & ~(uint64_t)EFLAGS_USER_CHANGEABLE) |
+		    ((uint64_t)m->gregs[REG_EFL] & EFLAGS_USER_CHANGEABLE);
 }
 
 static int restartable(int nr)
@@ -342,7 +340,7 @@ static int restartable(int nr)
 static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 		       const void *fpu)
 {
-	struct ksigaction *a = &actions[sig];
+	struct dune_ksigaction *a = &actions[sig];
 	struct kvm_xsave xs;
 	uint64_t sp = regs->rsp, mask, newmask;
 	struct sigframe *f;
@@ -357,14 +355,15 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 	if ((a->flags & SA_ONSTACK) && pc->altstack_size && !on_alt)
 		sp = pc->altstack_sp + pc->altstack_size;
 	else
-		sp -= 128; /* the red zone */
-	sp = (sp - 4096) & ~63ULL;
+		sp -= RED_ZONE_SIZE;
+	sp = (sp - DUNE_XSAVE_SIZE) & ~(uint64_t)(XSAVE_ALIGN - 1);
 	fpstate = (uint8_t *)sp;
-	sp = ((sp - sizeof(*f)) & ~15ULL) - 8;
+	/* as at a function's entry: rsp + 8 aligned (pretcode is the return address) */
+	sp = ((sp - sizeof(*f)) & ~(uint64_t)(STACK_ALIGN - 1)) - sizeof(f->pretcode);
 	f = (struct sigframe *)sp;
-	if (!guest_range_ok(sp, (uint64_t)fpstate + 4096 - sp, PROT_WRITE))
+	if (!guest_range_ok(sp, (uint64_t)fpstate + DUNE_XSAVE_SIZE - sp, PROT_WRITE))
 		return -EFAULT;
-	memcpy(fpstate, fpu, 4096);
+	memcpy(fpstate, fpu, DUNE_XSAVE_SIZE);
 	memset(f, 0, sizeof(*f));
 	f->pretcode = a->restorer;
 	memcpy(&f->info, &pc->sig_info[sig], sizeof(f->info));
@@ -384,10 +383,10 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
-		newmask |= 1ULL << (sig - 1);
+		newmask |= KSIG_BIT(sig);
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, NULL, 8);
 	if (a->flags & SA_RESETHAND) {
-		struct ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
+		struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
 		signals_sigaction(sig, &dfl, NULL);
 	}
 
@@ -397,7 +396,7 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 	regs->rsi = (uint64_t)&f->info;
 	regs->rdx = (uint64_t)&f->uc;
 	regs->rax = 0;
-	regs->rflags &= ~((1ULL << 10) | (1ULL << 8)); /* DF, TF */
+	regs->rflags &= ~(uint64_t)(EFLAGS_DF | EFLAGS_TF);
 	return 0;
 }
 
@@ -407,8 +406,8 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask)
 {
 	uint64_t old;
-	newmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
-	if (!(pc->sig_pending & ~(newmask << 1) & ~1ULL))
+	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
+	if (!(pc->sig_pending & ~newmask))
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
 	pc->sig_suspend_old = old;
@@ -433,7 +432,7 @@ static int next_signal(struct dune_percpu *pc)
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
 	for (int sig = 1; sig < 65; sig++)
-		if ((pend & (1ULL << sig)) && !(blocked & (1ULL << (sig - 1))))
+		if (pend & ~blocked & KSIG_BIT(sig))
 			return sig;
 	return 0;
 }
@@ -458,15 +457,15 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 	case IN_USER_CODE:
 		/* one instruction on, user code traps (trap.c), and the
 		 * handler runs in the program's context */
-		if (!next_signal(pc) || (regs.rflags & X86_TF))
+		if (!next_signal(pc) || (regs.rflags & EFLAGS_TF))
 			return;
 		pc->sig_step = 1;
-		regs.rflags |= X86_TF;
+		regs.rflags |= EFLAGS_TF;
 		dune_state.hostside->vcpu_set_regs(pc, &regs);
 		return;
 	}
 	while ((sig = next_signal(pc))) {
-		__atomic_and_fetch(&pc->sig_pending, ~(1ULL << sig), __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&pc->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 		if (!is_handler(actions[sig].handler))
 			continue; /* changed to default or ignore meanwhile */
 		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, pc->tid,
@@ -561,7 +560,7 @@ int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t 
 	regs.rip = tf->rip;
 	regs.rflags = tf->rflags;
 	/* the trap path saved the interrupted FPU state just below the frame */
-	fpu = (const void *)(((uintptr_t)tf - 4096) & ~63UL);
+	fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
 	/* leave the trap stack the fault came in on */
 	pc->trap_sp += TRAP_STACK_SIZE;
 	if (setup_frame(pc, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)

@@ -10,7 +10,7 @@
 #include "dune.h"
 
 int signals_init(void); /* handlers installed before dune_init are the guest's too */
-long signals_sigaction(int sig, const struct ksigaction *act, struct ksigaction *oact);
+long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact);
 long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint64_t rsp);
 /* Before the vCPU runs: the program's handler for each pending signal. */
 void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);

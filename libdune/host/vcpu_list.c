@@ -23,6 +23,11 @@ static void reg_unlock(void)
 	__atomic_store_n(&registry_lock, 0, __ATOMIC_RELEASE);
 }
 
+void vcpu_list_after_fork(void)
+{
+	reg_unlock(); /* whoever held it is not in the child */
+}
+
 static int thread_gone(int tid)
 {
 	long pid = raw_syscall0(SYS_getpid);

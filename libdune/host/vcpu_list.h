@@ -18,6 +18,8 @@ struct dune_percpu *vcpu_list_take_parked(void);
 unsigned vcpu_list_len(void);
 struct dune_percpu *vcpu_list_get(unsigned i);
 unsigned vcpus_active(void);
+/* In a forked child: the list's lock is free (its holder stayed behind). */
+void vcpu_list_after_fork(void);
 /* debugging aid (DUNE_DEBUG): nothing may unmap a vCPU's per-CPU page */
 void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who);
 

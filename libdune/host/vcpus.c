@@ -39,7 +39,7 @@ int vcpus_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler;
 	sa.sa_flags = SA_RESTART;
-	dune_state.kick_signal = SIGRTMAX - 2;
+	dune_state.kick_signal = SIGRTMAX - 2; /* a real-time signal programs rarely use */
 	return sigaction(dune_state.kick_signal, &sa, NULL) ? -errno : 0;
 }
 

@@ -14,6 +14,7 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/apic.h"
 #include "guest/x86/entry.h"
@@ -23,8 +24,6 @@
 #include "mm/mirror_lock.h"
 
 #define RETRY_NS 100000 /* 100 us: libdune's entry code is out of the way by then */
-#define X86_TF 0x100
-#define X86_DF 0x400
 
 /* One-shot kick of this thread after RETRY_NS (a POSIX timer aimed at it). */
 static void retry_soon(struct dune_percpu *pc)
@@ -80,9 +79,9 @@ void vintr_deliver(struct dune_percpu *pc)
 	case IN_USER_CODE:
 		/* one instruction on, user code traps and the trap path runs
 		 * the posted vectors in the program's context (trap.c) */
-		if (!(regs.rflags & X86_TF)) {
+		if (!(regs.rflags & EFLAGS_TF)) {
 			pc->sig_step = 1;
-			regs.rflags |= X86_TF;
+			regs.rflags |= EFLAGS_TF;
 			dune_state.hostside->vcpu_set_regs(pc, &regs);
 		}
 		return;
@@ -110,6 +109,6 @@ void vintr_deliver(struct dune_percpu *pc)
 	regs.rsp = (uint64_t)tf;
 	regs.rbx = (uint64_t)tf;
 	regs.r12 = (uint64_t)vec;
-	regs.rflags &= ~(uint64_t)(X86_TF | X86_DF);
+	regs.rflags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_DF);
 	dune_state.hostside->vcpu_set_regs(pc, &regs);
 }

@@ -335,6 +335,16 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end);
  * else's behalf must not reach those. */
 int dune_owns_fd(int fd);
 
+/* (libdune addition) The kernel's struct sigaction on x86-64, as
+ * rt_sigaction takes it (libc's struct sigaction differs): for code that
+ * keeps another program's signal actions. mask: bit sig-1 for sig. */
+struct dune_ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);
@@ -412,7 +422,8 @@ int dune_enter(void);
 /**
  * dune_init_and_enter - initializes libdune and enters "Dune mode"
  *
- * Note that you still need to call dune_enter() in each new thread.
+ * Threads that a thread in dune mode creates start in dune mode too; a
+ * thread created before, or by a thread outside, calls dune_enter() itself.
  * Returns 0 on success, otherwise failure.
  */
 static inline int dune_init_and_enter(void)

@@ -209,7 +209,7 @@ static int user_memory(uintptr_t start, uintptr_t end, int add)
 	nr_user_ranges++;
 	reapply_all();
 	mirror_unlock();
-	tlb_flush_range(0, 1UL << 47);
+	tlb_flush_range(0, 1UL << VA_BITS);
 	return 0;
 }
 

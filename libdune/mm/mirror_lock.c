@@ -5,15 +5,29 @@
 #include "guest/x86/hypercall.h"
 #include "mm/mirror_lock.h"
 
-static volatile int lock_owner;
+static volatile int lock_owner; /* a tid, 0 when free */
 static int lock_depth;
+static __thread int my_tid;     /* gettid, asked once per thread */
 
 static int my_id(void)
 {
-	static __thread int tid;
-	if (!tid)
-		tid = (int)raw_syscall0(SYS_gettid);
-	return tid;
+	if (!my_tid)
+		my_tid = (int)raw_syscall0(SYS_gettid);
+	return my_tid;
+}
+
+void mirror_lock_after_fork(void)
+{
+	int parent_tid = my_tid;
+
+	my_tid = 0; /* this thread has a new tid in the child */
+	if (parent_tid && lock_owner == parent_tid) {
+		lock_owner = my_id(); /* still ours, as deep as before */
+	} else {
+		/* its holder is a thread the child does not have */
+		lock_depth = 0;
+		__atomic_store_n(&lock_owner, 0, __ATOMIC_RELEASE);
+	}
 }
 
 void mirror_lock(void)

@@ -8,5 +8,7 @@
 void mirror_lock(void);
 void mirror_unlock(void);
 int mirror_locked_by_me(void);
+/* In a forked child, first thing: only the forking thread exists there. */
+void mirror_lock_after_fork(void);
 
 #endif

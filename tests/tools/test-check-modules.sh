@@ -1,7 +1,8 @@
 #!/bin/bash
 # test-check-modules.sh TOOL: tools/check-modules must catch a cycle, a
 # declaration outside its module and a cycle hidden behind -M groups, and
-# pass a clean tree. One line per case, then the summary.
+# pass a clean tree. One TAP line per case (tools/run-tests), then the
+# summary. TEST_CASE=GLOB runs only the cases it names.
 tool=${1:-tools/check-modules}
 pass=0 fail=0
 dir=$(mktemp -d)
@@ -10,14 +11,17 @@ trap 'rm -rf "$dir"' EXIT
 expect() { # NAME WANT(0|1) PATTERN ARGS...
 	local name=$1 want=$2 pattern=$3
 	shift 3
+	# shellcheck disable=SC2254 # a glob on purpose
+	case $name in ${TEST_CASE:-*}) ;; *) return ;; esac
 	out=$("$tool" "$@" 2>&1)
 	rc=$?
 	if [ $rc -eq $want ] && printf '%s\n' "$out" | grep -q -- "$pattern"; then
-		echo "PASS $name"
+		echo "ok - $name"
 		pass=$((pass + 1))
 	else
-		echo "FAIL $name (exit $rc, wanted $want and /$pattern/)"
-		printf '%s\n' "$out" | sed 's/^/    /'
+		echo "not ok - $name"
+		echo "    exit $rc, wanted $want and /$pattern/:"
+		printf '%s\n' "$out" | sed 's/^/    | /'
 		fail=$((fail + 1))
 	fi
 }

@@ -34,9 +34,11 @@ void syscall_init(void)
 	cur_brk = (uintptr_t)raw_syscall1(SYS_brk, 0);
 }
 
+#define MAX_ERRNO 4095 /* the kernel's errors: -1 .. -MAX_ERRNO */
+
 static int is_err(long r)
 {
-	return r < 0 && r > -4096;
+	return r < 0 && r >= -MAX_ERRNO;
 }
 
 static long fwd(struct dune_tf *tf)

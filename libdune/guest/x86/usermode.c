@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/percpu.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/entry.h"
 #include "guest/x86/usermode.h"
@@ -72,7 +73,7 @@ int dune_jump_to_user(struct dune_tf *tf)
 	if (!dune_self->ufs_set)
 		dune_self->ufs = read_fs_base();
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
-	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
+	tf->rflags = (tf->rflags & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
 	if (dune_state.deprivileged || mirror_precise()) {
 		if (uview_init() < 0) {
 			dune_log("dune_jump_to_user: no page-table memory for the user view");
@@ -106,9 +107,9 @@ uint64_t dune_get_user_fs(void)
  * loaded back when user code resumes. */
 void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0)
 {
-	*size = dune_state.use_xsave ? DUNE_XSAVE_SIZE : 512;
+	*size = dune_state.use_xsave ? DUNE_XSAVE_SIZE : XSAVE_LEGACY_SIZE;
 	*xcr0 = dune_state.use_xsave ? dune_state.xsave_mask : 0;
-	return (void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~63UL);
+	return (void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
 }
 
 static void (*user_return_hook)(struct dune_tf *tf);
@@ -130,7 +131,7 @@ void dune_before_user(struct dune_tf *tf)
 	 * user selectors, interrupts on and no I/O privilege */
 	tf->cs = GD_UT | 3;
 	tf->ss = GD_UD | 3;
-	tf->rflags = (tf->rflags & 0xcd5) | 0x202;
+	tf->rflags = (tf->rflags & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
 }
 
 void dune_ret_from_user(int ret)

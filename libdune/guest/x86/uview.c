@@ -30,6 +30,7 @@
 #include "common/state.h"
 #include "dune.h"
 #include "guest/x86/uview.h"
+#include "mm/layout.h"
 #include "mm/mirror_lock.h"
 #include "mm/pagetable.h"
 #include "mm/ptpool.h"
@@ -150,7 +151,7 @@ static int copy_page(uintptr_t va, uint64_t fec)
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
-	if (!uv->root || va >= (1UL << 47))
+	if (!uv->root || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
@@ -216,6 +217,6 @@ void uview_before_enter(void)
 	}
 	if (uv->stale) {
 		uv->stale = 0;
-		uview_invalidate(0, 1UL << 47);
+		uview_invalidate(0, 1UL << VA_BITS);
 	}
 }
