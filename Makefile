@@ -20,6 +20,9 @@ DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 LIBDUNE_CFLAGS := -Ilibdune/include
 LIBDUNE_GEN := $(B)/libdune/generated
 LIBDUNE_INTERNAL_CFLAGS := -Ilibdune $(LIBDUNE_CFLAGS) -I$(LIBDUNE_GEN)
+# what a program linked with libdune.a needs (libdune.pc's Libs.private;
+# libelf only for Dune's dune_elf_* helpers)
+LIBDUNE_LIBS := -lpthread -lelf -lz
 LIBDUNE_DIRS := libdune libdune/common libdune/host libdune/guest/x86 libdune/mm
 LIBDUNE_SRCS := $(filter-out libdune/common/asm_offsets.c,$(wildcard $(addsuffix /*.c,$(LIBDUNE_DIRS))))
 LIBDUNE_ASM := $(wildcard $(addsuffix /*.S,$(LIBDUNE_DIRS)))
@@ -140,9 +143,10 @@ kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm
 # defines in its own header (tools/check-modules; the test proves the tool
 # catches both, then runs it on libdune and runtime).
 .PHONY: check-modules
-$(B)/lists/tools.list: tests/tools/test-check-modules.sh
+$(B)/lists/tools.list: tests/tools/test-check-modules.sh tests/tools/test-install.sh
 	@mkdir -p $(dir $@)
-	@echo "check_modules ../../tests/tools/test-check-modules.sh 120" > $@
+	@{ echo "check_modules ../../tests/tools/test-check-modules.sh 120"; \
+	   echo "install ../../tests/tools/test-install.sh 300"; } > $@
 check-modules: $(B)/lists/tools.list
 	tools/run-tests $<
 
