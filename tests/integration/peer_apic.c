@@ -62,6 +62,56 @@ static void *blocker(void *arg)
 	return NULL;
 }
 
+/* Dune's posted_ipi: a thread pinned to another CPU, reached by that
+ * CPU's number through the routing table */
+static void *pinned(void *arg)
+{
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET((int)(long)arg, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return (void *)3;
+	return spinner(NULL);
+}
+
+static void across_cpus(void)
+{
+	pthread_t t;
+	void *ret;
+	bool err = false;
+	cpu_set_t one;
+	uint32_t id;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("one CPU: no IPI between CPUs here\n");
+		return;
+	}
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+	dune_apic_init_rt_entry();
+	stop = 0;
+	ready = 0;
+	received = 0;
+	CHECK_EQ(pthread_create(&t, NULL, pinned, (void *)1L), 0);
+	while (!__atomic_load_n(&ready, __ATOMIC_SEQ_CST))
+		sched_yield();
+	id = dune_apic_id_for_cpu(1, &err);
+	CHECK(!err);
+	CHECK_EQ(id, target_id);
+	for (int i = 0; i < 10; i++) {
+		int before = received;
+		dune_apic_send_ipi(TEST_VECTOR, id);
+		while (received == before)
+			asm volatile("pause" ::: "memory");
+	}
+	CHECK_EQ(received, 10);
+	stop = 1;
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK(ret == NULL);
+	printf("IPIs from CPU 0 to CPU 1: %d\n", received);
+}
+
 int main(void)
 {
 	pthread_t t;
@@ -126,5 +176,6 @@ int main(void)
 	CHECK(err);
 	/* an IPI to an APIC ID nobody has is lost, nothing else happens */
 	dune_apic_send_ipi(TEST_VECTOR, 100000);
+	across_cpus();
 	return tl_finish("peer_apic");
 }
