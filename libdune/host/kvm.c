@@ -15,8 +15,10 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/x86.h"
+#include "dune.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "mm/procmap.h"
 
 struct hostside_vcpu {
 	int fd;
@@ -261,6 +263,47 @@ static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 	return (int)kvm_ioctl(v->fd, KVM_SET_REGS, (void *)&b->regs);
 }
 
+#define SVM_EXIT_ERR 0xffffffffU /* VMRUN refused the guest state */
+
+/* QEMU's emulated SVM (the SVM test machine) ends a nested guest's mov to
+ * CR3 of a value with reserved bits (CR3_NOFLUSH without CR4.PCIDE, as
+ * Dune's wedge loads its tables) as an invalid VMRUN, where an AMD CPU
+ * raises #GP(0). The guest's #GP handler emulates such a load
+ * (guest/x86/emulate.c): give it that #GP. 1 if done. */
+static int svm_err_as_gp(struct hostside_vcpu *v)
+{
+	struct kvm_regs r;
+	struct kvm_vcpu_events e;
+	struct host_vma vma;
+	const uint8_t *ip;
+	uint64_t val, *gpr;
+	unsigned rex = 0, n = 0, rm;
+
+	if (kvm_ioctl(v->fd, KVM_GET_REGS, &r) < 0 || procmap_find(r.rip, &vma) < 0 ||
+	    !(vma.prot & 1) || r.rip + 4 > vma.end)
+		return 0;
+	ip = (const uint8_t *)r.rip; /* ring 0: guest VA == host VA */
+	if ((ip[0] & 0xf0) == 0x40)
+		rex = ip[n++];
+	/* mov %reg, %cr3: 0f 22, mod 11, reg 3 (REX.R would make it cr11) */
+	if (ip[n] != 0x0f || ip[n + 1] != 0x22 || (ip[n + 2] & 0xf8) != 0xd8 || (rex & 4))
+		return 0;
+	rm = (ip[n + 2] & 7) | ((rex & 1) << 3);
+	gpr = (uint64_t[]){ r.rax, r.rcx, r.rdx, r.rbx, r.rsp, r.rbp, r.rsi, r.rdi,
+			    r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15 };
+	val = gpr[rm];
+	if (!(val >> kvm_phys_bits))
+		return 0; /* no reserved bit: some other refusal */
+	if (kvm_ioctl(v->fd, KVM_GET_VCPU_EVENTS, &e) < 0)
+		return 0;
+	e.exception.injected = 1;
+	e.exception.nr = T_GPFLT;
+	e.exception.has_error_code = 1;
+	e.exception.error_code = 0;
+	e.flags = 0;
+	return kvm_ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) == 0;
+}
+
 static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 {
 	struct hostside_vcpu *v = pc->vcpu;
@@ -308,6 +351,11 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 		ex->what = "hlt";
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
+		if ((uint32_t)run->fail_entry.hardware_entry_failure_reason == SVM_EXIT_ERR &&
+		    svm_err_as_gp(v)) {
+			ex->kind = EXIT_RETRY;
+			return 0;
+		}
 		ex->what = "VM entry failed";
 		ex->code = (uint32_t)run->fail_entry.hardware_entry_failure_reason;
 		ex->kind = EXIT_OTHER;

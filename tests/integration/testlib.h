@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dune.h"
@@ -70,6 +71,44 @@ static inline void tl_enter(void)
 		fprintf(stderr, "FAIL dune_init_and_enter: %d\n", r);
 		exit(2);
 	}
+}
+
+/* Runs body in a child process whose stderr goes to a file (libdune's own
+ * messages among it), then copies that to stderr and returns the child's
+ * exit status (128 + signal if it died); *text gets the file's first
+ * size - 1 bytes, NUL-terminated. For tests that count libdune's messages
+ * and must still show them when the child crashes. */
+static inline int tl_run_capturing_stderr(int (*body)(void), char *text, size_t size)
+{
+	char path[] = "/tmp/tl_stderr_XXXXXX";
+	int fd = mkstemp(path), status = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 2);
+		exit(body());
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	n = pread(fd, text, size - 1, 0);
+	text[n > 0 ? n : 0] = 0;
+	close(fd);
+	fputs(text, stderr);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static inline int tl_count(const char *text, const char *what)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
 }
 
 static inline int tl_finish(const char *name)
