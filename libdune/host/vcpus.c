@@ -102,6 +102,7 @@ struct dune_percpu *vcpu_get(void)
 		guest_percpu_reset(pc);
 		/* vectors posted to the thread that had it are lost with it */
 		memset((void *)pc->vintr_posted, 0, sizeof(pc->vintr_posted));
+		pc->uroot = 0; /* so is its table for user code */
 		return pc;
 	}
 	if (vcpu_list_full() || !(pc = percpu_new()))

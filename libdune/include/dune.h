@@ -313,6 +313,18 @@ void dune_pop_trap_frame(struct dune_tf *tf) __attribute__((noreturn));
 int dune_jump_to_user(struct dune_tf *tf);
 void dune_ret_from_user(int ret) __attribute__((noreturn));
 
+/* (libdune addition) User code this thread runs (dune_jump_to_user) runs
+ * under root, a page table of the program's own (from dune_page_alloc,
+ * filled with dune_vm_lookup), instead of the table the program has loaded:
+ * root's PTE_U entries are all it reaches, while the program and its
+ * handlers keep running under their own table. libdune adds to root,
+ * supervisor-only, the pages this thread's ring 0 needs to take user code's
+ * traps. Takes effect when user code is next entered or resumed, so a
+ * handler may switch the table of the frame it returns to. Other threads
+ * run their user code under their own choice. NULL: back to the default.
+ * 0, or -EINVAL (not dune mode, root not a pool page) or -ENOMEM. */
+int dune_set_user_root(ptent_t *root);
+
 /* (libdune additions) User code's FS base: the program's own FS base until
  * set; takes effect when user code next runs. */
 void dune_set_user_fs(uint64_t base);

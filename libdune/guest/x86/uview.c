@@ -29,6 +29,7 @@
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/uview.h"
 #include "mm/layout.h"
 #include "mm/mirror_lock.h"
@@ -151,7 +152,9 @@ static int copy_page(uintptr_t va, uint64_t fec)
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
-	if (!uv->root || va >= (1UL << VA_BITS))
+	/* under a table of the program's (dune_set_user_root) nothing is
+	 * copied: that table alone says what user code reaches */
+	if (!uv->root || dune_self->uroot || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
@@ -207,6 +210,13 @@ void uview_before_enter(void)
 	uint64_t cr3 = program_cr3() & ~CR3_NOFLUSH;
 	ptent_t *src = dune_pa_to_va(cr3 & PTE_ADDR_MASK);
 
+	if (dune_self->uroot) {
+		/* a table of the program's own for user code; traps come back
+		 * to the program's table, as always */
+		dune_self->ucr3 = dune_va_to_pa((void *)dune_self->uroot);
+		dune_self->kcr3 = cr3;
+		return;
+	}
 	if (!uv->root || !dune_self->ucr3)
 		return; /* user code runs under the program's table itself */
 	/* traps from user code come back to the program's table */
@@ -219,4 +229,47 @@ void uview_before_enter(void)
 		uv->stale = 0;
 		uview_invalidate(0, 1UL << VA_BITS);
 	}
+}
+
+/* One range of ring 0's pages, supervisor-only, frames as in pgroot. With
+ * the mirror lock held. */
+static int map_ring0_range(ptent_t *root, uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end; va += PGSIZE) {
+		ptent_t *src, *dst;
+		int lvl;
+		uint64_t pa = table_frame(pgroot, va, &src);
+		if (!pa)
+			continue; /* a guard page */
+		if (vm_walk(root, va, 0, 1, &dst, &lvl) < 0)
+			return -ENOMEM;
+		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
+	}
+	return 0;
+}
+
+int uview_map_ring0(ptent_t *root)
+{
+	struct dune_percpu *pc = dune_self;
+	uintptr_t ist = pc->ist_page;
+	ptent_t *have;
+	int lvl, r;
+
+	mirror_lock();
+	/* done before for this vCPU: its IST page is there */
+	if (vm_walk(root, ist, 0, 0, &have, &lvl) == 0 && lvl == 0 && (*have & PTE_P) &&
+	    !(*have & PTE_U) && PTE_ADDR(*have) == dune_va_to_pa((void *)ist)) {
+		mirror_unlock();
+		return 0;
+	}
+	r = map_ring0_range(root, (uintptr_t)dune_entry_text_start, (uintptr_t)dune_entry_text_end);
+	if (!r)
+		r = map_ring0_range(root, dune_state.idt_base, dune_state.idt_base + PGSIZE);
+	if (!r)
+		r = map_ring0_range(root, (uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
+	/* the trap stacks and the IST page above them; the lowest is a guard */
+	if (!r)
+		r = map_ring0_range(root, pc->stacks + PGSIZE, pc->stacks + pc->stacks_size);
+	mirror_unlock();
+	return r;
 }
