@@ -7,3 +7,5 @@ $(B)/apps/%: apps/%/*.c $(B)/libdune.a
 
 .PHONY: apps
 apps: $(APPS)
+
+include apps/privsep/privsep.mk
