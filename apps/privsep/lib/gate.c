@@ -85,8 +85,12 @@ static int call_from_program(struct cgate *g, const struct cgate_grant *grants, 
 	if (!dune_in_guest())
 		return -EPERM;
 	memset(&run, 0, sizeof(run));
-	if (!(lv->dom = gate_instance_get(g)))
+	if (!(run.frames = run_frames_new()))
+		return -ENOMEM;
+	if (!(lv->dom = gate_instance_get(g))) {
+		free(run.frames);
 		return -EAGAIN;
+	}
 	lv->ctx = &g->ctx;
 	lv->gate = g;
 	lv->lent_from = lv->dom->nlent;

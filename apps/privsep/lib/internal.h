@@ -173,13 +173,15 @@ struct gate_frame {
 struct run {
 	struct level lv[GATE_MAX_DEPTH + 1];
 	int depth;
-	struct gate_frame *frames; /* GATE_MAX_DEPTH of them, made on demand */
+	struct gate_frame *frames; /* GATE_MAX_DEPTH of them (the owner's) */
 	struct sthread_end end;
 	int gate_status;    /* a run that is a gate call from the program */
 	void *gate_ret;
 };
 /* The run on this thread while user code runs (the handlers' context). */
 extern __thread struct run *current_run;
+/* room for a run's gate frames, or NULL */
+struct gate_frame *run_frames_new(void);
 /* Runs level 0 of run on this thread from fn(a0, a1) until it ends;
  * run->end says how. */
 void run_user(struct run *run, void *fn, void *a0, void *a1);

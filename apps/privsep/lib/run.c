@@ -33,6 +33,11 @@ static void start_frame(struct dune_tf *tf, struct domain *d, void *fn, void *a0
 	tf->ss = USER_DS;
 }
 
+struct gate_frame *run_frames_new(void)
+{
+	return aligned_alloc(64, sizeof(struct gate_frame) * GATE_MAX_DEPTH);
+}
+
 void run_user(struct run *run, void *fn, void *a0, void *a1)
 {
 	struct run *outer = current_run;
@@ -93,9 +98,6 @@ int run_gate_enter(struct run *run, struct dune_tf *tf, struct cgate *gate,
 
 	if (run->depth == GATE_MAX_DEPTH)
 		return -ELOOP;
-	if (!run->frames &&
-	    !(run->frames = aligned_alloc(64, sizeof(*run->frames) * GATE_MAX_DEPTH)))
-		return -ENOMEM;
 	if (!(d = gate_instance_get(gate)))
 		return -EAGAIN;
 	lv = &run->lv[run->depth + 1];
@@ -134,6 +136,7 @@ void run_gate_leave(struct run *run, struct dune_tf *tf, int status, uint64_t va
 	struct gate_frame *frame;
 	size_t fpu_size;
 	uint64_t xcr0;
+	void *fpu;
 
 	fdtab_close_owned(&lv->fds);
 	domain_unlend(lv->dom, lv->lent_from);
@@ -142,7 +145,8 @@ void run_gate_leave(struct run *run, struct dune_tf *tf, int status, uint64_t va
 	run->depth--;
 	frame = &run->frames[run->depth];
 	*tf = frame->tf;
-	memcpy(dune_user_fpu(tf, &fpu_size, &xcr0), frame->fpu, fpu_size);
+	fpu = dune_user_fpu(tf, &fpu_size, &xcr0);
+	memcpy(fpu, frame->fpu, fpu_size);
 	dune_set_user_fs(frame->fs);
 	/* the caller's table was set before: a pool page still */
 	dune_set_user_root(run->lv[run->depth].dom->root);

@@ -3,6 +3,7 @@
  * exception user code can raise has a handler here: one left to libdune's
  * default would end the whole process. The program's own exceptions (ring
  * 0 frames) end the process as libdune would, with the signal Linux uses. */
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -36,8 +37,18 @@ static void program_fault(struct dune_tf *tf, int vec, uintptr_t addr)
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	int sig = signal_of(vec);
 
-	dune_printf("libsthread: exception %d in the program itself at rip 0x%lx (address 0x%lx), "
-		    "ending the process\n", vec, (unsigned long)tf->rip, (unsigned long)addr);
+	Dl_info where;
+
+	if (!dladdr((void *)tf->rip, &where)) {
+		where.dli_fname = "?";
+		where.dli_fbase = NULL;
+	}
+	if (!where.dli_sname)
+		where.dli_sname = "?";
+	dune_printf("libsthread: exception %d in the program itself at rip 0x%lx (%s+0x%lx, %s), "
+		    "address 0x%lx: ending the process\n", vec, (unsigned long)tf->rip,
+		    where.dli_fname, (unsigned long)(tf->rip - (uintptr_t)where.dli_fbase),
+		    where.dli_sname, (unsigned long)addr);
 	dune_dump_trap_frame(tf);
 	sigaction(sig, &dfl, NULL);
 	kill(getpid(), sig);

@@ -25,6 +25,7 @@ struct sthread {
 struct worker {
 	pthread_t thread;
 	struct domain *dom;
+	struct gate_frame *frames; /* for the gate calls of its sthreads */
 	struct sthread *volatile job;
 	volatile int wake; /* a futex word: a job is there */
 	struct worker *next;
@@ -95,9 +96,12 @@ static struct worker *worker_take(int *err)
 	nworkers++;
 	pthread_mutex_unlock(&pool_lock);
 	if (!(w = calloc(1, sizeof(*w))) || !(w->dom = domain_new()) ||
+	    !(w->frames = run_frames_new()) ||
 	    pthread_create(&w->thread, NULL, worker_main, w)) {
-		if (w)
+		if (w) {
 			domain_free(w->dom);
+			free(w->frames);
+		}
 		free(w);
 		pthread_mutex_lock(&pool_lock);
 		nworkers--;
@@ -136,6 +140,7 @@ int sthread_create(sthread_t **out, struct sc *sc, sthread_fn fn, void *arg)
 	st->fn = fn;
 	st->arg = arg;
 	st->w = w;
+	st->run.frames = w->frames;
 	st->run.lv[0].ctx = &st->ctx;
 	st->run.lv[0].dom = w->dom;
 	fdtab_init(&st->run.lv[0].fds, &st->ctx);
@@ -163,7 +168,6 @@ int sthread_join(sthread_t *st, struct sthread_end *end)
 	how = st->run.end.how;
 	if (end)
 		*end = st->run.end;
-	free(st->run.frames);
 	free(st);
 	return how;
 }
