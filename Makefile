@@ -8,10 +8,10 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static python3
+	pkg-config busybox-static python3 libsodium-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
-DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip wrk
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
@@ -107,10 +107,10 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list $(B)/static/privsep/privsep.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list $(B)/static/privsep/privsep.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3

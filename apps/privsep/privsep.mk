@@ -24,9 +24,31 @@ $(PS_B)/lib/user.o: $(PS)/lib/user.S
 $(B)/libsthread.a: $(PS_LIB_OBJS) $(PS_RT_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(PS_B)/plain.o: $(PS)/plain/sthread_plain.c $(PS)/include/sthread.h
+# the demo server: with libsthread, and the same code on the plain twin
+PS_HTTPD_SRCS := $(wildcard $(PS)/httpd/*.c)
+PS_HTTPD_DEPS := $(PS_HTTPD_SRCS) $(PS)/httpd/httpd.h $(PS)/include/sthread.h
+PS_PLAIN_SRCS := $(PS)/plain/sthread_plain.c $(PS)/lib/blocks.c
+PS_PLAIN_CFLAGS := -DHTTPD_PLAIN -I$(PS)/include -I$(PS)/plain
+
+$(B)/apps/httpd: $(PS_HTTPD_DEPS) $(B)/libsthread.a $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIE -I$(PS)/include -c $< -o $@
+	$(CC) $(CFLAGS) $(PS_CFLAGS) $(PS_HTTPD_SRCS) $(B)/libsthread.a $(B)/libdune.a -o $@ \
+		$(PS_LIBS) $(PS_SODIUM)
+
+$(B)/apps/httpd-plain: $(PS_HTTPD_DEPS) $(PS_PLAIN_SRCS) $(PS)/plain/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PS_PLAIN_CFLAGS) $(PS_HTTPD_SRCS) $(PS_PLAIN_SRCS) -o $@ -lpthread \
+		$(PS_SODIUM)
+
+$(B)/static/privsep/httpd: $(PS_HTTPD_DEPS) $(B)/libsthread.a $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static $(PS_CFLAGS) $(PS_HTTPD_SRCS) $(B)/libsthread.a $(B)/libdune.a \
+		-o $@ $(PS_LIBS) $(PS_SODIUM)
+
+$(B)/static/privsep/httpd-plain: $(PS_HTTPD_DEPS) $(PS_PLAIN_SRCS) $(PS)/plain/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static $(PS_PLAIN_CFLAGS) $(PS_HTTPD_SRCS) $(PS_PLAIN_SRCS) -o $@ \
+		-lpthread $(PS_SODIUM)
 
 # tests: one program per scenario, here and (static) in both machines
 PS_TEST_NAMES := $(patsubst $(PS)/tests/%.c,%,$(wildcard $(PS)/tests/st_*.c))
@@ -41,14 +63,33 @@ $(B)/static/privsep/%: $(PS)/tests/%.c $(PS)/tests/*.h $(B)/libsthread.a $(B)/li
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static $(PS_CFLAGS) $< $(B)/libsthread.a $(B)/libdune.a -o $@ $(PS_LIBS)
 
-$(B)/lists/privsep.list: $(PS_TESTS)
+# the server from outside: a client (and attacker) of httpd and httpd-plain
+$(PS_B)/tests/httpd_test: $(PS)/tests/httpd_test.c
 	@mkdir -p $(dir $@)
-	@for n in $(PS_TEST_NAMES); do echo "$$n ../privsep/tests/$$n 300"; done > $@
+	$(CC) $(CFLAGS) $< -o $@ $(PS_SODIUM)
 
-$(B)/static/privsep/privsep.list: $(PS_STATIC_TESTS)
-	@for n in $(PS_TEST_NAMES); do echo "$$n $$n 300"; done > $@
+$(B)/static/privsep/httpd_test: $(PS)/tests/httpd_test.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static $< -o $@ $(PS_SODIUM)
+
+$(B)/lists/privsep.list: $(PS_TESTS) $(PS_B)/tests/httpd_test $(B)/apps/httpd $(B)/apps/httpd-plain
+	@mkdir -p $(dir $@)
+	@{ for n in $(PS_TEST_NAMES); do echo "$$n ../privsep/tests/$$n 300"; done; \
+	   echo "httpd_test ../privsep/tests/httpd_test 600"; } > $@
+
+# in the machines: the tests, and the server's test through a script that
+# finds the binaries in /extra (VM_EXTRA_FILES)
+$(B)/static/privsep/privsep.list: $(PS_STATIC_TESTS) $(PS)/tests/vm-httpd.sh
+	@cp $(PS)/tests/vm-httpd.sh $(B)/static/privsep/
+	@{ for n in $(PS_TEST_NAMES); do echo "$$n $$n 300"; done; \
+	   echo "httpd_test vm-httpd.sh 900"; } > $@
+PS_VM_FILES := $(B)/static/privsep/httpd $(B)/static/privsep/httpd-plain \
+	$(B)/static/privsep/httpd_test
+
+PS_HTTPD_BINS := $(B)/apps/httpd $(B)/apps/httpd-plain $(PS_VM_FILES) $(PS_B)/tests/httpd_test
 
 .PHONY: privsep check-privsep
-privsep: $(B)/libsthread.a $(PS_TESTS) $(PS_STATIC_TESTS) $(B)/static/privsep/privsep.list
+privsep: $(B)/libsthread.a $(PS_TESTS) $(PS_STATIC_TESTS) $(B)/static/privsep/privsep.list \
+	$(PS_HTTPD_BINS)
 check-privsep: privsep $(B)/lists/privsep.list
 	tools/run-tests $(B)/lists/privsep.list

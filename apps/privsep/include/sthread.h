@@ -159,6 +159,13 @@ struct cgate_grant {
 int cgate_call(struct cgate *gate, const struct cgate_grant *grants, int ngrants, void *arg,
 	       void **ret);
 
+/* In a gate: 1 if [p, p + n) lies in one tag its caller lent to this call
+ * with at least mode (SC_READ or SC_RW), else 0. A gate's argument comes
+ * from a caller it does not trust: whatever it reads or writes through
+ * pointers the caller chose should pass this first (else the caller could
+ * point the gate at the gate's own memory, a key for instance). */
+int cgate_arg_ok(const void *p, size_t n, int mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,6 +41,7 @@ enum kind {
 	K_PLAIN,  /* forwarded as it is */
 	K_NEWFD,  /* ... and a new descriptor is the level's (read/write) */
 	K_OPENAT, K_OPENAT2, K_CLOSE, K_DUP, K_DUP23, K_FCNTL, K_IOV, K_POLL, K_PPOLL,
+	K_FSTATAT, /* fstat as glibc makes it: an empty path, AT_EMPTY_PATH */
 };
 
 struct call {
@@ -58,6 +59,7 @@ static const struct call calls[] = {
 	{ SYS_writev, F_W, F_NONE, K_IOV },
 	{ SYS_close, F_NONE, F_NONE, K_CLOSE },
 	{ SYS_fstat, F_ANY, F_NONE, K_PLAIN },
+	{ SYS_newfstatat, F_ANY, F_NONE, K_FSTATAT },
 	{ SYS_lseek, F_ANY, F_NONE, K_PLAIN },
 	{ SYS_sendfile, F_W, F_R, K_PLAIN },
 	{ SYS_socket, F_NONE, F_NONE, K_NEWFD },
@@ -257,6 +259,19 @@ static long do_poll(struct level *lv, long nr, const long a[6])
 	return r;
 }
 
+/* [p, p + n) in one tag lent to this gate call with mode */
+static int lent_to_call(struct level *lv, uintptr_t p, size_t n, int mode)
+{
+	if (!lv->gate || p + n < p || (mode != SC_READ && mode != SC_RW))
+		return 0;
+	for (int i = lv->lent_from; i < lv->dom->nlent; i++) {
+		struct tag *t = lv->dom->lent[i].tag;
+		if (p >= t->base && p + n <= t->base + t->size && !(mode & ~lv->dom->lent[i].mode))
+			return 1;
+	}
+	return 0;
+}
+
 /* The private calls: smalloc and sfree in granted tags, gate calls. */
 static int may_write_tag(struct tag *t, void *lv)
 {
@@ -279,6 +294,9 @@ static void private_call(struct run *run, struct dune_tf *tf, long nr, const lon
 		return;
 	case SYS_ST_SFREE:
 		tf->rax = (uint64_t)(long)sfree_in((uintptr_t)a[0], may_write_tag, lv);
+		return;
+	case SYS_ST_ARG_OK:
+		tf->rax = (uint64_t)lent_to_call(lv, (uintptr_t)a[0], (size_t)a[1], (int)a[2]);
 		return;
 	case SYS_ST_CGATE:
 		if (!sc_has_gate(lv->ctx, (struct cgate *)a[0])) {
@@ -341,6 +359,11 @@ static long checked_call(struct level *lv, struct dune_tf *tf, const struct call
 	if ((r = sysargs_check(c->nr, a, range_ok, lv, why, sizeof(why))) < 0)
 		return r;
 	switch (c->kind) {
+	case K_FSTATAT:
+		/* a path would name a file outside the granted ones */
+		if (!(a[3] & AT_EMPTY_PATH) || (a[1] && *(const char *)a[1]))
+			return DENIED;
+		break;
 	case K_OPENAT:
 		return do_open(lv, a[0], (const char *)a[1],
 			       &(struct open_how){ .flags = (uint64_t)(unsigned)a[2],

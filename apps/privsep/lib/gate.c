@@ -126,3 +126,10 @@ int cgate_call(struct cgate *gate, const struct cgate_grant *grants, int ngrants
 		return -EINVAL;
 	return call_from_program(gate, grants, ngrants, arg, ret);
 }
+
+int cgate_arg_ok(const void *p, size_t n, int mode)
+{
+	if (!sthread_in_domain)
+		return 0;
+	return (int)user_call3(SYS_ST_ARG_OK, (long)p, (long)n, mode);
+}

@@ -11,12 +11,14 @@
  */
 #include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -111,9 +113,73 @@ int image_snapshot(void)
 	return 0;
 }
 
+/* ---- eager binding ----
+ * A function an object calls through its PLT for the first time goes
+ * through the dynamic linker, which reads its own records (not in any
+ * domain) and writes the GOT: in an sthread that is a fault. With every
+ * object bound at load time (LD_BIND_NOW, or -z now on each of them) the
+ * GOT is complete before the snapshot. */
+static int object_is_lazy(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	int *lazy = arg;
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		int plt = 0, now = 0;
+		if (ph->p_type != PT_DYNAMIC)
+			continue;
+		for (const ElfW(Dyn) *d = (const void *)(info->dlpi_addr + ph->p_vaddr);
+		     d->d_tag != DT_NULL; d++) {
+			plt |= d->d_tag == DT_JMPREL;
+			now |= d->d_tag == DT_BIND_NOW ||
+			       (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_BIND_NOW)) ||
+			       (d->d_tag == DT_FLAGS_1 && (d->d_un.d_val & DF_1_NOW));
+		}
+		if (plt && !now)
+			*lazy = 1;
+	}
+	return 0;
+}
+
+/* Runs the program again with LD_BIND_NOW=1 if some object binds lazily:
+ * before main(), so nothing has happened yet that a second start repeats. */
+static void bind_now(void)
+{
+	static char args[65536];
+	char *argv[1024];
+	int lazy = 0, fd, argc = 0;
+	ssize_t n, len = 0;
+	const char *env = getenv("LD_BIND_NOW");
+
+	if (env && *env)
+		return;
+	dl_iterate_phdr(object_is_lazy, &lazy);
+	if (!lazy)
+		return;
+	if ((fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC)) < 0)
+		goto fail;
+	while ((n = read(fd, args + len, sizeof(args) - 1 - (size_t)len)) > 0)
+		len += n;
+	close(fd);
+	if (len <= 0 || len >= (ssize_t)sizeof(args) - 1)
+		goto fail;
+	for (char *p = args; p < args + len && argc < 1023; p += strlen(p) + 1)
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	setenv("LD_BIND_NOW", "1", 1);
+	execv("/proc/self/exe", argv);
+fail:
+	fprintf(stderr, "libsthread: the program binds symbols lazily and could not be started "
+			"again with LD_BIND_NOW=1; sthreads calling a library function for the "
+			"first time will fault: run it with LD_BIND_NOW=1\n");
+}
+
 __attribute__((constructor(101))) static void snapshot_early(void)
 {
-	int r = image_snapshot();
+	int r;
+
+	bind_now();
+	r = image_snapshot();
 	if (r)
 		fprintf(stderr, "libsthread: no snapshot of the program's globals (%s); "
 				"sthread_init will fail\n", strerror(-r));

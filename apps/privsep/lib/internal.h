@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "blocks.h"
 #include "dune.h"
 #include "sthread.h"
 
@@ -40,6 +41,7 @@
 #define SYS_ST_CGATE 0x53540002L  /* rdi gate, rsi grants, rdx n, r10 arg -> rax, rdx */
 #define SYS_ST_SMALLOC 0x53540003L /* rdi tag, rsi n -> rax */
 #define SYS_ST_SFREE 0x53540004L   /* rdi pointer */
+#define SYS_ST_ARG_OK 0x53540005L  /* rdi p, rsi n, rdx mode -> rax 1/0 */
 
 /* ---- image.c ---- */
 struct range {
@@ -81,8 +83,8 @@ int table_user_range_ok(ptent_t *root, uintptr_t addr, size_t len, int write);
 struct tag {
 	uintptr_t base;
 	size_t size;
-	int users;            /* domains that map it now (mutex below) */
-	struct block *blocks; /* the allocator's records, outside the tag */
+	int users;            /* domains that map it now (tags_lock) */
+	struct blocks blocks; /* the allocator's records, outside the tag */
 	struct tag *next;
 };
 struct tag *tag_lookup(tag_t t);          /* a live tag, or NULL */

@@ -9,16 +9,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "blocks.h"
 #include "internal.h"
 
-#define GRANULE 16
 #define SPARE_MAX 64
-
-struct block {
-	size_t off, len;
-	int used;
-	struct block *next;
-};
 
 static pthread_mutex_t tags_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct tag *tags;
@@ -60,7 +54,7 @@ tag_t tag_new(size_t size)
 	void *mem = NULL;
 
 	size = (size + PGSIZE - 1) & ~(size_t)(PGSIZE - 1);
-	if (!t || !size || !(t->blocks = calloc(1, sizeof(*t->blocks)))) {
+	if (!t || !size) {
 		free(t);
 		errno = size ? ENOMEM : EINVAL;
 		return NULL;
@@ -75,7 +69,6 @@ tag_t tag_new(size_t size)
 	if (!mem) {
 		mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (mem == MAP_FAILED) {
-			free(t->blocks);
 			free(t);
 			errno = ENOMEM;
 			return NULL;
@@ -83,7 +76,12 @@ tag_t tag_new(size_t size)
 	}
 	t->base = (uintptr_t)mem;
 	t->size = size;
-	t->blocks->len = size;
+	if (blocks_init(&t->blocks, t->base, size) < 0) {
+		munmap(mem, size);
+		free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
 	tags_lock();
 	t->next = tags;
 	tags = t;
@@ -119,11 +117,7 @@ int tag_delete(tag_t tag)
 	tags_unlock();
 	if (t->base)
 		munmap((void *)t->base, t->size);
-	while (t->blocks) {
-		struct block *b = t->blocks;
-		t->blocks = b->next;
-		free(b);
-	}
+	blocks_destroy(&t->blocks);
 	free(t);
 	return 0;
 }
@@ -134,60 +128,11 @@ void tag_range(tag_t tag, void **base, size_t *size)
 	*size = tag->size;
 }
 
-/* With the tags lock held. */
-static void *block_alloc(struct tag *t, size_t n)
-{
-	n = (n + GRANULE - 1) & ~(size_t)(GRANULE - 1);
-	if (!n)
-		n = GRANULE;
-	for (struct block *b = t->blocks; b; b = b->next) {
-		if (b->used || b->len < n)
-			continue;
-		if (b->len > n) {
-			struct block *rest = calloc(1, sizeof(*rest));
-			if (!rest)
-				return NULL;
-			rest->off = b->off + n;
-			rest->len = b->len - n;
-			rest->next = b->next;
-			b->next = rest;
-			b->len = n;
-		}
-		b->used = 1;
-		return (void *)(t->base + b->off);
-	}
-	return NULL;
-}
-
-/* With the tags lock held. 0, or -EINVAL if p is not a block of t. */
-static int block_free(struct tag *t, uintptr_t p)
-{
-	struct block *prev = NULL;
-	for (struct block *b = t->blocks; b; prev = b, b = b->next) {
-		if (t->base + b->off != p || !b->used)
-			continue;
-		b->used = 0;
-		if (b->next && !b->next->used) {
-			struct block *n = b->next;
-			b->len += n->len;
-			b->next = n->next;
-			free(n);
-		}
-		if (prev && !prev->used) {
-			prev->len += b->len;
-			prev->next = b->next;
-			free(b);
-		}
-		return 0;
-	}
-	return -EINVAL;
-}
-
 void *smalloc_in(struct tag *t, size_t n)
 {
 	void *p;
 	tags_lock();
-	p = tag_lookup(t) ? block_alloc(t, n) : NULL;
+	p = tag_lookup(t) ? blocks_alloc(&t->blocks, n) : NULL;
 	tags_unlock();
 	return p;
 }
@@ -198,7 +143,7 @@ int sfree_in(uintptr_t p, int (*may)(struct tag *t, void *arg), void *arg)
 	int r = -EINVAL;
 	tags_lock();
 	if ((t = tag_containing(p)))
-		r = may && !may(t, arg) ? -EPERM : block_free(t, p);
+		r = may && !may(t, arg) ? -EPERM : blocks_free(&t->blocks, p);
 	tags_unlock();
 	return r;
 }
