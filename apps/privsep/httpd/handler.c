@@ -29,11 +29,13 @@ struct request {
 	size_t head_len; /* bytes of c->in this request used */
 };
 
-static int send_all(int fd, const void *p, size_t n)
+/* more: the body follows (MSG_MORE: one segment, not headers held back
+ * by Nagle until the client's delayed ACK, 40 ms on keep-alive) */
+static int send_all(int fd, const void *p, size_t n, int more)
 {
 	const char *s = p;
 	while (n) {
-		ssize_t r = send(fd, s, n, MSG_NOSIGNAL);
+		ssize_t r = send(fd, s, n, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
 		if (r <= 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
@@ -75,9 +77,9 @@ static int respond(struct conn *c, int status, const char *reason, const char *t
 		     *sig_hex ? "\r\n" : "", keep_alive ? "keep-alive" : "close");
 	if (n < 0 || n >= HEAD_MAX)
 		return -1;
-	if (send_all(c->fd, c->head, (size_t)n))
+	if (send_all(c->fd, c->head, (size_t)n, !head_only && len))
 		return -1;
-	return head_only || !len ? 0 : send_all(c->fd, body, len);
+	return head_only || !len ? 0 : send_all(c->fd, body, len, 0);
 }
 
 static int error(struct conn *c, int status, const char *reason)
