@@ -78,6 +78,7 @@ bench: deps
 	$(MAKE) all
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox)
+	$(MAKE) bench-privsep
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60

@@ -93,3 +93,13 @@ privsep: $(B)/libsthread.a $(PS_TESTS) $(PS_STATIC_TESTS) $(B)/static/privsep/pr
 	$(PS_HTTPD_BINS)
 check-privsep: privsep $(B)/lists/privsep.list
 	tools/run-tests $(B)/lists/privsep.list
+
+# the bench: sthreads and gates beside threads, fork and pipes (st_bench),
+# and the servers under wrk, the floors before and after (bench/run.sh)
+$(B)/apps/st_bench: $(PS)/bench/st_bench.c $(PS)/include/sthread.h $(B)/libsthread.a $(B)/libdune.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PS_CFLAGS) $< $(B)/libsthread.a $(B)/libdune.a -o $@ $(PS_LIBS)
+
+.PHONY: bench-privsep
+bench-privsep: $(B)/apps/st_bench $(B)/apps/httpd $(B)/apps/httpd-plain $(B)/apps/floors
+	apps/privsep/bench/run.sh $(B)
