@@ -59,7 +59,8 @@ void box_report(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	box_msg("%s: blocked: %s", box.prog, text);
+	if (box.log_denials)
+		box_msg("%s: blocked: %s", box.prog, text);
 	audit_note("blocked", text);
 }
 

@@ -6,6 +6,9 @@
  * and the kernel's read.
  */
 #include <errno.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -15,12 +18,35 @@
 #include "mem.h"
 
 #define MAX_IOV 1024
+#define MAX_FIEMAP_EXTENTS 65536 /* more are asked for in later calls */
 
 struct copies {
 	struct iovec iov[MAX_IOV];
 	struct msghdr msg;
+	struct fiemap *fiemap; /* with its extents */
 };
 static __thread struct copies copy;
+
+/* FS_IOC_FIEMAP: the header and the extents the kernel fills in. */
+static long copy_fiemap(long *arg)
+{
+	struct fiemap head;
+	size_t n, size;
+	if (!mem_range_ok(NULL, (uintptr_t)*arg, sizeof(head), 1))
+		return -EFAULT;
+	memcpy(&head, (const void *)*arg, sizeof(head));
+	n = head.fm_extent_count < MAX_FIEMAP_EXTENTS ? head.fm_extent_count : MAX_FIEMAP_EXTENTS;
+	size = sizeof(head) + n * sizeof(struct fiemap_extent);
+	if (!mem_range_ok(NULL, (uintptr_t)*arg, size, 1))
+		return -EFAULT;
+	free(copy.fiemap);
+	if (!(copy.fiemap = malloc(size)))
+		return -ENOMEM;
+	memcpy(copy.fiemap, &head, sizeof(head));
+	copy.fiemap->fm_extent_count = (uint32_t)n;
+	*arg = (long)copy.fiemap;
+	return 0;
+}
 
 /* iov[0..n) from program memory into the monitor, each buffer checked. */
 static long copy_iov(uintptr_t user, unsigned long n, int write, struct iovec *out)
@@ -56,6 +82,22 @@ static long copy_msghdr(long *arg, int write)
 /* After the call: what the kernel wrote into the msghdr copy goes back. */
 void copyargs_after(long nr, const long orig[6], long result)
 {
+	if (nr == SYS_ioctl && (unsigned int)orig[1] == FS_IOC_FIEMAP && copy.fiemap) {
+		struct fiemap *user = (struct fiemap *)orig[2];
+		uint32_t mapped = copy.fiemap->fm_mapped_extents;
+		if (mapped > copy.fiemap->fm_extent_count)
+			mapped = copy.fiemap->fm_extent_count;
+		if (result >= 0) {
+			user->fm_flags = copy.fiemap->fm_flags;
+			user->fm_mapped_extents = copy.fiemap->fm_mapped_extents;
+			memcpy(user->fm_extents, copy.fiemap->fm_extents,
+			       mapped * sizeof(struct fiemap_extent));
+		} else if (result == -EBADR) {
+			user->fm_flags = copy.fiemap->fm_flags; /* the flags it does not know */
+		}
+		free(copy.fiemap);
+		copy.fiemap = NULL;
+	}
 	if (nr == SYS_recvmsg && result >= 0) {
 		struct msghdr *m = (struct msghdr *)orig[1];
 		m->msg_namelen = copy.msg.msg_namelen;
@@ -82,6 +124,8 @@ long copyargs(long nr, long a[6])
 		a[1] = (long)copy.iov;
 		return 0;
 	}
+	case SYS_ioctl:
+		return (unsigned int)a[1] == FS_IOC_FIEMAP ? copy_fiemap(&a[2]) : 0;
 	case SYS_sendmsg:
 		return copy_msghdr(&a[1], 0);
 	case SYS_recvmsg:

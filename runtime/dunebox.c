@@ -3,10 +3,14 @@
  * policy (README.md, runtime/policy/POLICY.md):
  *
  *   dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]...
- *           [--audit FILE] [--trace] -- PROGRAM [ARGS...]
+ *           [--audit FILE] [--trace] [--log-denials] [--memory BYTES] [--pids N]
+ *           [--without LAYER,...] [--inner-only] -- PROGRAM [ARGS...]
  *
- * The process forks: the parent waits and cleans up (the private /tmp),
- * the child is the monitor, which enters dune mode, loads PROGRAM into its
+ * First the outer layer (outer.c, runtime/jail): the process enters the
+ * kernel's isolation, as pid 1 of a new pid namespace, while the process
+ * that started stays outside and waits (--inner-only skips this). Then it
+ * forks: the parent waits and cleans up (the private /tmp), the child is
+ * the monitor, which enters dune mode, loads PROGRAM into its
  * region of the address space and runs it in user mode. The exit status is
  * PROGRAM's (128+N when it was killed by signal N).
  */
@@ -28,12 +32,15 @@
 #include "box.h"
 #include "dune.h"
 #include "exec.h"
+#include "fastpath.h"
+#include "jail/jail.h"
 #include "mem.h"
+#include "outer.h"
 #include "proc.h"
+#include "signal_targets.h"
 #include "signals.h"
 #include "sys.h"
 
-#define MONITOR_FD_BASE 1000
 #define FEC_P_BIT 1
 
 extern char **environ;
@@ -41,7 +48,9 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] -- PROGRAM [ARGS...]\n");
+			"[--audit FILE] [--trace] [--log-denials] [--memory BYTES[KMG]] [--pids N] "
+			"[--without namespaces,landlock,seccomp] [--inner-only] "
+			"-- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
@@ -108,6 +117,8 @@ static void register_handlers(void)
 	dune_register_intr_handler(T_SEGNP, on_np);
 	dune_register_intr_handler(T_STACK, on_ss);
 	dune_register_intr_handler(T_GPFLT, on_gp);
+	fastpath_setup();
+	fastpath_fault_around();
 	dune_register_intr_handler(T_FPERR, on_mf);
 	dune_register_intr_handler(T_ALIGN, on_ac);
 	dune_register_intr_handler(T_SIMDERR, on_xm);
@@ -115,13 +126,38 @@ static void register_handlers(void)
 
 /* ---- setting up ---- */
 
+#define MAX_PATH_OPTIONS 64 /* --ro and --rw, each */
+
 struct options {
 	const char *policy_file, *audit_file;
-	int allow_net, trace;
-	const char *ro[64], *rw[64];
+	int allow_net, trace, log_denials;
+	const char *ro[MAX_PATH_OPTIONS], *rw[MAX_PATH_OPTIONS];
 	int nro, nrw;
+	struct outer_options outer;
 	char **argv;
 };
+
+/* "512M" -> bytes; 0 when it is no size */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end ? -1 : 0;
+	if (end == s || shift < 0 || (shift && end[1]) || v > (~0ULL >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
+/* --ro PATH or --rw PATH, one more */
+static void add_path_option(const char *opt, const char **paths, int *n, const char *path)
+{
+	if (*n == MAX_PATH_OPTIONS) {
+		fprintf(stderr, "dunebox: more than %d %s paths; name a directory that holds "
+				"them instead\n", MAX_PATH_OPTIONS, opt);
+		exit(2);
+	}
+	paths[(*n)++] = path;
+}
 
 static void parse(int argc, char **argv, struct options *o)
 {
@@ -139,14 +175,41 @@ static void parse(int argc, char **argv, struct options *o)
 			o->allow_net = 1;
 		else if (!strcmp(a, "--trace"))
 			o->trace = 1;
+		else if (!strcmp(a, "--log-denials"))
+			o->log_denials = 1;
 		else if (i + 1 < argc && !strcmp(a, "--policy"))
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
 			o->audit_file = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--ro") && o->nro < 64)
-			o->ro[o->nro++] = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--rw") && o->nrw < 64)
-			o->rw[o->nrw++] = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--ro"))
+			add_path_option(a, o->ro, &o->nro, argv[++i]);
+		else if (i + 1 < argc && !strcmp(a, "--rw"))
+			add_path_option(a, o->rw, &o->nrw, argv[++i]);
+		else if (!strcmp(a, "--inner-only"))
+			o->outer.inner_only = 1;
+		else if (i + 1 < argc && !strcmp(a, "--without")) {
+			if ((o->outer.without |= jail_parse_layers(argv[++i])) < 0) {
+				fprintf(stderr, "dunebox: --without %s: the layers are namespaces, "
+						"landlock and seccomp\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--memory")) {
+			if (!(o->outer.memory_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --memory %s: give a size such as 512M\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--pids")) {
+			if (!(o->outer.pids_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --pids %s: give a number of tasks\n", argv[i]);
+				exit(2);
+			}
+		}
+#ifdef DUNEBOX_TEST_BUILD
+		/* tests of the outer layer alone: the jail, then the program
+		 * natively, without the monitor (never in a release build) */
+		else if (!strcmp(a, "--jail-native"))
+			o->outer.native = 1;
+#endif
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			usage();
 		else {
@@ -217,11 +280,11 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
+/* the monitor's own descriptors: above the numbers programs use and out of
+ * their /proc/self/fd (fds.c keeps the program's calls off them) */
 static int high_fd(int fd)
 {
-	int h = fcntl(fd, F_DUPFD_CLOEXEC, MONITOR_FD_BASE);
-	close(fd);
-	return h;
+	return dune_fd_hide(fd);
 }
 
 /* The host's vvar and vdso pages: the program shares them, read-only. */
@@ -259,12 +322,29 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
+static pid_t monitor_pid;
+
+/* A signal to end dunebox is the program's to handle: the supervisor
+ * stays until the box has ended (while it lives, the box's processes are
+ * known as such: signal_targets.c). */
+static void pass_on(int sig)
+{
+	kill(monitor_pid, sig);
+}
+
 /* The parent: waits for the monitor, passes on the status, cleans up. */
 static int supervise(pid_t child)
 {
+	struct sigaction sa;
 	int status;
 	signal(SIGINT, SIG_IGN); /* the box gets it too, from the terminal */
 	signal(SIGQUIT, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sa.sa_flags = SA_RESTART;
+	monitor_pid = child;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 125;
@@ -293,13 +373,6 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
-	if (box.policy.tmp == TMP_PRIVATE) {
-		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
-		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
-			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
-			return 125;
-		}
-	}
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -312,11 +385,23 @@ int main(int argc, char **argv)
 	box.err_fd = high_fd(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
+	box.log_denials = o.log_denials;
+	if (outer_enter(&o.outer) < 0)
+		return 125;
+	/* in the jail, its /tmp is a fresh tmpfs: this directory lives there */
+	if (box.policy.tmp == TMP_PRIVATE) {
+		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
+		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
+			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
+			return 125;
+		}
+	}
 
 	/* orphans of the box come to the supervisor, so every process of the
 	 * box descends from it (signal_targets.c) */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	box.supervisor = (int)getpid();
+	box.supervisor_start = box_start_time(box.supervisor);
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -325,7 +410,16 @@ int main(int argc, char **argv)
 	if (child > 0)
 		return supervise(child);
 
-	box_pid = (int)getpid();
+	if (o.outer.native) {
+		execve(prog, o.argv, environ);
+		fprintf(stderr, "dunebox: %s: %s\n", prog, strerror(errno));
+		return 127;
+	}
+	/* a supervisor killed outright takes the box with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != box.supervisor)
+		return 125;
+	box_pid = box.root = (int)getpid();
+	box.root_start = box_start_time(box.root);
 	find_vdso();
 	sig_init();
 	if ((r = dune_init(false)) < 0 || (r = dune_enter()) < 0) {
@@ -344,6 +438,9 @@ int main(int argc, char **argv)
 	register_handlers();
 	if ((r = exec_first(prog, o.argv, environ, &tf)) < 0)
 		return r == -ENOENT ? 127 : 126;
-	dune_jump_to_user(&tf);
+	if ((r = dune_jump_to_user(&tf)) < 0) {
+		fprintf(stderr, "dunebox: cannot run %s in user mode: %s\n", prog, strerror(-r));
+		return 125;
+	}
 	box_die(SIGSEGV, "left user mode without exiting");
 }

@@ -60,7 +60,9 @@ static void *thread_main(void *arg)
 	sem_post(&st->started);
 	self->is_thread = 1;
 	/* st is the parent's: gone from here on */
-	dune_jump_to_user(&tf); /* returns when the program's thread exits */
+	/* returns when the program's thread exits */
+	if (dune_jump_to_user(&tf) < 0)
+		box_die(SIGKILL, "a new thread cannot enter user mode");
 	return NULL;
 }
 
@@ -109,11 +111,9 @@ static int vfork_pipe(int p[2])
 	int raw[2];
 	if (pipe2(raw, O_CLOEXEC) < 0)
 		return -errno;
-	p[0] = fcntl(raw[0], F_DUPFD_CLOEXEC, 1000); /* out of the program's way */
-	p[1] = fcntl(raw[1], F_DUPFD_CLOEXEC, 1000);
-	close(raw[0]);
-	close(raw[1]);
-	return p[0] < 0 || p[1] < 0 ? -EMFILE : 0;
+	p[0] = dune_fd_hide(raw[0]); /* out of the program's way */
+	p[1] = dune_fd_hide(raw[1]);
+	return 0;
 }
 
 void proc_exec_done(void)

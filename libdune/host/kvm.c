@@ -19,9 +19,11 @@
 #include "host/hostside.h"
 #include "host/kvm.h"
 #include "mm/procmap.h"
+#include "host/kvm_counters.h"
 
 struct hostside_vcpu {
 	int fd;
+	int stats_fd;           /* KVM's counters, or -errno */
 	struct kvm_run *run;
 	size_t run_size;
 };
@@ -110,12 +112,12 @@ static void vmcall_as_ud(void)
 		dune_state.vmcall_seen = 1;
 }
 
-static int kvm_vm_create(void)
+/* The system descriptor: new VMs (a fork child's too) come from it. */
+static int kvm_device_open(void)
 {
-	long r;
-
-	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
-	dune_fd_own(kvm_fd, 1);
+	if (kvm_fd >= 0)
+		return kvm_fd;
+	kvm_fd = dune_fd_take((int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0));
 	if (kvm_fd < 0) {
 		if (kvm_fd == -ENOENT)
 			dune_log("cannot open /dev/kvm: no such device; this machine has no "
@@ -126,8 +128,16 @@ static int kvm_vm_create(void)
 				 "add the user to the 'kvm' group");
 		else
 			dune_log("cannot open /dev/kvm: error %d", -kvm_fd);
-		return kvm_fd;
 	}
+	return kvm_fd;
+}
+
+static int kvm_vm_create(void)
+{
+	long r;
+
+	if ((r = kvm_device_open()) < 0)
+		return (int)r;
 	r = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (r != KVM_API_VERSION) {
 		dune_log("/dev/kvm speaks API version %ld, expected %d; the kernel's "
@@ -146,8 +156,7 @@ static int kvm_vm_create(void)
 		dune_log("KVM_GET_SUPPORTED_CPUID failed (error %ld)", -r);
 		return (int)r;
 	}
-	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	dune_fd_own(vm_fd, 1);
+	vm_fd = dune_fd_take((int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0));
 	if (vm_fd < 0) {
 		dune_log("KVM refused to create a VM (error %d): check dmesg, free "
 			 "memory, and that no other hypervisor owns VT-x/AMD-V", -vm_fd);
@@ -186,17 +195,16 @@ static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 	return r;
 }
 
-static int kvm_vcpu_create(struct dune_percpu *pc)
+static int kvm_vcpu_create(struct dune_percpu *cpu)
 {
 	static int next_id;
-	struct hostside_vcpu *v = (struct hostside_vcpu *)pc->hostside_priv;
+	struct hostside_vcpu *v = (struct hostside_vcpu *)cpu->hostside_priv;
 	int id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	long r;
 
-	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
+	_Static_assert(sizeof(*v) <= sizeof(cpu->hostside_priv), "hostside_priv too small");
 	memset(v, 0, sizeof(*v));
-	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
-	dune_fd_own(v->fd, 1);
+	v->fd = dune_fd_take((int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id));
 	if (v->fd < 0)
 		return v->fd;
 	r = kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
@@ -208,7 +216,8 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 		r = -ENOMEM;
 		goto fail;
 	}
-	pc->vcpu = v;
+	v->stats_fd = dune_fd_take(kvm_counters_open(v->fd));
+	cpu->vcpu = v;
 	return 0;
 fail:
 	dune_fd_own(v->fd, 0);
@@ -241,9 +250,9 @@ static int set_msrs(struct hostside_vcpu *v, const struct guest_boot *b)
 	return 0;
 }
 
-static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
+static int kvm_vcpu_boot(struct dune_percpu *cpu, const struct guest_boot *b)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct kvm_fpu fpu;
 	struct kvm_xcrs xcrs = { .nr_xcrs = 1,
 				 .xcrs = { { .xcr = 0, .value = b->xcr0 & kvm_supported_xcr0 } } };
@@ -304,9 +313,9 @@ static int svm_err_as_gp(struct hostside_vcpu *v)
 	return kvm_ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) == 0;
 }
 
-static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
+static int kvm_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct kvm_run *run = v->run;
 	unsigned long gen = __atomic_load_n(&slot_gen, __ATOMIC_SEQ_CST);
 	long r = kvm_ioctl(v->fd, KVM_RUN, NULL);
@@ -384,61 +393,73 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 	return 0;
 }
 
-static void kvm_vcpu_kick(struct dune_percpu *pc)
+static void kvm_vcpu_kick(struct dune_percpu *cpu)
 {
 	/* a run that has not started yet returns at once; one under way is
 	 * interrupted by the signal itself */
-	if (pc->vcpu && pc->vcpu->run)
-		pc->vcpu->run->immediate_exit = 1;
+	if (cpu->vcpu && cpu->vcpu->run)
+		cpu->vcpu->run->immediate_exit = 1;
 }
 
-static int kvm_get_regs(struct dune_percpu *pc, struct kvm_regs *regs)
+static int kvm_get_regs(struct dune_percpu *cpu, struct kvm_regs *regs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_REGS, regs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_REGS, regs);
 }
 
-static int kvm_set_regs(struct dune_percpu *pc, const struct kvm_regs *regs)
+static int kvm_set_regs(struct dune_percpu *cpu, const struct kvm_regs *regs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_REGS, (void *)regs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_REGS, (void *)regs);
 }
 
-static int kvm_get_sregs(struct dune_percpu *pc, struct kvm_sregs *sregs)
+static int kvm_get_sregs(struct dune_percpu *cpu, struct kvm_sregs *sregs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_SREGS, sregs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_SREGS, sregs);
 }
 
-static int kvm_set_sregs(struct dune_percpu *pc, const struct kvm_sregs *sregs)
+static int kvm_set_sregs(struct dune_percpu *cpu, const struct kvm_sregs *sregs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_SREGS, (void *)sregs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_SREGS, (void *)sregs);
 }
 
-static void kvm_vcpu_destroy(struct dune_percpu *pc)
+static void kvm_vcpu_destroy(struct dune_percpu *cpu)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	if (!v)
 		return;
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
 	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
-	pc->vcpu = NULL;
+	if (v->stats_fd >= 0) {
+		dune_fd_own(v->stats_fd, 0);
+		raw_syscall1(SYS_close, v->stats_fd);
+	}
+	cpu->vcpu = NULL;
 }
 
-static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
+static int kvm_kernel_counts(struct dune_percpu *cpu, int64_t k[3])
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_XSAVE, xsave4k);
+	_Static_assert(KVM_COUNTS == 3, "exits, emulated, faults");
+	if (!cpu->vcpu || cpu->vcpu->stats_fd < 0)
+		return -ENOTSUP;
+	return kvm_counters_read(cpu->vcpu->stats_fd, k);
 }
 
-static int kvm_set_fpu(struct dune_percpu *pc, const void *xsave4k)
+static int kvm_get_fpu(struct dune_percpu *cpu, void *xsave4k)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_XSAVE, xsave4k);
+}
+
+static int kvm_set_fpu(struct dune_percpu *cpu, const void *xsave4k)
+{
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
 }
 
 static const uint32_t snapshot_msrs[4] = { MSR_LSTAR, MSR_STAR, MSR_SYSCALL_MASK,
 					   MSR_KERNEL_GS_BASE };
 
-static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
+static int kvm_vcpu_save(struct dune_percpu *cpu, struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[4];
@@ -459,9 +480,9 @@ static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 	return 0;
 }
 
-static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+static int kvm_vcpu_restore(struct dune_percpu *cpu, const struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[5];
@@ -489,8 +510,7 @@ static int kvm_vm_recreate(void)
 {
 	dune_fd_own(vm_fd, 0);
 	raw_syscall1(SYS_close, vm_fd);
-	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	dune_fd_own(vm_fd, 1);
+	vm_fd = dune_fd_take((int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0));
 	if (vm_fd < 0)
 		return vm_fd;
 	vmcall_as_ud(); /* the new VM must keep the parent's quirks */
@@ -499,6 +519,7 @@ static int kvm_vm_recreate(void)
 
 const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
+	.device_open = kvm_device_open,
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,
 	.phys_bits = kvm_phys_bits_get,
@@ -512,6 +533,7 @@ const struct hostside_ops hostside_kvm = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_kernel_counts = kvm_kernel_counts,
 	.vcpu_get_fpu = kvm_get_fpu,
 	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,

@@ -11,16 +11,16 @@
 
 int signals_init(void); /* handlers installed before dune_init are the guest's too */
 long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact);
-long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint64_t rsp);
+long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uint64_t rsp);
 /* Before the vCPU runs: the program's handler for each pending signal. */
-void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);
-long signals_sigreturn(struct dune_percpu *pc);
+void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);
+long signals_sigreturn(struct dune_percpu *cpu);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
-int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
 /* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
 long signals_route(int sig, int on);
-int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask);
-void signals_suspend_done(struct dune_percpu *pc);
+int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask);
+void signals_suspend_done(struct dune_percpu *cpu);
 /* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before
  * the host half dereferences them) */
 int guest_range_ok(uint64_t addr, uint64_t len, int prot);
@@ -29,7 +29,7 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot);
 #define UNSAFE 0       /* in libdune's entry or trap code: soon out of it */
 #define SAFE 1         /* in the program */
 #define IN_USER_CODE 2 /* in user code below the program (dune_jump_to_user):
-			* step it out with the trap flag, see pc->sig_step */
-int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs);
+			* step it out with the trap flag, see cpu->sig_step */
+int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *regs);
 
 #endif

@@ -26,29 +26,29 @@
 #define RETRY_NS 100000 /* 100 us: libdune's entry code is out of the way by then */
 
 /* One-shot kick of this thread after RETRY_NS (a POSIX timer aimed at it). */
-static void retry_soon(struct dune_percpu *pc)
+static void retry_soon(struct dune_percpu *cpu)
 {
 	struct itimerspec when = { .it_value = { 0, RETRY_NS } };
 
-	if (pc->vintr_timer < 0) {
+	if (cpu->vintr_timer < 0) {
 		struct sigevent ev;
 		int id;
 		memset(&ev, 0, sizeof(ev));
 		ev.sigev_notify = SIGEV_THREAD_ID;
 		ev.sigev_signo = dune_state.kick_signal;
-		ev._sigev_un._tid = pc->tid;
+		ev._sigev_un._tid = cpu->tid;
 		if (raw_syscall3(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) < 0)
 			return; /* the next exit delivers it */
-		pc->vintr_timer = id;
+		cpu->vintr_timer = id;
 	}
-	raw_syscall4(SYS_timer_settime, pc->vintr_timer, 0, &when, NULL);
+	raw_syscall4(SYS_timer_settime, cpu->vintr_timer, 0, &when, NULL);
 }
 
-void vintr_forget_timer(struct dune_percpu *pc)
+void vintr_forget_timer(struct dune_percpu *cpu)
 {
-	if (pc->vintr_timer >= 0)
-		raw_syscall1(SYS_timer_delete, pc->vintr_timer);
-	pc->vintr_timer = -1;
+	if (cpu->vintr_timer >= 0)
+		raw_syscall1(SYS_timer_delete, cpu->vintr_timer);
+	cpu->vintr_timer = -1;
 }
 
 static int in_entry_code(uint64_t rip)
@@ -59,42 +59,42 @@ static int in_entry_code(uint64_t rip)
 	       rip != (uint64_t)dune_syscall_stub_resume;
 }
 
-void vintr_deliver(struct dune_percpu *pc)
+void vintr_deliver(struct dune_percpu *cpu)
 {
 	struct kvm_regs regs;
 	struct dune_tf *tf;
 	int vec;
 
-	if (!vintr_pending(pc))
+	if (!vintr_pending(cpu))
 		return;
-	if (mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(pc, &regs) < 0 ||
-	    pc->trap_sp - TRAP_STACK_SIZE < pc->trap_sp_limit) {
-		retry_soon(pc);
+	if (mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0 ||
+	    cpu->trap_sp - TRAP_STACK_SIZE < cpu->trap_sp_limit) {
+		retry_soon(cpu);
 		return;
 	}
-	switch (in_entry_code(regs.rip) ? UNSAFE : guest_at_safe_point(pc, &regs)) {
+	switch (in_entry_code(regs.rip) ? UNSAFE : guest_at_safe_point(cpu, &regs)) {
 	case UNSAFE:
-		retry_soon(pc);
+		retry_soon(cpu);
 		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps and the trap path runs
 		 * the posted vectors in the program's context (trap.c) */
 		if (!(regs.rflags & EFLAGS_TF)) {
-			pc->sig_step = 1;
+			cpu->sig_step = 1;
 			regs.rflags |= EFLAGS_TF;
-			dune_state.hostside->vcpu_set_regs(pc, &regs);
+			dune_state.hostside->vcpu_set_regs(cpu, &regs);
 		}
 		return;
 	}
-	if ((vec = vintr_take(pc)) < 0)
+	if ((vec = vintr_take(cpu)) < 0)
 		return;
 	if (regs.rip == (uint64_t)dune_syscall_stub_resume) {
 		/* the forwarded call is complete: the frame resumes after it */
 		regs.rip = regs.rcx;
-		regs.rax = (uint64_t)pc->hc_ret;
+		regs.rax = (uint64_t)cpu->hc_ret;
 	}
 	/* the frame the trap path would have built, on the next trap stack */
-	tf = (struct dune_tf *)((pc->trap_sp - sizeof(*tf)) & ~15UL);
+	tf = (struct dune_tf *)((cpu->trap_sp - sizeof(*tf)) & ~15UL);
 	memset(tf, 0, sizeof(*tf));
 	tf->rax = regs.rax; tf->rbx = regs.rbx; tf->rcx = regs.rcx; tf->rdx = regs.rdx;
 	tf->rsi = regs.rsi; tf->rdi = regs.rdi; tf->rbp = regs.rbp; tf->rsp = regs.rsp;
@@ -104,11 +104,11 @@ void vintr_deliver(struct dune_percpu *pc)
 	tf->rflags = regs.rflags;
 	tf->cs = GD_KT; /* the program's context is ring 0 to it on every host */
 	tf->ss = GD_KD;
-	pc->trap_sp -= TRAP_STACK_SIZE;
+	cpu->trap_sp -= TRAP_STACK_SIZE;
 	regs.rip = (uint64_t)dune_vintr_entry;
 	regs.rsp = (uint64_t)tf;
 	regs.rbx = (uint64_t)tf;
 	regs.r12 = (uint64_t)vec;
 	regs.rflags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_DF);
-	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 }

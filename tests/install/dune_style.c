@@ -18,6 +18,9 @@
 
 static int loads;
 
+_Static_assert(sizeof(struct fxsave_area) == 512 && sizeof(struct Fpregs) == 512,
+	       "Dune's two FXSAVE images");
+
 static int count(struct dune_elf *elf, Elf64_Phdr *ph)
 {
 	(void)elf;

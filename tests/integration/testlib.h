@@ -73,42 +73,64 @@ static inline void tl_enter(void)
 	}
 }
 
-/* Runs body in a child process whose stderr goes to a file (libdune's own
- * messages among it), then copies that to stderr and returns the child's
- * exit status (128 + signal if it died); *text gets the file's first
- * size - 1 bytes, NUL-terminated. For tests that count libdune's messages
- * and must still show them when the child crashes. */
-static inline int tl_run_capturing_stderr(int (*body)(void), char *text, size_t size)
+/* Runs fn(arg) in a child process (which ends when fn returns, or is
+ * killed after seconds) with its stderr in out (NUL-terminated); returns
+ * the child's wait status. */
+static inline int tl_child_for(void (*fn)(void *arg), void *arg, char *out, size_t outlen,
+			       unsigned seconds)
 {
-	char path[] = "/tmp/tl_stderr_XXXXXX";
-	int fd = mkstemp(path), status = 0;
+	int p[2], status = 0;
 	ssize_t n;
+	size_t got = 0;
 	pid_t pid;
 
-	if (fd < 0)
-		return -1;
-	unlink(path);
-	fflush(NULL);
+	if (pipe(p))
+		abort();
+	fflush(NULL); /* nothing buffered is written twice */
 	pid = fork();
 	if (pid == 0) {
-		dup2(fd, 2);
-		exit(body());
+		dup2(p[1], 2);
+		alarm(seconds);
+		fn(arg);
+		_exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	n = pread(fd, text, size - 1, 0);
-	text[n > 0 ? n : 0] = 0;
-	close(fd);
-	fputs(text, stderr);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	close(p[1]);
+	while (got + 1 < outlen && (n = read(p[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	return status;
 }
 
+static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t outlen)
+{
+	return tl_child_for(fn, arg, out, outlen, 20);
+}
+
+/* How often what occurs in text. */
 static inline int tl_count(const char *text, const char *what)
 {
 	int n = 0;
 	for (const char *p = text; (p = strstr(p, what)); p++)
 		n++;
 	return n;
+}
+
+/* Runs fn in user mode (dune_jump_to_user) on the stack below stack_top,
+ * with rdi, rsi, rdx; returns what dune_ret_from_user was given. */
+static inline int tl_user(void (*fn)(void), void *stack_top, uint64_t rdi, uint64_t rsi,
+			  uint64_t rdx)
+{
+	struct dune_tf tf;
+	memset(&tf, 0, sizeof(tf));
+	tf.rip = (uint64_t)fn;
+	tf.rsp = (uint64_t)stack_top - 8;
+	tf.rflags = 0x202;
+	tf.rdi = rdi;
+	tf.rsi = rsi;
+	tf.rdx = rdx;
+	return dune_jump_to_user(&tf);
 }
 
 static inline int tl_finish(const char *name)

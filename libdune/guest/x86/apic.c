@@ -74,9 +74,9 @@ uint32_t dune_apic_id_for_cpu(uint32_t cpu, bool *error)
 	return __atomic_load_n(&routing[cpu], __ATOMIC_SEQ_CST);
 }
 
-int vintr_post(struct dune_percpu *pc, unsigned vector)
+int vintr_post(struct dune_percpu *cpu, unsigned vector)
 {
-	__atomic_or_fetch(&pc->vintr_posted[vector / 64], 1ULL << (vector % 64),
+	__atomic_or_fetch(&cpu->vintr_posted[vector / 64], 1ULL << (vector % 64),
 			  __ATOMIC_SEQ_CST);
 	return 0;
 }
@@ -109,23 +109,23 @@ void dune_apic_eoi(void)
 }
 
 /* The highest posted vector, taken, or -1. */
-int vintr_take(struct dune_percpu *pc)
+int vintr_take(struct dune_percpu *cpu)
 {
 	for (int w = 3; w >= 0; w--) {
-		uint64_t bits = __atomic_load_n(&pc->vintr_posted[w], __ATOMIC_SEQ_CST);
+		uint64_t bits = __atomic_load_n(&cpu->vintr_posted[w], __ATOMIC_SEQ_CST);
 		while (bits) {
 			int bit = 63 - __builtin_clzll(bits);
 			uint64_t mask = 1ULL << bit;
-			if (__atomic_fetch_and(&pc->vintr_posted[w], ~mask, __ATOMIC_SEQ_CST) & mask)
+			if (__atomic_fetch_and(&cpu->vintr_posted[w], ~mask, __ATOMIC_SEQ_CST) & mask)
 				return w * 64 + bit;
-			bits = __atomic_load_n(&pc->vintr_posted[w], __ATOMIC_SEQ_CST);
+			bits = __atomic_load_n(&cpu->vintr_posted[w], __ATOMIC_SEQ_CST);
 		}
 	}
 	return -1;
 }
 
-int vintr_pending(const struct dune_percpu *pc)
+int vintr_pending(const struct dune_percpu *cpu)
 {
-	return (pc->vintr_posted[0] | pc->vintr_posted[1] | pc->vintr_posted[2] |
-		pc->vintr_posted[3]) != 0;
+	return (cpu->vintr_posted[0] | cpu->vintr_posted[1] | cpu->vintr_posted[2] |
+		cpu->vintr_posted[3]) != 0;
 }

@@ -5,10 +5,10 @@
 #include "common/percpu.h"
 #include "dune.h"
 
-/* Posts vector to pc; delivery is the target's business (host/vintr.c). */
-int vintr_post(struct dune_percpu *pc, unsigned vector);
+/* Posts vector to cpu; delivery is the target's business (host/vintr.c). */
+int vintr_post(struct dune_percpu *cpu, unsigned vector);
 /* The highest posted vector, taken, or -1. */
-int vintr_take(struct dune_percpu *pc);
-int vintr_pending(const struct dune_percpu *pc);
+int vintr_take(struct dune_percpu *cpu);
+int vintr_pending(const struct dune_percpu *cpu);
 
 #endif

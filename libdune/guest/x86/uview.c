@@ -44,7 +44,7 @@ struct uview {
 	ptent_t *src;     /* the program's table it is filled from */
 	volatile int stale; /* the program flushed: the copies may be stale */
 };
-static struct uview *uv;
+static struct uview *uv; /* NULL before dune_init (uview_setup) */
 volatile int *uview_stale_flag;
 /* what ring 0 needs to take a trap, known before the view exists too */
 static struct {
@@ -116,15 +116,29 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 		dune_log("too many ring-0 ranges for the user view: user traps on the new "
 			 "vCPU will fail");
 	}
-	if (uv->root && map_entry_range(start, end) < 0)
+	if (uv && uv->root && map_entry_range(start, end) < 0)
 		dune_log("no page-table memory for the user view: user traps on the "
 			 "new vCPU will fail");
 	mirror_unlock();
 }
 
+/* pages copied per user fault (dune_set_user_fault_around): 1, or an
+ * aligned block around the fault, whose entries then count as dirty */
+static unsigned fault_around = 1;
+
+void dune_set_user_fault_around(unsigned pages)
+{
+	unsigned p = 1;
+	while (p * 2 <= pages && p * 2 <= NPTENTRIES)
+		p *= 2;
+	fault_around = p;
+}
+
 /* The copy itself, with the mirror lock held. (Doing it in ring 0 without
  * the trip to the program's handler was tried: slower here, ring 0 code on
- * PVM costs more than the round trip it saves.) */
+ * PVM costs more than the round trip it saves.) fec: the access that
+ * faulted, or for a neighbour copied along, FEC_W where it may be written
+ * (it counts as dirty then). */
 static int copy_page(uintptr_t va, uint64_t fec)
 {
 	ptent_t *src, *dst, e;
@@ -149,15 +163,35 @@ static int copy_page(uintptr_t va, uint64_t fec)
 	return 1;
 }
 
+/* The neighbours of va in its aligned block of fault_around pages that
+ * the view has no copy of yet: writable wherever the program's table allows. */
+static void copy_around(uintptr_t va)
+{
+	uintptr_t block = (uintptr_t)fault_around * PGSIZE;
+	uintptr_t start = va & ~(block - 1);
+
+	for (uintptr_t p = start; p < start + block; p += PGSIZE) {
+		ptent_t *src, *dst;
+		int lvl;
+		if (p == (va & ~(PGSIZE - 1)) || !table_frame(uv->src, p, &src))
+			continue;
+		if (vm_walk(uv->root, p, 0, 0, &dst, &lvl) == 0 && (*dst & PTE_P))
+			continue;
+		copy_page(p, (*src & PTE_W) ? FEC_W : 0);
+	}
+}
+
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
 	/* under a table of the program's (dune_set_user_root) nothing is
 	 * copied: that table alone says what user code reaches */
-	if (!uv->root || dune_self->uroot || va >= (1UL << VA_BITS))
+	if (!uv || !uv->root || dune_self->uroot || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
+	if (ok && fault_around > 1)
+		copy_around(va);
 	mirror_unlock();
 	return ok;
 }
@@ -181,7 +215,7 @@ static void drop_level(ptent_t *t, int level, uintptr_t base, uintptr_t va, uint
 
 void uview_invalidate(uintptr_t va, uintptr_t end)
 {
-	if (!uv->root)
+	if (!uv || !uv->root)
 		return;
 	mirror_lock();
 	drop_level(uv->root, NPTLVLS, 0, va, end);
@@ -217,7 +251,7 @@ void uview_before_enter(void)
 		dune_self->kcr3 = cr3;
 		return;
 	}
-	if (!uv->root || !dune_self->ucr3)
+	if (!uv || !uv->root || !dune_self->ucr3)
 		return; /* user code runs under the program's table itself */
 	/* traps from user code come back to the program's table */
 	dune_self->kcr3 = cr3;

@@ -9,18 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "types.h"
+
 struct fxsave_area {
-	uint16_t cwd;
-	uint16_t swd;
-	uint16_t twd;
-	uint16_t fop;
-	uint64_t rip;
-	uint64_t rdp;
-	uint32_t mxcsr;
-	uint32_t mxcsr_mask;
-	uint32_t st_regs[32];  /* 8 x87 registers, 16 bytes each */
-	uint32_t xmm_regs[64]; /* 16 XMM registers, 16 bytes each */
-	uint32_t padding[24];
+	LIBDUNE_FXSAVE_FIELDS(st_regs, xmm_regs);
 } __attribute__((packed));
 
 struct xsave_header {

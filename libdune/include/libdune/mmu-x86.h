@@ -219,19 +219,11 @@
 	} while (0)
 
 #ifndef __ASSEMBLER__
+#include "types.h"
+
 /* the FXSAVE image */
 struct Fpregs {
-	uint16_t cwd;
-	uint16_t swd;
-	uint16_t twd;
-	uint16_t fop;
-	uint64_t rip;
-	uint64_t rdp;
-	uint32_t mxcsr;
-	uint32_t mxcsr_mask;
-	uint32_t st_space[32];  /* 8 registers, 16 bytes each */
-	uint32_t xmm_space[64]; /* 16 registers, 16 bytes each */
-	uint32_t padding[24];
+	LIBDUNE_FXSAVE_FIELDS(st_space, xmm_space);
 };
 #endif
 
