@@ -372,6 +372,9 @@ struct dune_ksigaction {
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);
 void dune_dump_trap_frame(struct dune_tf *tf);
+/* The signal Linux sends for an exception vector (SIGFPE for #DE, SIGSEGV
+ * for #PF, ...): what a handler ending the program for it should use. */
+int dune_vector_signal(uint64_t vec);
 
 /* ---- interprocessor interrupts between threads in dune mode ---- */
 

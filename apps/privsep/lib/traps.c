@@ -13,29 +13,10 @@
 #define VECTORS 32
 #define VEC_NMI 2
 
-static int signal_of(int vec)
-{
-	switch (vec) {
-	case T_DIVIDE:
-	case T_FPERR:
-	case T_SIMDERR:
-		return SIGFPE;
-	case T_DEBUG:
-	case T_BRKPT:
-		return SIGTRAP;
-	case T_ILLOP:
-		return SIGILL;
-	case T_ALIGN:
-		return SIGBUS;
-	default:
-		return SIGSEGV;
-	}
-}
-
 static void program_fault(struct dune_tf *tf, int vec, uintptr_t addr)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	int sig = signal_of(vec);
+	int sig = dune_vector_signal((uint64_t)vec);
 
 	Dl_info where;
 

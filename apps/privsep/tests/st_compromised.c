@@ -71,17 +71,22 @@ static uint8_t b_secret[SECRET_LEN];
 
 #define SYS_ST_CGATE 0x53540002L /* lib/internal.h: the gate call itself */
 
-/* a raw system call from the sthread: the value or -errno (arguments five
- * and six zero: no addresses for recvfrom/sendto) */
-static long sys(long nr, long x, long y, long z, long w)
+/* a raw system call from the sthread: the value or -errno */
+static long sys6(long nr, long x, long y, long z, long w, long v, long u)
 {
 	long r;
 	register long r10 asm("r10") = w;
-	register long r8 asm("r8") = 0;
-	register long r9 asm("r9") = 0;
+	register long r8 asm("r8") = v;
+	register long r9 asm("r9") = u;
 	asm volatile("syscall" : "=a"(r) : "a"(nr), "D"(x), "S"(y), "d"(z), "r"(r10), "r"(r8),
 		     "r"(r9) : "rcx", "r11", "memory");
 	return r;
+}
+
+/* arguments five and six zero: no addresses for recvfrom/sendto */
+static long sys(long nr, long x, long y, long z, long w)
+{
+	return sys6(nr, x, y, z, w, 0, 0);
 }
 
 /* The password gate: 1 if arg equals the key's first word. Its load of the
@@ -221,14 +226,8 @@ static void *vm_readv_key(void *arg)
 {
 	struct conn *c = arg;
 	struct iovec local = { c->stolen, SECRET_LEN }, remote = { (void *)c->key, SECRET_LEN };
-	long pid = sys(SYS_getpid, 0, 0, 0, 0);
-	register long r8 asm("r8") = 1;
-	register long r9 asm("r9") = 0;
-	register long r10 asm("r10") = (long)&remote;
-	long r;
-	asm volatile("syscall" : "=a"(r) : "a"(SYS_process_vm_readv), "D"(pid), "S"(&local),
-		     "d"(1), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-	return (void *)r;
+	return (void *)sys6(SYS_process_vm_readv, sys(SYS_getpid, 0, 0, 0, 0), (long)&local, 1,
+			    (long)&remote, 1, 0);
 }
 
 static void *ptrace_attach(void *arg)
@@ -247,13 +246,8 @@ static void *kill_server(void *arg)
 static void *map_over_key(void *arg)
 {
 	struct conn *c = arg;
-	register long r8 asm("r8") = -1;
-	register long r9 asm("r9") = 0;
-	register long r10 asm("r10") = 0x32; /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED */
-	long r;
-	asm volatile("syscall" : "=a"(r) : "a"(SYS_mmap), "D"((long)c->key & ~4095L), "S"(4096),
-		     "d"(3), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-	return (void *)r;
+	return (void *)sys6(SYS_mmap, (long)c->key & ~4095L, 4096, 3,
+			    0x32 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED */, -1, 0);
 }
 
 static void *new_socket(void *arg)

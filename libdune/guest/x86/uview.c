@@ -71,7 +71,9 @@ int uview_setup(void)
 	return 0;
 }
 
-static int map_entry_range(uintptr_t start, uintptr_t end)
+/* ring 0's pages [start, end) into root, supervisor-only, frames as in
+ * pgroot (for the user view's table, or a table of the program's) */
+static int map_ring0_range(ptent_t *root, uintptr_t start, uintptr_t end)
 {
 	for (uintptr_t va = start; va < end; va += PGSIZE) {
 		ptent_t *src, *dst;
@@ -79,7 +81,7 @@ static int map_entry_range(uintptr_t start, uintptr_t end)
 		uint64_t pa = table_frame(pgroot, va, &src);
 		if (!pa)
 			continue; /* a guard page */
-		if (vm_walk(uv->root, va, 0, 1, &dst, &lvl) < 0)
+		if (vm_walk(root, va, 0, 1, &dst, &lvl) < 0)
 			return -ENOMEM;
 		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
 	}
@@ -96,7 +98,7 @@ int uview_init(void)
 		if (!uv->root)
 			r = -ENOMEM;
 		for (unsigned i = 0; r == 0 && i < nr_entry_ranges; i++)
-			if (map_entry_range(entry_ranges[i].start, entry_ranges[i].end) < 0)
+			if (map_ring0_range(uv->root, entry_ranges[i].start, entry_ranges[i].end) < 0)
 				r = -ENOMEM;
 	}
 	mirror_unlock();
@@ -116,7 +118,7 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 		dune_log("too many ring-0 ranges for the user view: user traps on the new "
 			 "vCPU will fail");
 	}
-	if (uv && uv->root && map_entry_range(start, end) < 0)
+	if (uv && uv->root && map_ring0_range(uv->root, start, end) < 0)
 		dune_log("no page-table memory for the user view: user traps on the "
 			 "new vCPU will fail");
 	mirror_unlock();
@@ -263,23 +265,6 @@ void uview_before_enter(void)
 		uv->stale = 0;
 		uview_invalidate(0, 1UL << VA_BITS);
 	}
-}
-
-/* One range of ring 0's pages, supervisor-only, frames as in pgroot. With
- * the mirror lock held. */
-static int map_ring0_range(ptent_t *root, uintptr_t start, uintptr_t end)
-{
-	for (uintptr_t va = start; va < end; va += PGSIZE) {
-		ptent_t *src, *dst;
-		int lvl;
-		uint64_t pa = table_frame(pgroot, va, &src);
-		if (!pa)
-			continue; /* a guard page */
-		if (vm_walk(root, va, 0, 1, &dst, &lvl) < 0)
-			return -ENOMEM;
-		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
-	}
-	return 0;
 }
 
 int uview_map_ring0(ptent_t *root)
