@@ -7,7 +7,8 @@
  *    the key with the addresses the server prints: httpd-plain answers
  *    with the key; httpd's handler faults, the connection closes, and the
  *    server keeps serving; a blind sweep around the buffer finds nothing
- *    of the key either;
+ *    of the key either; aimed at another live connection's buffer (its
+ *    session cookie), httpd refuses too;
  *  - bad input (garbage, huge headers, a long path, other methods, other
  *    versions, NUL bytes, "..", symlinks and absolute paths out of the
  *    root, files too big) gets a 4xx or a closed connection; slowloris
@@ -360,6 +361,53 @@ static void test_attack_sthread(struct server *s)
 	tap("sthread_key_not_disclosed");
 }
 
+/* Another connection's buffer: connection A has sent half a request with
+ * a session cookie and waits (its handler holds one of the two threads,
+ * the cookie in its buffer); the attacker's connections aim the over-read
+ * from the other buffer at A's. Nothing answered may hold the cookie; with
+ * A held, the attacker is on the other thread and the aimed read faults.
+ * Then A completes its request (an echo of its own buffer): it was served
+ * all along, its cookie intact. */
+static void test_peer_buffer_sthread(struct server *s)
+{
+	char cookie[2 * 16 + 1], req[256], path[128];
+	uint8_t raw[16];
+	int a, n, refused = 0;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(cookie, sizeof(cookie), raw, sizeof(raw));
+	a = connect_to(s, TIMEOUT + 4);
+	n = snprintf(req, sizeof(req), "GET /echo?off=0&len=128 HTTP/1.1\r\nCookie: session=%s\r\n",
+		     cookie);
+	check(a >= 0 && send_text(a, req, (size_t)n) == 0, "connection A");
+	usleep(100 * 1000); /* its handler reads the half request */
+	for (int i = 0; i < s->nbuffers; i++)
+		for (int j = 0; j < s->nbuffers; j++) {
+			if (i == j)
+				continue;
+			snprintf(path, sizeof(path), "/echo?off=%ld&len=256",
+				 (long)(s->buffers[j] - s->buffers[i]));
+			if (get(s, path) == 200)
+				check(!memmem(resp.body, resp.len, cookie, 32),
+				      "A's cookie came back to another connection");
+			else
+				refused++;
+		}
+	send_text(a, "\r\n", 2);
+	read_response(a);
+	close(a);
+	if (resp.status == 200) {
+		check(memmem(resp.body, resp.len, cookie, 32) != NULL, "A's buffer lost its cookie");
+		check(refused >= 1, "no read of A's buffer was refused");
+	} else {
+		/* A's handler timed out first (a slow machine): the reads
+		 * above still had to come back without the cookie */
+		fprintf(stderr, "  note: A was not held through the attack (%d)\n", resp.status);
+	}
+	check(alive(s) && get(s, "/") == 200, "no service after the attack on A");
+	tap("sthread_peer_buffer_not_disclosed");
+}
+
 static void test_attack_plain(struct server *s)
 {
 	int answered, tries, leaked = exact_attack(s, &answered, &tries);
@@ -486,6 +534,7 @@ int main(int argc, char **argv)
 	} else {
 		test_serving(&s, "sthread");
 		test_attack_sthread(&s);
+		test_peer_buffer_sthread(&s);
 		test_bad_input(&s, "sthread");
 		test_slow_clients(&s, "sthread");
 		stop(&s);
