@@ -28,7 +28,15 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "calls.h"
+#include "context.h"
+#include "dune.h"
+#include "fds.h"
+#include "run.h"
+#include "sthread.h"
+#include "table.h"
+#include "tag.h"
+#include "user.h"
 #include "policy/syscalls.h"
 #include "sysargs/sysargs.h"
 
@@ -118,6 +126,39 @@ const char *calls_name(long nr)
 {
 	const char *n = syscall_name(nr);
 	return n ? n : "?";
+}
+
+/* A context allows calls of the table only (sthread.h) */
+int sc_sys_add(struct sc *sc, long nr)
+{
+	if (!calls_supported(nr))
+		return -EINVAL;
+	sc->sys[nr / 64] |= 1UL << (nr % 64);
+	return 0;
+}
+
+int sc_sys_allow(struct sc *sc, const char *names)
+{
+	uint64_t sys[SYS_WORDS];
+	const char *p = names;
+
+	memcpy(sys, sc->sys, sizeof(sys));
+	while (*p) {
+		size_t len;
+		long nr;
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		len = strcspn(p, " \t,");
+		if (!len)
+			break;
+		nr = syscall_number(p, len);
+		if (nr < 0 || !calls_supported(nr))
+			return -EINVAL;
+		sys[nr / 64] |= 1UL << (nr % 64);
+		p += len;
+	}
+	memcpy(sc->sys, sys, sizeof(sys));
+	return 0;
 }
 
 static struct level *level_of(struct run *run)

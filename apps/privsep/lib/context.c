@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "policy/syscalls.h"
+#include "context.h"
+#include "dune.h"
+#include "sthread.h"
+#include "tag.h"
 
 struct sc *sc_new(void)
 {
@@ -67,38 +69,6 @@ int sc_fd_add(struct sc *sc, int fd, int mode)
 	sc->fds[sc->nfds].fd = fd;
 	sc->fds[sc->nfds].mode = mode;
 	sc->nfds++;
-	return 0;
-}
-
-int sc_sys_add(struct sc *sc, long nr)
-{
-	if (!calls_supported(nr))
-		return -EINVAL;
-	sc->sys[nr / 64] |= 1UL << (nr % 64);
-	return 0;
-}
-
-int sc_sys_allow(struct sc *sc, const char *names)
-{
-	uint64_t sys[SYS_WORDS];
-	const char *p = names;
-
-	memcpy(sys, sc->sys, sizeof(sys));
-	while (*p) {
-		size_t len;
-		long nr;
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		len = strcspn(p, " \t,");
-		if (!len)
-			break;
-		nr = syscall_number(p, len);
-		if (nr < 0 || !calls_supported(nr))
-			return -EINVAL;
-		sys[nr / 64] |= 1UL << (nr % 64);
-		p += len;
-	}
-	memcpy(sc->sys, sys, sizeof(sys));
 	return 0;
 }
 

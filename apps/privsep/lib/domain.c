@@ -14,7 +14,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "internal.h"
+#include "domain.h"
+#include "dune.h"
+#include "image.h"
+#include "sthread.h"
+#include "table.h"
+#include "tag.h"
 
 #define PAGE_UP(a) (((uintptr_t)(a) + PGSIZE - 1) & ~(uintptr_t)(PGSIZE - 1))
 

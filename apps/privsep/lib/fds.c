@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "fds.h"
+#include "sthread.h"
 
 void fdtab_init(struct fdtab *t, const struct sc *sc)
 {

@@ -3,15 +3,15 @@
  * instance: a domain whose table has the gate's tags for good and the
  * caller's grants for the call; instances are kept per gate and scrubbed
  * after every call, so each call starts from the same state and nothing
- * of one caller reaches the next. User code enters a gate only through
- * the gate call, which starts it at its function's first instruction. */
+ * of one caller reaches the next. Calling one: gate_call.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-
-#define GATE_IDLE_MAX 64
+#include "domain.h"
+#include "dune.h"
+#include "gate.h"
+#include "sthread.h"
 
 struct cgate *cgate_new(struct sc *sc, cgate_fn fn, void *trusted)
 {
@@ -71,65 +71,4 @@ void gate_instance_put(struct cgate *g, struct domain *d)
 	}
 	pthread_mutex_unlock(&g->lock);
 	domain_free(d);
-}
-
-/* The program calls a gate itself: a run of its own on this thread, the
- * gate at level 0. */
-static int call_from_program(struct cgate *g, const struct cgate_grant *grants, int n,
-			     void *arg, void **ret)
-{
-	struct run run;
-	struct level *lv = &run.lv[0];
-	int r = 0;
-
-	if (!dune_in_guest())
-		return -EPERM;
-	memset(&run, 0, sizeof(run));
-	if (!(run.frames = run_frames_new()))
-		return -ENOMEM;
-	if (!(lv->dom = gate_instance_get(g))) {
-		free(run.frames);
-		return -EAGAIN;
-	}
-	lv->ctx = &g->ctx;
-	lv->gate = g;
-	lv->lent_from = lv->dom->nlent;
-	fdtab_init(&lv->fds, &g->ctx);
-	for (int i = 0; i < n && !r; i++) {
-		struct tag *t;
-		tags_lock();
-		t = tag_lookup(grants[i].tag);
-		tags_unlock();
-		r = !t || (grants[i].mode != SC_READ && grants[i].mode != SC_RW) ? -EINVAL :
-		    domain_lend(lv->dom, t, grants[i].mode);
-	}
-	if (!r) {
-		run_user(&run, (void *)g->fn, g->trusted, arg);
-		r = run.gate_status;
-		if (ret)
-			*ret = r ? NULL : run.gate_ret;
-	}
-	fdtab_close_owned(&lv->fds);
-	domain_unlend(lv->dom, lv->lent_from);
-	domain_scrub(lv->dom);
-	gate_instance_put(g, lv->dom);
-	free(run.frames);
-	return r;
-}
-
-int cgate_call(struct cgate *gate, const struct cgate_grant *grants, int ngrants, void *arg,
-	       void **ret)
-{
-	if (sthread_in_domain)
-		return (int)user_cgate(gate, grants, ngrants, arg, ret);
-	if (!gate || ngrants < 0 || ngrants > CGATE_MAX_GRANTS || (ngrants && !grants))
-		return -EINVAL;
-	return call_from_program(gate, grants, ngrants, arg, ret);
-}
-
-int cgate_arg_ok(const void *p, size_t n, int mode)
-{
-	if (!sthread_in_domain)
-		return 0;
-	return (int)user_call3(SYS_ST_ARG_OK, (long)p, (long)n, mode);
 }

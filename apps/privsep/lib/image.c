@@ -20,7 +20,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "image.h"
+#include "sthread.h"
 
 #define PAGE_DOWN(a) ((uintptr_t)(a) & ~(uintptr_t)(PGSIZE - 1))
 #define PAGE_UP(a) (((uintptr_t)(a) + PGSIZE - 1) & ~(uintptr_t)(PGSIZE - 1))

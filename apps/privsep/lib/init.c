@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "calls.h"
+#include "dune.h"
+#include "image.h"
+#include "sthread.h"
+#include "table.h"
+#include "traps.h"
 
 static int initialized;
 

@@ -10,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "gate.h"
+#include "image.h"
+#include "run.h"
+#include "sthread.h"
+#include "user.h"
 
 __thread struct run *current_run;
 

@@ -4,7 +4,10 @@
  * be handed. All tables are 4 KiB pages from libdune's allocator. */
 #include <errno.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "image.h"
+#include "sthread.h"
+#include "table.h"
 
 ptent_t *table_template;
 

@@ -5,12 +5,16 @@
  * of deleted tags is zeroed and kept for the next tag of the same size
  * (a new mapping costs a trip through the mirror). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "blocks.h"
-#include "internal.h"
+#include "dune.h"
+#include "image.h"
+#include "sthread.h"
+#include "tag.h"
+#include "user.h"
 
 #define SPARE_MAX 64
 

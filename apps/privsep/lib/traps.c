@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "run.h"
+#include "sthread.h"
+#include "traps.h"
 
 #define VECTORS 32
 #define VEC_NMI 2

@@ -5,13 +5,18 @@
  * pages the sthread wrote, and goes back to the idle list. Workers are
  * made on demand, up to the limit, and kept. */
 #include <errno.h>
+#include <pthread.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "domain.h"
+#include "dune.h"
+#include "fds.h"
+#include "run.h"
+#include "sthread.h"
 
 struct sthread {
 	struct worker *w;

@@ -69,7 +69,7 @@ static struct conn *a, *b;    /* A's and B's tags */
 static int a_peer, b_peer;    /* the clients' ends */
 static uint8_t b_secret[SECRET_LEN];
 
-#define SYS_ST_CGATE 0x53540002L /* lib/internal.h: the gate call itself */
+#define SYS_ST_CGATE 0x53540002L /* lib/user.h: the gate call itself */
 
 /* a raw system call from the sthread: the value or -errno */
 static long sys6(long nr, long x, long y, long z, long w, long v, long u)

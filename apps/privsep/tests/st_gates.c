@@ -16,7 +16,7 @@
 
 #include "sttest.h"
 
-#define SYS_ST_CGATE 0x53540002L /* lib/internal.h: the gate call itself */
+#define SYS_ST_CGATE 0x53540002L /* lib/user.h: the gate call itself */
 
 enum { G_SUM, G_READ_ARG, G_FAULT, G_EXIT, G_DENIED, G_COUNT, G_STACK_WRITE, G_STACK_READ,
        G_NEST, G_RECURSE, G_CLOBBER };
