@@ -53,7 +53,10 @@ $(B)/static/privsep/httpd-plain: $(PS_HTTPD_DEPS) $(PS_PLAIN_SRCS) $(PS)/plain/*
 # tests: one program per scenario, here and (static) in both machines
 PS_TEST_NAMES := $(patsubst $(PS)/tests/%.c,%,$(wildcard $(PS)/tests/st_*.c))
 PS_TESTS := $(addprefix $(PS_B)/tests/,$(PS_TEST_NAMES))
-PS_STATIC_TESTS := $(addprefix $(B)/static/privsep/,$(PS_TEST_NAMES))
+# st_trap_flag hangs on VT-x/AMD-V until libdune masks TF at user code's
+# `syscall` (tests/st_trap_flag.c): the host only, for now
+PS_VM_TEST_NAMES := $(filter-out st_trap_flag,$(PS_TEST_NAMES))
+PS_STATIC_TESTS := $(addprefix $(B)/static/privsep/,$(PS_VM_TEST_NAMES))
 
 $(PS_B)/tests/%: $(PS)/tests/%.c $(PS)/tests/*.h $(B)/libsthread.a $(B)/libdune.a
 	@mkdir -p $(dir $@)
@@ -81,7 +84,7 @@ $(B)/lists/privsep.list: $(PS_TESTS) $(PS_B)/tests/httpd_test $(B)/apps/httpd $(
 # finds the binaries in /extra (VM_EXTRA_FILES)
 $(B)/static/privsep/privsep.list: $(PS_STATIC_TESTS) $(PS)/tests/vm-httpd.sh
 	@cp $(PS)/tests/vm-httpd.sh $(B)/static/privsep/
-	@{ for n in $(PS_TEST_NAMES); do echo "$$n $$n 300"; done; \
+	@{ for n in $(PS_VM_TEST_NAMES); do echo "$$n $$n 300"; done; \
 	   echo "httpd_test vm-httpd.sh 900"; } > $@
 PS_VM_FILES := $(B)/static/privsep/httpd $(B)/static/privsep/httpd-plain \
 	$(B)/static/privsep/httpd_test
