@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -280,6 +281,19 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
+/* A private /tmp hides the host's: a program that lives there is granted
+ * to the box read-only, that file alone, or it could not be loaded at all */
+static void grant_program_in_tmp(const char *prog)
+{
+	char real[PATH_MAX];
+	if (box.policy.tmp != TMP_PRIVATE || !realpath(prog, real) ||
+	    !path_is_under(real, "/tmp", strlen("/tmp")))
+		return;
+	if (policy_add_path(&box.policy, real, FS_RO) < 0)
+		box_msg("warning: %s lies under /tmp, which the box replaces; "
+			"give it with --ro or move it", real);
+}
+
 /* the monitor's own descriptors: above the numbers programs use and out of
  * their /proc/self/fd (fds.c keeps the program's calls off them) */
 static int high_fd(int fd)
@@ -373,6 +387,7 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
+	grant_program_in_tmp(prog);
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {

@@ -21,7 +21,10 @@ run_box() { # dir, then the command (same-inner: the monitor alone)
 
 # inputs some tests name, made once
 in=$(mktemp -d "$tmp/boxtest-in.XXXXXX")
-trap 'rm -rf "$in"' EXIT
+# a program under the host's /tmp, which a private /tmp hides from the box
+intmp=$(mktemp -d /tmp/boxtest-prog.XXXXXX)
+cp "$escape" "$intmp/escape"
+trap 'rm -rf "$in" "$intmp"' EXIT
 printf '\177ELF\002\001\001\000\000' >"$in/bad-elf" # ELF magic, then nothing
 chmod 755 "$in/bad-elf"
 printf 'default allow\nfrobnicate everything\n' >"$in/bad.policy" # line 2: unknown
@@ -53,7 +56,7 @@ while read -r kind name rest; do
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
 		-e "s|\\\$BADELF|$in/bad-elf|g" -e "s|\\\$BADPOLICY|$in/bad.policy|g" \
 		-e "s|\\\$DENYFAST|$in/deny-fast.policy|g" \
-		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$CONFORM|$conform|g")
+		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$TMPPROG|$intmp/escape|g" -e "s|\\\$CONFORM|$conform|g")
 	eval "set -- $cmd"
 	if { [ "$kind" = same ] || [ "$kind" = same-inner ]; } && ! command -v "$1" >/dev/null 2>&1; then
 		echo "ok - $name # SKIP $1 is not installed here"; skip=$((skip + 1))
