@@ -5,7 +5,8 @@
 # Usage: tests/vm/run-svm.sh [LISTFILE...]
 # Env:   VM_SVM_TIMEOUT  hard wall-clock limit for the machine in seconds (300)
 #        VM_SVM_MEM      guest memory in MiB (1024)
-#        VM_SVM_SMP      guest CPUs (2: IPIs between vCPUs on two CPUs)
+#        VM_SVM_SMP      guest CPUs (1; 2 runs peer_apic's IPIs between vCPUs on
+#                        two CPUs, but stalls the machine on a loaded host)
 #        VM_CMDLINE_EXTRA  appended to the kernel command line
 #        plus everything mkinitramfs.sh reads (VM_MODULES, VM_KVM_MODULES, ...)
 # Output: build/vm/svm/console.log (serial console), build/vm/svm/qemu.log;
@@ -32,7 +33,7 @@ vm_log "svm: booting $VM_KERNEL_VERSION under QEMU TCG (-cpu EPYC,+svm,+npt), li
 # setsid: the emulator gets its own process group, so it (and only it) can be
 # killed as a whole; timeout(1) is a second guard should this script die.
 setsid timeout -k 5 $((limit + 30)) qemu-system-x86_64 \
-    -accel tcg -cpu EPYC,+svm,+npt -smp "${VM_SVM_SMP:-2}" -m "${VM_SVM_MEM:-1024}" \
+    -accel tcg -cpu EPYC,+svm,+npt -smp "${VM_SVM_SMP:-1}" -m "${VM_SVM_MEM:-1024}" \
     -nodefaults -no-user-config -display none -monitor none -net none \
     -serial "file:$out/console.log" -no-reboot \
     -kernel "$VM_KERNEL_IMAGE" -initrd "$out/initrd.cpio.zst" -append "$cmdline" \
