@@ -53,9 +53,7 @@ $(B)/static/privsep/httpd-plain: $(PS_HTTPD_DEPS) $(PS_PLAIN_SRCS) $(PS)/plain/*
 # tests: one program per scenario, here and (static) in both machines
 PS_TEST_NAMES := $(patsubst $(PS)/tests/%.c,%,$(wildcard $(PS)/tests/st_*.c))
 PS_TESTS := $(addprefix $(PS_B)/tests/,$(PS_TEST_NAMES))
-# st_trap_flag hangs on VT-x/AMD-V until libdune masks TF at user code's
-# `syscall` (tests/st_trap_flag.c): the host only, for now
-PS_VM_TEST_NAMES := $(filter-out st_trap_flag,$(PS_TEST_NAMES))
+PS_VM_TEST_NAMES := $(PS_TEST_NAMES)
 PS_STATIC_TESTS := $(addprefix $(B)/static/privsep/,$(PS_VM_TEST_NAMES))
 
 $(PS_B)/tests/%: $(PS)/tests/%.c $(PS)/tests/*.h $(B)/libsthread.a $(B)/libdune.a

@@ -31,6 +31,7 @@
 #define EFLAGS_DF 0x00000400
 #define EFLAGS_OF 0x00000800
 #define EFLAGS_IOPL 0x00003000
+#define EFLAGS_NT 0x00004000
 #define EFLAGS_AC 0x00040000
 /* what a program may set for itself: the arithmetic flags and DF (not IF,
  * IOPL or TF); what it runs with: interrupts on, no I/O privilege */
