@@ -29,6 +29,8 @@ struct box {
 	int vfork_wait_fd;        /* the parent's end while it waits */
 	int supervisor;           /* dunebox's first process, outside the box */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
+	char shm_dir[PATH_MAX];   /* the private /dev/shm, "" if none */
+	int report_fd;            /* refusals on the terminal when asked (--show-denied), else -1 */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */
 	char prog[PATH_MAX];      /* what runs now (after execve: the new one) */
@@ -47,13 +49,16 @@ struct box_thread {
 	int in_suspend;
 	siginfo_t sig_info[65];
 	stack_t altstack;
+	void *uaccess_jmp[5];      /* where a bad program pointer lands (uaccess.c) */
+	int uaccess_armed;
 };
 extern __thread struct box_thread *self; /* NULL in a thread that runs no program code */
 
 /* box.c: messages (stderr, the audit) and the end of the box */
 void box_die(int sig, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void box_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* an escape attempt or a refused call worth a line on stderr and in the audit */
+/* an escape attempt or a refused call: a line in the audit, and on the
+ * terminal with --show-denied */
 void box_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int box_pid; /* this process of the box (the monitor's pid) */
 

@@ -28,12 +28,15 @@
 #include "box.h"
 #include "dune.h"
 #include "exec.h"
+#include "monitor_fds.h"
+#include "pathwalk.h"
 #include "mem.h"
 #include "proc.h"
 #include "signals.h"
+#include "supervisor.h"
 #include "sys.h"
+#include "uaccess.h"
 
-#define MONITOR_FD_BASE 1000
 #define FEC_P_BIT 1
 
 extern char **environ;
@@ -41,7 +44,7 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] -- PROGRAM [ARGS...]\n");
+			"[--audit FILE] [--trace] [--show-denied] -- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
@@ -55,9 +58,17 @@ static int in_monitor_memory(uintptr_t addr)
 static void on_pgflt(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
 {
 	char what[160];
-	if ((tf->cs & 3) != 3)
+	if ((tf->cs & 3) != 3) {
+		/* a bad pointer the program gave: EFAULT for the call */
+		if (uaccess_fault(tf, addr))
+			return;
+		if (mem_contains(addr, 1))
+			box_die(SIGSEGV, "the program's memory at 0x%lx cannot be %s (its signal "
+				"frame or thread id)", (unsigned long)addr,
+				(fec & 2) ? "written" : "read");
 		box_die(SIGSEGV, "the monitor itself faulted at 0x%lx (rip 0x%lx): a bug in dunebox",
 			(unsigned long)addr, (unsigned long)tf->rip);
+	}
 	if (in_monitor_memory(addr) && addr >= BOX_HI) {
 		snprintf(what, sizeof(what), "%s the monitor's memory at 0x%lx",
 			 (fec & 2) ? "write into" : (fec & 16) ? "jump into" : "read of",
@@ -117,7 +128,7 @@ static void register_handlers(void)
 
 struct options {
 	const char *policy_file, *audit_file;
-	int allow_net, trace;
+	int allow_net, trace, show_denied;
 	const char *ro[64], *rw[64];
 	int nro, nrw;
 	char **argv;
@@ -139,6 +150,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->allow_net = 1;
 		else if (!strcmp(a, "--trace"))
 			o->trace = 1;
+		else if (!strcmp(a, "--show-denied"))
+			o->show_denied = 1;
 		else if (i + 1 < argc && !strcmp(a, "--policy"))
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
@@ -217,13 +230,6 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
-static int high_fd(int fd)
-{
-	int h = fcntl(fd, F_DUPFD_CLOEXEC, MONITOR_FD_BASE);
-	close(fd);
-	return h;
-}
-
 /* The host's vvar and vdso pages: the program shares them, read-only. */
 static void find_vdso(void)
 {
@@ -250,34 +256,6 @@ static void find_vdso(void)
 		fclose(f);
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
-/* The parent: waits for the monitor, passes on the status, cleans up. */
-static int supervise(pid_t child)
-{
-	int status;
-	signal(SIGINT, SIG_IGN); /* the box gets it too, from the terminal */
-	signal(SIGQUIT, SIG_IGN);
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return 125;
-	/* orphans the box left behind are ours to reap, not to wait for */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	if (box.tmp_dir[0])
-		nftw(box.tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -293,13 +271,8 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
-	if (box.policy.tmp == TMP_PRIVATE) {
-		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
-		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
-			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
-			return 125;
-		}
-	}
+	if ((r = supervisor_prepare()))
+		return r;
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -307,16 +280,17 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 125;
 		}
-		box.audit_fd = high_fd(fd);
+		box.audit_fd = mfd_move_high(fd);
 	}
-	box.err_fd = high_fd(dup(2));
+	box.err_fd = mfd_move_high(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
+	if (o.show_denied) {
+		/* the user's terminal, never the program's own stderr */
+		int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		box.report_fd = tty >= 0 ? mfd_move_high(tty) : box.err_fd;
+	}
 
-	/* orphans of the box come to the supervisor, so every process of the
-	 * box descends from it (signal_targets.c) */
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	box.supervisor = (int)getpid();
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -325,6 +299,10 @@ int main(int argc, char **argv)
 	if (child > 0)
 		return supervise(child);
 
+	/* the box ends with its supervisor */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != box.supervisor)
+		return 125;
 	box_pid = (int)getpid();
 	find_vdso();
 	sig_init();
@@ -336,6 +314,11 @@ int main(int argc, char **argv)
 	if ((r = dune_set_user_memory(BOX_LO, BOX_HI)) < 0 ||
 	    (box.vdso_lo && (r = dune_add_user_memory(box.vdso_lo, box.vdso_hi)) < 0)) {
 		fprintf(stderr, "dunebox: cannot set up the program's memory: %s\n", strerror(-r));
+		return 125;
+	}
+	if ((r = walk_init(box.tmp_dir, box.shm_dir)) < 0) {
+		fprintf(stderr, "dunebox: cannot open the program's view of the files: %s\n",
+			strerror(-r));
 		return 125;
 	}
 	self = box_thread_new();

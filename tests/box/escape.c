@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 				 open("/usr/bin/dunebox-was-here", O_CREAT | O_WRONLY, 0644), EACCES);
 		bad |= contained("unlink /etc/hostname", unlink("/etc/hostname"), EACCES);
 		bad |= contained("symlink into /etc", symlink("/tmp/x", "/etc/dunebox-link"), EACCES);
-		bad |= contained("open /dev/kvm", open("/dev/kvm", O_RDWR), EACCES);
+		bad |= contained("open /dev/kvm", open("/dev/kvm", O_RDWR), 0);
 		return bad;
 	}
 	if (!strcmp(t, "sockets")) {

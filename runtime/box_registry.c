@@ -1,0 +1,183 @@
+/*
+ * box_registry.c - the box's shared bookkeeping (box_registry.h): one
+ * MAP_SHARED page set made by the supervisor before it forks the first
+ * process of the box, so every process of the box inherits it, under a
+ * robust process-shared mutex (a process of the box killed while it holds
+ * it does not stop the others).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "box_registry.h"
+
+#define MAX_IPC 1024
+#define MAX_ABSTRACT 512
+#define ABSTRACT_MAX 108 /* sun_path */
+
+struct ipc_object {
+	int kind, id;
+	key_t key;
+	int used;
+};
+
+struct abstract_name {
+	unsigned short len;
+	char name[ABSTRACT_MAX];
+};
+
+struct registry {
+	pthread_mutex_t lock;
+	struct ipc_object ipc[MAX_IPC];
+	unsigned nr_abstract;
+	struct abstract_name abstract[MAX_ABSTRACT];
+};
+
+static struct registry *reg;
+
+int registry_init(void)
+{
+	void *p = mmap(NULL, sizeof(*reg), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	pthread_mutexattr_t attr;
+	reg = p;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&reg->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return 0;
+}
+
+static void lock(void)
+{
+	/* the holder died: its update was a few stores, the table stays usable */
+	if (pthread_mutex_lock(&reg->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&reg->lock);
+}
+
+static void unlock(void)
+{
+	pthread_mutex_unlock(&reg->lock);
+}
+
+int registry_ipc_add(enum ipc_kind kind, int id, key_t key)
+{
+	int r = -ENOSPC;
+	if (!reg)
+		return -ENOSPC;
+	lock();
+	for (int i = 0; i < MAX_IPC; i++)
+		if (!reg->ipc[i].used) {
+			reg->ipc[i] = (struct ipc_object){ kind, id, key, 1 };
+			r = 0;
+			break;
+		}
+	unlock();
+	return r;
+}
+
+static int find(enum ipc_kind kind, int id)
+{
+	for (int i = 0; i < MAX_IPC; i++)
+		if (reg->ipc[i].used && reg->ipc[i].kind == (int)kind && reg->ipc[i].id == id)
+			return i;
+	return -1;
+}
+
+int registry_ipc_has(enum ipc_kind kind, int id)
+{
+	int r;
+	if (!reg)
+		return 0;
+	lock();
+	r = find(kind, id) >= 0;
+	unlock();
+	return r;
+}
+
+int registry_ipc_by_key(enum ipc_kind kind, key_t key)
+{
+	int id = -1;
+	if (!reg || key == IPC_PRIVATE)
+		return -1;
+	lock();
+	for (int i = 0; i < MAX_IPC; i++)
+		if (reg->ipc[i].used && reg->ipc[i].kind == (int)kind && reg->ipc[i].key == key) {
+			id = reg->ipc[i].id;
+			break;
+		}
+	unlock();
+	return id;
+}
+
+void registry_ipc_forget(enum ipc_kind kind, int id)
+{
+	if (!reg)
+		return;
+	lock();
+	int i = find(kind, id);
+	if (i >= 0)
+		reg->ipc[i].used = 0;
+	unlock();
+}
+
+void registry_ipc_remove_all(void)
+{
+	if (!reg)
+		return;
+	lock();
+	for (int i = 0; i < MAX_IPC; i++) {
+		struct ipc_object *o = &reg->ipc[i];
+		if (!o->used)
+			continue;
+		if (o->kind == IPC_KIND_SHM)
+			shmctl(o->id, IPC_RMID, NULL);
+		else if (o->kind == IPC_KIND_SEM)
+			semctl(o->id, 0, IPC_RMID);
+		else
+			msgctl(o->id, IPC_RMID, NULL);
+		o->used = 0;
+	}
+	unlock();
+}
+
+int registry_abstract_add(const char *name, size_t len)
+{
+	int r = -ENOSPC;
+	if (!reg || len > ABSTRACT_MAX)
+		return -ENOSPC;
+	lock();
+	for (unsigned i = 0; i < reg->nr_abstract; i++)
+		if (reg->abstract[i].len == len && !memcmp(reg->abstract[i].name, name, len)) {
+			r = 0;
+			goto out;
+		}
+	if (reg->nr_abstract < MAX_ABSTRACT) {
+		reg->abstract[reg->nr_abstract].len = (unsigned short)len;
+		memcpy(reg->abstract[reg->nr_abstract].name, name, len);
+		reg->nr_abstract++;
+		r = 0;
+	}
+out:
+	unlock();
+	return r;
+}
+
+int registry_abstract_has(const char *name, size_t len)
+{
+	int r = 0;
+	if (!reg)
+		return 0;
+	lock();
+	for (unsigned i = 0; i < reg->nr_abstract && !r; i++)
+		r = reg->abstract[i].len == len && !memcmp(reg->abstract[i].name, name, len);
+	unlock();
+	return r;
+}
