@@ -8,31 +8,48 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static
+	pkg-config busybox-static python3
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip
 DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
-LIBDUNE_SRCS := $(wildcard libdune/*.c)
-LIBDUNE_ASM := $(wildcard libdune/*.S)
+# What code using libdune compiles with (tests, apps, runtime): the public
+# header only. libdune's own files see its folders and generated headers.
+LIBDUNE_CFLAGS := -Ilibdune/include
+LIBDUNE_GEN := $(B)/libdune/generated
+LIBDUNE_INTERNAL_CFLAGS := -Ilibdune $(LIBDUNE_CFLAGS) -I$(LIBDUNE_GEN)
+LIBDUNE_DIRS := libdune libdune/common libdune/host libdune/guest/x86 libdune/mm
+LIBDUNE_SRCS := $(filter-out libdune/common/asm_offsets.c,$(wildcard $(addsuffix /*.c,$(LIBDUNE_DIRS))))
+LIBDUNE_ASM := $(wildcard $(addsuffix /*.S,$(LIBDUNE_DIRS)))
 LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
+ASM_OFFSETS := $(LIBDUNE_GEN)/asm-offsets.h
 
 .PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit
 all: $(B)/libdune.a tests apps
 
-$(B)/libdune/%.o: libdune/%.c libdune/*.h
+$(B)/libdune/%.o: libdune/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -c $< -o $@
 
 # ring 0 on FPU-less hosts runs this file: integer code only
-$(B)/libdune/ring0_emul.o: CFLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
+$(B)/libdune/guest/x86/emulate.o: CFLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
 
-$(B)/libdune/%.o: libdune/%.S libdune/percpu.h
+$(B)/libdune/%.o: libdune/%.S $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
-	$(CC) -c $< -o $@
+	$(CC) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -c $< -o $@
+
+# the struct offsets the assembly uses, from the structs themselves
+$(ASM_OFFSETS): libdune/common/asm_offsets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
+	{ echo '/* generated from $< by make: do not edit */'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9-]*\)"/#define \1 \2/p' $@.s; } > $@.tmp
+	mv $@.tmp $@
+
+-include $(LIBDUNE_OBJS:.o=.d) $(ASM_OFFSETS).d
 
 $(B)/libdune.a: $(LIBDUNE_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -67,13 +84,19 @@ fuzz:
 
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
-	install -m 644 libdune/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
+	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
+	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
 	install -m 644 $(B)/libdune.a $(DESTDIR)$(PREFIX)/lib/libdune.a
 	sed 's|@PREFIX@|$(PREFIX)|' libdune/libdune.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdune.pc
 
+# Everything the build makes, here and in the sub-builds; the downloaded
+# kernels ($(B)/vm-cache) stay: they are fetched, not built.
 clean:
-	rm -rf $(B)/libdune $(B)/libdune.a $(B)/tests $(B)/static $(B)/unit $(B)/apps $(B)/vm
+	rm -rf $(filter-out $(B)/vm-cache,$(wildcard $(B)/*))
+	for d in runtime/policy runtime/loader runtime/sysargs kmod/tests/unit kmod/tests/vm \
+		 apps/boxbench; do $(MAKE) --no-print-directory -C $$d clean; done
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/*.o.d \
+	      kmod/modules.order kmod/Module.symvers
 
 # The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
 # SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
@@ -90,6 +113,14 @@ VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
 
+# Every host test, or one: make test T=NAME, or T=NAME/CASE for one case of
+# a cmocka program or of the box tests (tools/run-tests -t; globs work).
+HOST_LISTS := $(B)/lists/tools.list $(B)/lists/libdune.list $(B)/lists/kmod.list \
+	$(B)/lists/runtime.list $(B)/lists/box.list
+.PHONY: test
+test: $(HOST_LISTS)
+	tools/run-tests $(if $(T),-t '$(T)') $(HOST_LISTS)
+
 # `make kmod` builds dune.ko for the running kernel (or KDIR=...)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 .PHONY: kmod
@@ -101,14 +132,30 @@ $(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
 	tests/vm/fetch-kernel.sh >/dev/null
 	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
 
-kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.sh kmod/*.h
+kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm/*.sh kmod/*.h \
+			     libdune/common/x86.h
 	$(MAKE) -C kmod/tests/vm
 
+# No include cycles between modules, and each module declares what it
+# defines in its own header (tools/check-modules; the test proves the tool
+# catches both, then runs it on libdune and runtime).
+.PHONY: check-modules
+$(B)/lists/tools.list: tests/tools/test-check-modules.sh
+	@mkdir -p $(dir $@)
+	@echo "check_modules ../../tests/tools/test-check-modules.sh 120" > $@
+check-modules: $(B)/lists/tools.list
+	tools/run-tests $<
+
 # cmocka tests of the module's userspace-buildable parts
-KMOD_UNIT_BINS := kmod/tests/unit/test_check kmod/tests/unit/test_ept kmod/tests/unit/test_mmio
-check-kmod-unit:
-	$(MAKE) -C kmod/tests/unit $(notdir $(KMOD_UNIT_BINS))
-	tests/run-tests.sh $(KMOD_UNIT_BINS)
+KMOD_UNIT_NAMES := test_check test_ept test_mmio
+.PHONY: kmod-unit-tests
+kmod-unit-tests:
+	$(MAKE) -C kmod/tests/unit $(KMOD_UNIT_NAMES)
+$(B)/lists/kmod.list: kmod-unit-tests
+	@mkdir -p $(dir $@)
+	@for n in $(KMOD_UNIT_NAMES); do echo "kmod_$$n ../../kmod/tests/unit/$$n 300"; done > $@
+check-kmod-unit: $(B)/lists/kmod.list
+	tools/run-tests $<
 
 include tests/tests.mk
 include apps/apps.mk

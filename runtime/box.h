@@ -44,7 +44,7 @@ struct box_thread {
 	int tid;
 	int is_thread;             /* not the first thread: its monitor thread returns */
 	uint64_t mask;             /* the program's blocked signals (bit sig-1) */
-	uint64_t sig_pending;      /* signals for the program's handlers (bit sig) */
+	uint64_t sig_pending;      /* signals for the program's handlers (bit sig-1) */
 	uint64_t suspend_mask;     /* the mask sigsuspend replaced */
 	int in_suspend;
 	siginfo_t sig_info[65];

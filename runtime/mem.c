@@ -40,6 +40,11 @@ static void unlock(void)
 	__atomic_store_n(&mem_lock, 0, __ATOMIC_RELEASE);
 }
 
+void mem_after_fork(void)
+{
+	unlock(); /* a thread that held it is not in the child */
+}
+
 int mem_contains(uintptr_t addr, size_t len)
 {
 	return addr >= BOX_LO && addr <= BOX_HI && len <= BOX_HI - addr;

@@ -14,5 +14,6 @@ long mem_syscall(long nr, const long a[6]); /* mmap & co: emulated inside the re
 void mem_reset(uintptr_t brk_start);        /* a new program image */
 void mem_set_mmap_top(uintptr_t top);
 int mem_unmap_all(void);
+void mem_after_fork(void); /* in a forked child, first thing */
 
 #endif

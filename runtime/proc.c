@@ -186,6 +186,7 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
 		nr_program_threads = 1;
+		mem_after_fork();
 		box_pid = (int)syscall(SYS_getpid);
 		self->tid = box_pid;
 		if (newsp)

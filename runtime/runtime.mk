@@ -1,4 +1,4 @@
-# runtime/: dunebox, the sandbox (runtime/README.md). Its libraries
+# runtime/: dunebox, the sandbox (runtime/dunebox.c says how it runs). Its libraries
 # (loader/, policy/, sysargs/) have standalone Makefiles for their own unit
 # tests; here everything is built into one program.
 RT_SRCS := $(wildcard runtime/*.c) $(wildcard runtime/loader/*.c) \
@@ -6,12 +6,30 @@ RT_SRCS := $(wildcard runtime/*.c) $(wildcard runtime/loader/*.c) \
 RT_HDRS := $(wildcard runtime/*.h runtime/*/*.h)
 RT_OBJS := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRCS))
 
-$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/dune.h
+$(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/include/dune.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIE -Ilibdune -Iruntime -c $< -o $@
+	$(CC) $(CFLAGS) -fPIE $(LIBDUNE_CFLAGS) -Iruntime -MMD -MP -c $< -o $@
+
+-include $(RT_OBJS:.o=.d)
 
 # a PIE: the monitor's own memory must lie above the program's region
 $(B)/dunebox: $(RT_OBJS) $(B)/libdune.a
 	$(CC) -pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread
 
 all: $(B)/dunebox
+
+# the library tests of runtime/ (cmocka), each built by its own Makefile
+RT_LIBS := policy loader sysargs
+RT_TEST_NAMES := $(foreach l,$(RT_LIBS),$(patsubst runtime/$(l)/tests/%.c,$(l)/%,\
+	$(wildcard runtime/$(l)/tests/test_*.c)))
+.PHONY: runtime-unit-tests
+runtime-unit-tests:
+	@for l in $(RT_LIBS); do $(MAKE) --no-print-directory -C runtime/$$l tests || exit 1; done
+$(B)/lists/runtime.list: runtime-unit-tests
+	@mkdir -p $(dir $@)
+	@for t in $(RT_TEST_NAMES); do \
+	  echo "$${t%%/*}_$${t#*/} ../../runtime/$${t%%/*}/build/tests/$${t#*/} 300"; done > $@
+
+check-runtime-unit: $(B)/lists/runtime.list
+	tools/run-tests $<
+.PHONY: check-runtime-unit

@@ -25,13 +25,6 @@
 #define SA_RESTORER_FLAG 0x04000000
 #define USER_RFLAGS 0x40dd5UL /* what a signal handler may change */
 
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
 /* the kernel's x86-64 signal frame */
 struct kucontext {
 	unsigned long uc_flags;
@@ -50,7 +43,7 @@ struct kframe {
 	uint8_t fpu[FPU_MAX] __attribute__((aligned(64))); /* uc_mcontext.fpstate */
 };
 
-static struct ksigaction actions[65];
+static struct dune_ksigaction actions[65];
 static int reserved_sig; /* libdune's own (TLB shootdown kick) */
 
 static int is_handler(void *h)
@@ -64,11 +57,11 @@ static void catcher(int sig, siginfo_t *info, void *uc)
 	if (!self)
 		return;
 	self->sig_info[sig] = *info;
-	__atomic_or_fetch(&self->sig_pending, 1ULL << sig, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&self->sig_pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
 }
 
 /* What the host does for sig now that the program wants `a`. */
-static int host_install(int sig, const struct ksigaction *a)
+static int host_install(int sig, const struct dune_ksigaction *a)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -97,7 +90,7 @@ static void set_host_mask(uint64_t mask)
 
 static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
 {
-	struct ksigaction old, new;
+	struct dune_ksigaction old, new;
 	if (size != 8 || sig < 1 || sig > 64 || sig == reserved_sig)
 		return -EINVAL;
 	if ((act && !mem_contains(act, sizeof(new))) || (oact && !mem_contains(oact, sizeof(old))))
@@ -190,7 +183,7 @@ static void sigcontext_to_tf(const struct sigcontext *sc, struct dune_tf *tf)
 /* The program's handler for sig starts: frame on its stack, tf at it. */
 static void deliver(struct dune_tf *tf, int sig)
 {
-	struct ksigaction *a = &actions[sig];
+	struct dune_ksigaction *a = &actions[sig];
 	uintptr_t sp = tf->rsp - 128; /* the red zone */
 	struct kframe *f;
 
@@ -246,7 +239,7 @@ static long do_sigsuspend(uintptr_t set, size_t size)
 	self->suspend_mask = self->mask;
 	self->in_suspend = 1;
 	self->mask = newmask;
-	if (self->sig_pending & ~(newmask << 1))
+	if (self->sig_pending & ~newmask)
 		return -EINTR;
 	r = syscall(SYS_rt_sigsuspend, &newmask, 8);
 	return r < 0 ? -errno : r;
@@ -304,7 +297,7 @@ long sig_syscall(struct dune_tf *tf, int *handled)
 		return do_sigreturn(tf);
 	case SYS_rt_sigsuspend: {
 		long r = do_sigsuspend(tf->rdi, tf->rsi);
-		if (self->in_suspend && !(self->sig_pending & ~(self->mask << 1))) {
+		if (self->in_suspend && !(self->sig_pending & ~self->mask)) {
 			/* nothing to run after all: the old mask is back */
 			self->mask = self->suspend_mask;
 			self->in_suspend = 0;
@@ -326,7 +319,7 @@ void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char
 		si->si_signo = sig;
 		si->si_code = code;
 		si->si_addr = (void *)addr;
-		self->sig_pending |= 1ULL << sig;
+		self->sig_pending |= SIGBIT(sig);
 		return;
 	}
 	box_die(sig, "%s at rip 0x%lx", what, (unsigned long)tf->rip);
@@ -339,9 +332,9 @@ void sig_user_return(struct dune_tf *tf)
 	uint64_t pend;
 	if (!self)
 		return;
-	while ((pend = self->sig_pending & ~(self->mask << 1))) {
-		int sig = __builtin_ctzll(pend);
-		__atomic_and_fetch(&self->sig_pending, ~(1ULL << sig), __ATOMIC_SEQ_CST);
+	while ((pend = self->sig_pending & ~self->mask)) {
+		int sig = __builtin_ctzll(pend) + 1;
+		__atomic_and_fetch(&self->sig_pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
 		if (!is_handler(actions[sig].handler))
 			continue;
 		deliver(tf, sig);
@@ -351,9 +344,9 @@ void sig_user_return(struct dune_tf *tf)
 /* An interrupted call restarts after the handler (SA_RESTART)? */
 int sig_restart_wanted(void)
 {
-	uint64_t pend = self->sig_pending & ~(self->mask << 1);
+	uint64_t pend = self->sig_pending & ~self->mask;
 	for (int sig = 1; sig < 65; sig++)
-		if ((pend >> sig) & 1 && is_handler(actions[sig].handler) &&
+		if ((pend & SIGBIT(sig)) && is_handler(actions[sig].handler) &&
 		    !(actions[sig].flags & SA_RESTART))
 			return 0;
 	return pend != 0;

@@ -64,6 +64,7 @@ static int scenario(void)
 
 int main(void)
 {
+	tl_require_vm();
 	/* each mode in a child of its own: the mode is read at dune_init */
 	for (int m = 0; m < 2; m++) {
 		int status;

@@ -1,10 +1,13 @@
 /* System calls behave as outside after entering: files, pipes, /proc,
  * the vDSO clock, malloc, mmap (anonymous, file, shared), munmap, mremap,
- * brk. */
+ * brk; arch_prctl's pointers are checked as the kernel checks them. */
+#include <asm/prctl.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "testlib.h"
@@ -132,6 +135,27 @@ int main(void)
 		CHECK(b0[(1 << 20) - 1] == 7);
 		CHECK(sbrk(-(1 << 20)) != (void *)-1);
 		CHECK(sbrk(0) == b0);
+	}
+
+	/* ARCH_GET_FS writes where the program says: only into its memory */
+	{
+		uint64_t fs = 0, before;
+		CHECK_EQ(syscall(SYS_arch_prctl, ARCH_GET_FS, &fs), 0);
+		CHECK(fs != 0);
+		CHECK_EQ(syscall(SYS_arch_prctl, ARCH_GET_FS, (uint64_t *)8), -1);
+		CHECK_EQ(errno, EFAULT);
+		/* not mapped: the host half must not write there either */
+		char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		munmap(gone, 4096);
+		CHECK_EQ(syscall(SYS_arch_prctl, ARCH_GET_FS, (uint64_t *)gone), -1);
+		CHECK_EQ(errno, EFAULT);
+		/* read-only memory: EFAULT too, nothing written */
+		uint64_t *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		before = *ro;
+		CHECK_EQ(syscall(SYS_arch_prctl, ARCH_GET_FS, ro), -1);
+		CHECK_EQ(*ro, before);
+		munmap(ro, 4096);
 	}
 
 	/* getpid etc. */

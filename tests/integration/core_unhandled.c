@@ -65,6 +65,7 @@ static void run_case(int what, int sig, const char *name, const char *needle)
 
 int main(void)
 {
+	tl_require_vm();
 	tl_watchdog(120);
 	run_case(C_PF, SIGSEGV, "page fault", "#PF page fault (vector 14)");
 	run_case(C_UD, SIGILL, "invalid opcode", "#UD invalid opcode (vector 6)");

@@ -1,10 +1,15 @@
 /* fork from dune mode: the child continues in dune mode with the same view
- * and is independent afterwards; exec, vfork and posix_spawn work. */
+ * and is independent afterwards; exec, vfork and posix_spawn work; a lock
+ * another thread held at the fork does not stay taken in the child. */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "mm/mirror_lock.h" /* held by another thread across a fork */
 #include "testlib.h"
 
 extern char **environ;
@@ -15,6 +20,72 @@ static void on_bp(struct dune_tf *tf)
 {
 	(void)tf;
 	bp_hits++;
+}
+
+static volatile int holding, release;
+
+static void *hold_mirror_lock(void *arg)
+{
+	(void)arg;
+	mirror_lock();
+	holding = 1;
+	while (!release)
+		sched_yield();
+	mirror_unlock();
+	return NULL;
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* Waits up to 20 s for pid; kills it if it hangs. Its exit status, or -1. */
+static int wait_or_kill(pid_t pid)
+{
+	int status;
+	for (int i = 0; i < 2000; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* Another thread holds the mirror lock when this one forks: the child has
+ * only this thread, so the lock must be free there (the old child spun
+ * forever on its first mmap), and it makes threads of its own. */
+static void fork_while_locked(void)
+{
+	pthread_t t;
+	pid_t pid;
+
+	holding = release = 0;
+	CHECK_EQ(pthread_create(&t, NULL, hold_mirror_lock, NULL), 0);
+	while (!holding)
+		sched_yield();
+	pid = fork();
+	if (pid == 0) {
+		char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		pthread_t u;
+		int ok = m != MAP_FAILED;
+		if (ok)
+			m[4096] = 1;
+		ok &= munmap(m, 8192) == 0;
+		ok &= pthread_create(&u, NULL, nothing, NULL) == 0 && pthread_join(u, NULL) == 0;
+		mirror_lock(); /* the child's own thread takes it, and again */
+		mirror_lock();
+		ok &= mirror_locked_by_me();
+		mirror_unlock();
+		mirror_unlock();
+		_exit(ok ? 42 : 1);
+	}
+	CHECK(pid > 0);
+	CHECK_EQ(wait_or_kill(pid), 42);
+	release = 1;
+	pthread_join(t, NULL);
 }
 
 int main(void)
@@ -98,5 +169,6 @@ int main(void)
 			CHECK_EQ(pclose(f), 0);
 		}
 	}
+	fork_while_locked();
 	return tl_finish("proc_fork");
 }

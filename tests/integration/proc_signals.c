@@ -13,6 +13,7 @@
 #include <time.h>
 #include <ucontext.h>
 
+#include "mm/mirror_lock.h" /* to hold a signal in libdune */
 #include "testlib.h"
 
 static volatile int got, got_code, in_guest, nested_blocked, raised_again, runs;
@@ -49,6 +50,42 @@ static void on_usr2(int sig)
 static void on_alarm(int sig)
 {
 	(void)sig;
+}
+
+static volatile int rtmax_count;
+static void on_rtmax(int sig)
+{
+	if (sig == SIGRTMAX)
+		rtmax_count++;
+}
+
+/* The last signal, 64: bit 63 of every mask (1ULL << 64 is no bit at
+ * all). libdune takes it while the mirror lock keeps it from delivering,
+ * the program blocks it, then sigsuspend must let it in at once. */
+static void last_signal(void)
+{
+	struct sigaction sa;
+	sigset_t block, none;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_rtmax;
+	CHECK_EQ(sigaction(SIGRTMAX, &sa, NULL), 0);
+	kill(getpid(), SIGRTMAX);
+	CHECK_EQ(rtmax_count, 1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGRTMAX);
+	mirror_lock(); /* libdune's guest code mid-update: no delivery now */
+	kill(getpid(), SIGRTMAX);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	mirror_unlock();
+	CHECK_EQ(rtmax_count, 1);
+	sigemptyset(&none);
+	CHECK_EQ(sigsuspend(&none), -1); /* hangs if libdune's copy is not seen */
+	CHECK_EQ(errno, EINTR);
+	CHECK_EQ(rtmax_count, 2);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGRTMAX, &sa, NULL);
 }
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
@@ -239,5 +276,6 @@ int main(void)
 		CHECK_EQ(waitpid(pid, &status, 0), pid);
 		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
+	last_signal();
 	return tl_finish("proc_signals");
 }

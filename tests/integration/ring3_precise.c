@@ -73,6 +73,7 @@ int main(void)
 	outside = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	outside[0] = 1;
 
+	tl_require_vm();
 	CHECK_EQ(dune_init(false), 0);
 	CHECK_EQ(dune_enter(), 0);
 	dune_register_syscall_handler(on_syscall);

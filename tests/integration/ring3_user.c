@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "common/state.h" /* the IDT's address */
 #include "testlib.h"
 
 static char ustack[64 * 1024] __attribute__((aligned(4096)));
@@ -39,7 +40,6 @@ asm(".text\n"
      * the program does it), then ends user mode with the count */
     "u_spin_until: xor %esi, %esi; 1: inc %rsi; cmpq $0, (%rdi); je 1b;"
     " mov %rsi, %rdi; shr $8, %rdi; inc %rdi; mov $500, %eax; syscall; ud2\n");
-extern uintptr_t dune_idt_base;
 static volatile long alarm_seen;
 
 static void on_alarm(int sig)
@@ -139,8 +139,8 @@ int main(void)
 	printf("hlt, IDT, forged GS\n");
 	CHECK_EQ(run(u_hlt, 0, 0), 1000);             /* not a no-op in user code */
 	/* the IDT: not writable from user mode either */
-	expect_addr = dune_idt_base;
-	CHECK_EQ(run(u_write, dune_idt_base, 0), 114);
+	expect_addr = dune_state.idt_base;
+	CHECK_EQ(run(u_write, dune_state.idt_base, 0), 114);
 	/* a forged GS: a fake per-CPU page full of pointers back into it */
 	for (int i = 0; i < 512; i++)
 		((uint64_t *)ustack)[i] = (uint64_t)ustack;

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "layout.h"
-#include "slots.h"
+#include "mm/layout.h"
+#include "mm/slots.h"
 
 #define MAXS 64
 static struct { uint64_t gpa, size, hva; } host[MAXS];

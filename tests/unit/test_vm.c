@@ -8,7 +8,10 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "dune.h"
+#include "mm/layout.h"
+#include "mm/pagetable.h"
+#include "mm/ptpool.h"
 
 static char *mem;
 #define MEM_PAGES 64
@@ -17,7 +20,7 @@ static int setup(void **state)
 {
 	(void)state;
 	assert_int_equal(layout_init(40), 0);
-	assert_int_equal(ptpool_init(), 0);
+	assert_int_equal(ptpool_init(NULL), 0);
 	if (!pgroot)
 		pgroot = ptpool_alloc();
 	assert_non_null(pgroot);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "../../../libdune/common/x86.h"
 #include "check.h"
 #include "vmcs_fields.h"
 
@@ -32,24 +33,15 @@ static const struct dune_cpu_limits lim = {
 	.gpa_bits = 39, .has_tsc_aux = true,
 };
 
-static void seg(struct dune_segment *s, uint16_t sel, uint8_t type, int code)
-{
-	memset(s, 0, sizeof(*s));
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->present = 1;
-	s->s = 1;
-	s->g = 1;
-	s->l = code;
-	s->db = !code;
-}
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+#define seg(s, sel, type, code64) X86_FLAT_SEGMENT(s, sel, type, code64)
 
 static void good_sregs(struct dune_sregs *s)
 {
 	memset(s, 0, sizeof(*s));
-	seg(&s->cs, 8, 11, 1);
-	seg(&s->ds, 16, 3, 0);
+	seg(&s->cs, SEL_CODE, DESC_TYPE_CODE_RX, 1);
+	seg(&s->ds, SEL_DATA, DESC_TYPE_DATA_RW, 0);
 	s->es = s->fs = s->gs = s->ss = s->ds;
 	s->tr.base = 0x6000;
 	s->tr.limit = 0x67;
@@ -190,13 +182,13 @@ static void test_ar(void **state)
 	struct dune_segment s, t;
 
 	(void)state;
-	seg(&s, 8, 11, 1);
+	seg(&s, SEL_CODE, DESC_TYPE_CODE_RX, 1);
 	assert_int_equal(dune_seg_to_ar(&s), 0xa09b);
-	seg(&s, 16, 3, 0);
+	seg(&s, SEL_DATA, DESC_TYPE_DATA_RW, 0);
 	assert_int_equal(dune_seg_to_ar(&s), 0xc093);
 	s.present = 0;
 	assert_true(dune_seg_to_ar(&s) & (1u << 16));
-	seg(&s, 16, 3, 0);
+	seg(&s, SEL_DATA, DESC_TYPE_DATA_RW, 0);
 	s.avl = 1;
 	s.dpl = 2;
 	memset(&t, 0, sizeof(t));

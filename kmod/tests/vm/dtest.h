@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../../libdune/common/x86.h"
 #include "../../dune_ioctl.h"
 
 #define DT_MEM_SIZE	(2u << 20)
@@ -36,6 +37,10 @@
 #define DT_CODE		0x10000
 #define DT_STACK	0x20000
 #define DT_HIGH_GPA	0x40000000ull	/* second GiB: no slot unless a test adds one */
+#define DT_SEL_CODE	0x08
+#define DT_SEL_DATA	0x10
+#define DT_SEL_TSS	0x18
+#define DT_TSS_LIMIT	0x67	/* a 104-byte TSS */
 
 #define DT_FAIL(...) do {						\
 	fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);		\
@@ -69,20 +74,6 @@ static inline void dt_set_slot(int fd, uint32_t slot, uint64_t gpa, uint64_t siz
 	DT_CHECK(ioctl(fd, DUNE_SET_SLOT, &s) == 0, "DUNE_SET_SLOT %u: %s", slot, strerror(errno));
 }
 
-static inline void dt_seg(struct dune_segment *s, uint16_t sel, uint8_t type, int code)
-{
-	memset(s, 0, sizeof(*s));
-	s->base = 0;
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->present = 1;
-	s->s = 1;
-	s->g = 1;
-	s->l = code;
-	s->db = !code;
-}
-
 /* page tables, GDT and TSS in mem; sregs for 64-bit ring 0 */
 static inline void dt_build_guest(uint8_t *mem, struct dune_sregs *sr)
 {
@@ -102,22 +93,21 @@ static inline void dt_build_guest(uint8_t *mem, struct dune_sregs *sr)
 		pd1[i] = (DT_HIGH_GPA + ((uint64_t)i << 21)) | 0x83;
 	}
 	gdt[0] = 0;
-	gdt[1] = 0x00af9b000000ffffull;	/* 0x08 code64 */
-	gdt[2] = 0x00cf93000000ffffull;	/* 0x10 data */
-	gdt[3] = 0x0000890000000067ull | ((tss & 0xffffff) << 16) | ((tss >> 24) << 56);
-	gdt[4] = tss >> 32;		/* 0x18 TSS (16 bytes) */
+	gdt[SEL_INDEX(DT_SEL_CODE)] = x86_code64_desc(0);
+	gdt[SEL_INDEX(DT_SEL_DATA)] = x86_data_desc(0);
+	x86_tss_desc(&gdt[SEL_INDEX(DT_SEL_TSS)], tss, DT_TSS_LIMIT); /* 16 bytes */
 
 	memset(sr, 0, sizeof(*sr));
-	dt_seg(&sr->cs, 0x08, 11, 1);
-	dt_seg(&sr->ds, 0x10, 3, 0);
+	X86_FLAT_SEGMENT(&sr->cs, DT_SEL_CODE, DESC_TYPE_CODE_RX, 1);
+	X86_FLAT_SEGMENT(&sr->ds, DT_SEL_DATA, DESC_TYPE_DATA_RW, 0);
 	sr->es = sr->ds;
 	sr->fs = sr->ds;
 	sr->gs = sr->ds;
 	sr->ss = sr->ds;
 	sr->tr.base = DT_TSS;
-	sr->tr.limit = 0x67;
-	sr->tr.selector = 0x18;
-	sr->tr.type = 11;
+	sr->tr.limit = DT_TSS_LIMIT;
+	sr->tr.selector = DT_SEL_TSS;
+	sr->tr.type = DESC_TYPE_TSS64_BUSY;
 	sr->tr.present = 1;
 	sr->ldt.type = 2;
 	sr->ldt.unusable = 1;

@@ -1,0 +1,82 @@
+/* guest ring 0 (built by the host half) - descriptors.c: the IDT, and each
+ * vCPU's GDT, TSS and interrupt stacks.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "common/percpu.h"
+#include "common/state.h"
+#include "common/x86.h"
+#include "dune.h"
+#include "guest/x86/descriptors.h"
+#include "guest/x86/entry.h"
+#include "mm/mirror.h"
+
+static struct idt_gate *idt; /* a page of its own: libdune's alone */
+
+int guest_idt_init(void)
+{
+	int r;
+
+	idt = mmap(NULL, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (idt == MAP_FAILED)
+		return -ENOMEM;
+	for (int v = 0; v < IDT_ENTRIES; v++) {
+		uint64_t stub = (uint64_t)dune_trap_entries + (uint64_t)v * TRAP_STUB_SIZE;
+		/* int3 and into may come from ring 3 (DPL 3); the rest may not */
+		unsigned dpl = (v == T_BRKPT || v == T_OFLOW) ? 3 : 0;
+		x86_int_gate(&idt[v].lo, &idt[v].hi, stub, GD_KT, TSS_IST_ENTRY, dpl);
+	}
+	dune_state.idt_base = (uintptr_t)idt;
+	if ((r = mirror_kernel_only((uintptr_t)idt, (uintptr_t)idt + PGSIZE,
+				    PROT_READ | PROT_WRITE, 1)) < 0)
+		return r;
+	return mirror_kernel_only((uintptr_t)dune_entry_text_start,
+				  (uintptr_t)dune_entry_text_end, PROT_READ | PROT_EXEC, 1);
+}
+
+int guest_percpu_init(struct dune_percpu *pc)
+{
+	size_t size = IST_STACK_SIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH + PGSIZE;
+	void *stacks;
+
+	stacks = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (stacks == MAP_FAILED)
+		return -ENOMEM;
+	/* lowest page: guard */
+	mprotect(stacks, PGSIZE, PROT_NONE);
+	pc->stacks = (uintptr_t)stacks;
+	pc->stacks_size = size;
+	guest_percpu_reset(pc);
+	return 0;
+}
+
+/* Descriptor tables and stack pointers, as for a fresh thread. */
+void guest_percpu_reset(struct dune_percpu *pc)
+{
+	uintptr_t tss = (uintptr_t)&pc->tss;
+
+	pc->self = (uint64_t)pc;
+	pc->trap_sp = pc->stacks + PGSIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH;
+	pc->trap_sp_limit = pc->stacks + PGSIZE;
+	/* the IST stack is the page above the trap stacks; its bottom tells
+	 * the ring-0 entry who it is (entry.S trap_common) */
+	pc->ist_page = pc->trap_sp;
+	((struct ist_head *)pc->ist_page)->pc = (uint64_t)pc;
+	((struct ist_head *)pc->ist_page)->uview_on = 0;
+
+	memset(pc->gdt, 0, sizeof(pc->gdt));
+	pc->gdt[SEL_INDEX(GD_KT)] = x86_code64_desc(0);
+	pc->gdt[SEL_INDEX(GD_KD)] = x86_data_desc(0);
+	pc->gdt[SEL_INDEX(GD_UT32)] = x86_code32_desc(3); /* STAR's 32-bit user code */
+	pc->gdt[SEL_INDEX(GD_UD)] = x86_data_desc(3);
+	pc->gdt[SEL_INDEX(GD_UT)] = x86_code64_desc(3);
+	x86_tss_desc(&pc->gdt[SEL_INDEX(GD_TSS)], tss, sizeof(pc->tss) - 1);
+
+	memset(&pc->tss, 0, sizeof(pc->tss));
+	pc->tss.ist[TSS_IST_ENTRY] = pc->trap_sp + IST_STACK_SIZE;
+	pc->tss.rsp[0] = pc->trap_sp + IST_STACK_SIZE;
+	pc->tss.iomb = sizeof(pc->tss);
+}
+

@@ -1,0 +1,24 @@
+/* guest ring 0 (built by the host half) - the IDT, and each vCPU's GDT,
+ * TSS and interrupt stacks. */
+#ifndef LIBDUNE_DESCRIPTORS_H
+#define LIBDUNE_DESCRIPTORS_H
+
+#include <stdint.h>
+
+#include "common/percpu.h"
+
+struct idt_gate {
+	uint64_t lo, hi;
+};
+#define IDT_ENTRIES 256
+#define TSS_IST_ENTRY 1 /* every vector arrives on IST1 (entry.S) */
+/* between GD_UD and GD_UT, as SYSRET wants them (STAR): 32-bit user code */
+#define GD_UT32 0x20
+
+int guest_idt_init(void); /* the IDT: every vector to entry.S, on IST1 */
+/* A new vCPU's stacks, GDT and TSS; 0 or -ENOMEM. */
+int guest_percpu_init(struct dune_percpu *pc);
+/* Descriptor tables and stack pointers, as for a fresh thread. */
+void guest_percpu_reset(struct dune_percpu *pc);
+
+#endif

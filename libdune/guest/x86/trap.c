@@ -1,0 +1,130 @@
+/* guest ring 0 - trap.c: exceptions reach registered handlers or end the
+ * process with the signal Linux would have used. */
+#include <errno.h>
+#include <signal.h>
+
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/trap.h"
+#include "guest/x86/usermode.h"
+#include "guest/x86/uview.h"
+#include "mm/mirror.h"
+
+static dune_intr_cb intr_handlers[256];
+static dune_pgflt_cb pgflt_handler;
+
+int dune_register_intr_handler(int vec, dune_intr_cb cb)
+{
+	if (vec < 0 || vec > 255)
+		return -EINVAL;
+	intr_handlers[vec] = cb;
+	return 0;
+}
+
+void dune_register_pgflt_handler(dune_pgflt_cb cb)
+{
+	pgflt_handler = cb;
+}
+
+static const char *const vector_names[] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization",
+};
+
+static int vector_signal(uint64_t vec)
+{
+	switch (vec) {
+	case T_DIVIDE:
+	case T_FPERR:
+	case T_SIMDERR:
+		return SIGFPE;
+	case T_DEBUG:
+	case T_BRKPT:
+		return SIGTRAP;
+	case T_ILLOP:
+		return SIGILL;
+	case T_ALIGN:
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
+void dune_dump_trap_frame(struct dune_tf *tf)
+{
+	dune_log("rip 0x%016lx rsp 0x%016lx rflags 0x%lx cs 0x%x ss 0x%x",
+		 (unsigned long)tf->rip, (unsigned long)tf->rsp,
+		 (unsigned long)tf->rflags, tf->cs, tf->ss);
+	dune_log("rax 0x%016lx rbx 0x%016lx rcx 0x%016lx rdx 0x%016lx",
+		 (unsigned long)tf->rax, (unsigned long)tf->rbx,
+		 (unsigned long)tf->rcx, (unsigned long)tf->rdx);
+	dune_log("rsi 0x%016lx rdi 0x%016lx rbp 0x%016lx r8  0x%016lx",
+		 (unsigned long)tf->rsi, (unsigned long)tf->rdi,
+		 (unsigned long)tf->rbp, (unsigned long)tf->r8);
+	dune_log("r9  0x%016lx r10 0x%016lx r11 0x%016lx r12 0x%016lx",
+		 (unsigned long)tf->r9, (unsigned long)tf->r10,
+		 (unsigned long)tf->r11, (unsigned long)tf->r12);
+	dune_log("r13 0x%016lx r14 0x%016lx r15 0x%016lx",
+		 (unsigned long)tf->r13, (unsigned long)tf->r14, (unsigned long)tf->r15);
+}
+
+static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
+{
+	/* the program's own signal handler, if it has one, takes it as the
+	 * kernel would give it (the host half resumes us there) */
+	hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2);
+	const char *name = vec < ARRAY_LEN(vector_names) ? vector_names[vec] : "interrupt";
+	dune_log("unhandled exception %s (vector %lu) at rip 0x%lx, cr2 0x%lx, "
+		 "error code 0x%x: no handler registered, ending the process",
+		 name, (unsigned long)vec, (unsigned long)tf->rip, (unsigned long)cr2,
+		 tf->err);
+	dune_dump_trap_frame(tf);
+	dune_fatal_signal(vector_signal(vec));
+}
+
+static void dispatch(struct dune_tf *tf, uint64_t vec)
+{
+	if (vec == T_DEBUG && dune_self->sig_step) {
+		/* the host stepped user code out for a signal (signals.c) */
+		dune_self->sig_step = 0;
+		tf->rflags &= ~0x100UL;
+		hypercall(HC_SIGNALS, 0, 0, 0, 0);
+		return;
+	}
+	if (vec == T_PGFLT) {
+		uintptr_t cr2 = dune_self_cr2(); /* saved by the ring-0 stub */
+		/* user code: maybe a page not yet copied into the user view */
+		int uview = (tf->cs & 3) == 3;
+		if (uview && uview_fill(cr2, tf->err))
+			return;
+		/* not present outside the mirror: maybe memory the host mapped
+		 * since; if so, retry the access */
+		if (!(tf->err & FEC_P) && mirror_resolve_fault(cr2) &&
+		    (!uview || uview_fill(cr2, tf->err)))
+			return;
+		if (pgflt_handler) {
+			pgflt_handler(cr2, tf->err, tf);
+			return;
+		}
+		unhandled(tf, vec, cr2);
+	}
+	if (vec < 256 && intr_handlers[vec]) {
+		intr_handlers[vec](tf);
+		return;
+	}
+	unhandled(tf, vec, 0);
+}
+
+void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
+{
+	dispatch(tf, vec);
+	dune_before_user(tf);
+}

@@ -1,0 +1,138 @@
+/* guest ring 0 - usermode.c: ring 3 below the program: dune_jump_to_user runs code in
+ * user mode; its system calls reach the handler registered with
+ * dune_register_syscall_handler, its faults the pgflt and interrupt
+ * handlers with the user's trap frame; dune_ret_from_user ends it.
+ *
+ * User code runs under a page table of its own, the user view (uview.c),
+ * on every guest. On ring-0 guests (VT-x/AMD-V) the rest is ordinary x86:
+ * SYSCALL to a user LSTAR, IRETQ, SWAPGS, FS switched with
+ * rdfsbase/wrfsbase. On deprivileged guests (PVM) the program itself runs
+ * in ring 3: user code's `syscall` jumps to LSTAR without leaving ring 3
+ * and faults there, since LSTAR is not in the view; a gate (a privileged
+ * instruction the ring-0 entry knows) switches to the view and back into
+ * user code.
+ */
+#include <cpuid.h>
+#include <errno.h>
+
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "common/x86.h"
+#include "dune.h"
+#include "guest/x86/entry.h"
+#include "guest/x86/usermode.h"
+#include "guest/x86/uview.h"
+
+static dune_syscall_cb user_syscall_handler;
+
+void dune_register_syscall_handler(dune_syscall_cb cb)
+{
+	user_syscall_handler = cb;
+}
+
+static uint64_t read_fs_base(void)
+{
+	uint64_t v;
+	asm volatile("rdfsbase %0" : "=r"(v));
+	return v;
+}
+
+static int have_fsgsbase(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_FSGSBASE);
+}
+
+static const char *mechanism(void)
+{
+	return dune_state.deprivileged ? "the user view (a page table of its own), syscall caught by "
+				   "a fault at LSTAR, entered through a ring-0 gate"
+				 : "the user view (a page table of its own) below ring 0: SYSCALL "
+				   "to a user LSTAR, IRETQ";
+}
+
+int dune_jump_to_user(struct dune_tf *tf)
+{
+	static int said;
+
+	if (!dune_guest_mode)
+		return -EINVAL;
+	if (!have_fsgsbase()) {
+		dune_log("dune_jump_to_user: the CPU has no FSGSBASE, which user mode needs "
+			 "to switch FS and GS");
+		return -ENOTSUP;
+	}
+	if (!said++)
+		dune_dbg("user mode: %s", mechanism());
+	if (!dune_self->ufs_set)
+		dune_self->ufs = read_fs_base();
+	/* user code gets interrupts on, no I/O privilege, no trap flag games */
+	tf->rflags = (tf->rflags & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
+	if (uview_init() < 0) {
+		dune_log("dune_jump_to_user: no page-table memory for the user view");
+		return -ENOMEM;
+	}
+	uview_before_enter();
+	((struct ist_head *)dune_self->ist_page)->ring0 = !dune_state.deprivileged;
+	return __dune_jump_to_user(tf);
+}
+
+void dune_set_user_fs(uint64_t base)
+{
+	dune_self->ufs = base;
+	dune_self->ufs_set = 1;
+}
+
+uint64_t dune_get_user_fs(void)
+{
+	struct dune_percpu *pc = dune_self;
+	return pc->ufs_set ? pc->ufs : read_fs_base();
+}
+
+/* Where the trap entry saved user code's FPU state for the frame tf
+ * (entry.S fpu_save_below_rbx): 64-byte aligned, below the frame. It is
+ * loaded back when user code resumes. */
+void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0)
+{
+	*size = dune_state.use_xsave ? DUNE_XSAVE_SIZE : XSAVE_LEGACY_SIZE;
+	*xcr0 = dune_state.use_xsave ? dune_state.xsave_mask : 0;
+	return (void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
+}
+
+static void (*user_return_hook)(struct dune_tf *tf);
+
+void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf))
+{
+	user_return_hook = hook;
+}
+
+/* Every way back into user code after a handler passes here (trap.c, the
+ * system call path below). */
+void dune_before_user(struct dune_tf *tf)
+{
+	if ((tf->cs & 3) != 3)
+		return;
+	if (user_return_hook)
+		user_return_hook(tf);
+	/* whatever a handler did to the frame, it goes back to ring 3 with
+	 * user selectors, interrupts on and no I/O privilege */
+	tf->cs = GD_UT | 3;
+	tf->ss = GD_UD | 3;
+	tf->rflags = (tf->rflags & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
+}
+
+void dune_ret_from_user(int ret)
+{
+	__dune_ret_from_user(ret);
+}
+
+/* A system call from user code: the handler, or straight to the host. */
+void dune_user_syscall(struct dune_tf *tf)
+{
+	if (user_syscall_handler)
+		user_syscall_handler(tf);
+	else
+		dune_passthrough_syscall(tf);
+	dune_before_user(tf);
+}

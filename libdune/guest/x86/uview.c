@@ -1,0 +1,174 @@
+/* guest ring 0 - uview.c: the user view, the page table user code runs
+ * under (dune_jump_to_user) on every guest.
+ *
+ * The program's memory is mapped in pgroot, where user code must not reach
+ * the monitor's (and on a deprivileged guest, PVM, the program itself runs
+ * in ring 3, so all of pgroot carries PTE_U). The user view is a second
+ * page table holding
+ *  - the pages ring 0 needs to take a trap (entry code, IDT, per-CPU pages
+ *    and trap stacks), supervisor-only, put in when they are registered
+ *    (mirror_kernel_only with `entry`);
+ *  - the pages of pgroot that user code may touch (PTE_U without
+ *    PTE_KONLY), copied in on first touch (uview_fill) and marked PTE_UVIEW.
+ * Page tables are pool pages, PTE_KONLY, so user code can change neither
+ * table. Whatever changes pgroot flushes the range (tlb_flush_range), which
+ * drops the copies; an edit libdune did not see (the program's own
+ * dune_flush_tlb) drops them all before user code runs again. A page is
+ * copied writable only once pgroot's entry is dirty, so the program's
+ * dirty bits stay true.
+ */
+#include <errno.h>
+
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/uview.h"
+#include "mm/layout.h"
+#include "mm/mirror_lock.h"
+#include "mm/pagetable.h"
+#include "mm/ptpool.h"
+
+#define COPY_FLAGS (PTE_P | PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_NX)
+#define MAX_ENTRY_RANGES 4096
+
+static ptent_t *uroot;
+volatile int uview_stale;
+/* what ring 0 needs to take a trap, known before the view exists too */
+static struct {
+	uintptr_t start, end;
+} entry_ranges[MAX_ENTRY_RANGES];
+static unsigned nr_entry_ranges;
+
+/* 4 KiB frame of va in pgroot and its leaf, or 0 */
+static uint64_t pgroot_frame(uintptr_t va, ptent_t **leaf)
+{
+	int lvl;
+	if (vm_walk(pgroot, va, 0, 0, leaf, &lvl) < 0 || !(**leaf & PTE_P))
+		return 0;
+	return PTE_ADDR(**leaf) + ((va & (LEVEL_SIZE(lvl) - 1)) & ~(PGSIZE - 1));
+}
+
+static int map_entry_range(uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end; va += PGSIZE) {
+		ptent_t *src, *dst;
+		int lvl;
+		uint64_t pa = pgroot_frame(va, &src);
+		if (!pa)
+			continue; /* a guard page */
+		if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0)
+			return -ENOMEM;
+		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
+	}
+	return 0;
+}
+
+int uview_init(void)
+{
+	int r = 0;
+	mirror_lock();
+	if (!uroot) {
+		uroot = ptpool_alloc();
+		if (!uroot)
+			r = -ENOMEM;
+		for (unsigned i = 0; r == 0 && i < nr_entry_ranges; i++)
+			if (map_entry_range(entry_ranges[i].start, entry_ranges[i].end) < 0)
+				r = -ENOMEM;
+	}
+	mirror_unlock();
+	if (r == 0) {
+		dune_self->kcr3 = dune_va_to_pa(pgroot);
+		dune_self->ucr3 = dune_va_to_pa(uroot);
+	}
+	return r;
+}
+
+void uview_add_entry_range(uintptr_t start, uintptr_t end)
+{
+	mirror_lock();
+	if (nr_entry_ranges < MAX_ENTRY_RANGES) {
+		entry_ranges[nr_entry_ranges].start = start;
+		entry_ranges[nr_entry_ranges].end = end;
+		nr_entry_ranges++;
+	} else {
+		dune_log("too many ring-0 ranges for the user view: user traps on the new "
+			 "vCPU will fail");
+	}
+	if (uroot && map_entry_range(start, end) < 0)
+		dune_log("no page-table memory for the user view: user traps on the "
+			 "new vCPU will fail");
+	mirror_unlock();
+}
+
+/* The copy itself, with the mirror lock held. (Doing it in ring 0 without
+ * the trip to the program's handler was tried: slower here, ring 0 code on
+ * PVM costs more than the round trip it saves.) */
+static int copy_page(uintptr_t va, uint64_t fec)
+{
+	ptent_t *src, *dst, e;
+	uint64_t pa;
+	int lvl;
+
+	pa = pgroot_frame(va, &src);
+	e = pa ? *src : 0;
+	if (!pa || !(e & PTE_U) || (e & PTE_KONLY))
+		return 0;
+	if (((fec & FEC_W) && !(e & PTE_W)) || ((fec & FEC_I) && (e & PTE_NX)))
+		return 0;
+	if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0 || lvl != 0)
+		return 0;
+	if ((*dst & PTE_P) && !(*dst & PTE_UVIEW))
+		return 0; /* one of ring 0's pages */
+	e |= PTE_A | ((fec & FEC_W) ? PTE_D : 0);
+	if (*src != e)
+		*src = e;
+	*dst = pa | (e & COPY_FLAGS & ((e & PTE_D) ? ~0UL : ~PTE_W)) | PTE_UVIEW | PTE_A |
+	       (e & PTE_D);
+	return 1;
+}
+
+int uview_fill(uintptr_t va, uint64_t fec)
+{
+	int ok;
+	if (!uroot || va >= (1UL << VA_BITS))
+		return 0;
+	mirror_lock();
+	ok = copy_page(va, fec);
+	mirror_unlock();
+	return ok;
+}
+
+/* Drops the copies in [va, end) below table t of the given level. */
+static void drop_level(ptent_t *t, int level, uintptr_t base, uintptr_t va, uintptr_t end)
+{
+	for (int i = 0; i < NPTENTRIES; i++) {
+		uintptr_t lo = base + (uintptr_t)i * LEVEL_SIZE(level);
+		uintptr_t hi = lo + LEVEL_SIZE(level);
+		if (hi <= va || lo >= end || !(t[i] & PTE_P))
+			continue;
+		if (level == 0) {
+			if (t[i] & PTE_UVIEW)
+				t[i] = 0;
+		} else {
+			drop_level(vm_table_of(t[i]), level - 1, lo, va, end);
+		}
+	}
+}
+
+void uview_invalidate(uintptr_t va, uintptr_t end)
+{
+	if (!uroot)
+		return;
+	mirror_lock();
+	drop_level(uroot, NPTLVLS, 0, va, end);
+	mirror_unlock();
+}
+
+void uview_before_enter(void)
+{
+	if (uview_stale) {
+		uview_stale = 0;
+		uview_invalidate(0, 1UL << VA_BITS);
+	}
+}

@@ -1,0 +1,69 @@
+/* host half - fork.c: fork from dune mode: the child continues in dune mode.
+ *
+ * KVM refuses a VM to any process but its creator, so the child builds its
+ * own: the memory it inherits already holds libdune's whole bookkeeping
+ * (layout, slots, page tables), so a new VM with the same slots and a vCPU
+ * with the parent's state are all it takes.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "host/fastcall.h"
+#include "host/fork.h"
+#include "host/hostside.h"
+#include "host/vcpu_list.h"
+#include "mm/mirror_lock.h"
+#include "mm/slots.h"
+
+/* In a forked child only the calling thread exists; the other vCPUs belong
+ * to the parent's VM. */
+static void forget_other_vcpus(struct dune_percpu *keep)
+{
+	for (unsigned i = 0; i < vcpu_list_len(); i++) {
+		struct dune_percpu *pc = vcpu_list_get(i);
+		if (pc == keep)
+			continue;
+		dune_state.hostside->vcpu_destroy(pc);
+		pc->state = VCPU_FREE;
+		pc->in_run = 0;
+	}
+}
+
+static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+{
+	int r;
+
+	/* locks other threads held stay taken in the copy, and this thread's
+	 * cached tid is its parent's */
+	mirror_lock_after_fork();
+	vcpu_list_after_fork();
+	forget_other_vcpus(pc);
+	fastcall_stop(pc, 0); /* the parent's server thread is not ours */
+	dune_state.hostside->vcpu_destroy(pc);
+	if ((r = dune_state.hostside->vm_recreate()) < 0 || (r = slots_replay()) < 0 ||
+	    (r = dune_state.hostside->vcpu_create(pc)) < 0 || (r = dune_state.hostside->vcpu_restore(pc, snap)) < 0) {
+		dune_log("fork: the child cannot rebuild its virtual machine (error %d); "
+			 "ending the child", -r);
+		raw_syscall1(SYS_exit_group, 127);
+	}
+	pc->tid = (int)raw_syscall0(SYS_gettid);
+}
+
+long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
+	       uintptr_t tls)
+{
+	struct vcpu_snapshot snap;
+	long r;
+
+	if (dune_state.hostside->vcpu_save(pc, &snap) < 0)
+		return -EIO;
+	r = raw_syscall6(SYS_clone, (long)flags, 0, (long)ptid, (long)ctid, (long)tls, 0);
+	if (r == 0)
+		rebuild_in_child(pc, &snap);
+	return r;
+}

@@ -1,0 +1,56 @@
+/* host half - probe.c: what the guest CPU can do, found by running a
+ * throwaway vCPU once at dune_init. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "common/percpu.h"
+#include "common/state.h"
+#include "guest/x86/boot.h"
+#include "guest/x86/descriptors.h"
+#include "guest/x86/entry.h"
+#include "host/hostside.h"
+#include "host/probe.h"
+#include "mm/mirror.h"
+
+/*
+ * Can guest ring 0 use the FPU? On PVM it cannot: x87/SSE/AVX/XSAVE there
+ * end in an emulation failure rather than executing. A throwaway vCPU runs
+ * `pxor; doorbell write` in ring 0 and the exit tells. DUNE_GUEST_RING=3
+ * forces the deprivileged mode.
+ */
+int guest_probe_ring0_fpu(void)
+{
+	struct dune_percpu *pc;
+	struct guest_boot boot;
+	struct vcpu_exit ex;
+	const char *force = getenv("DUNE_GUEST_RING");
+	int r;
+
+	if (force && !strcmp(force, "3")) {
+		dune_state.deprivileged = 1;
+		return 0;
+	}
+	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pc == MAP_FAILED)
+		return -ENOMEM;
+	if ((r = guest_percpu_init(pc)) < 0 || (r = mirror_sync_all()) < 0 ||
+	    (r = dune_state.hostside->vcpu_create(pc)) < 0)
+		return r;
+	pc->doorbell = dune_state.doorbell_va;
+	pc->enter.rip = (uint64_t)dune_probe_fpu;
+	pc->enter.rsp = pc->trap_sp;
+	dune_state.deprivileged = 0;
+	guest_boot_state(pc, &boot);
+	boot.regs.rax = dune_state.doorbell_va;
+	if ((r = dune_state.hostside->vcpu_boot(pc, &boot)) < 0)
+		return r;
+	r = dune_state.hostside->vcpu_run(pc, &ex);
+	if (r < 0)
+		return r;
+	dune_state.deprivileged = !(ex.kind == EXIT_MMIO && ex.gpa == dune_state.doorbell_gpa);
+	dune_state.hostside->vcpu_destroy(pc);
+	return 0;
+}

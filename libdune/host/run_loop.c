@@ -1,0 +1,309 @@
+/* host half - run_loop.c: the host half of a thread in dune mode: runs its
+ * vCPU and answers the guest's hypercalls. It lives on a stack of its own
+ * and uses raw system calls only: the guest half may hold libc locks, and
+ * errno is shared with it through TLS.
+ */
+#include <asm/prctl.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "common/ksigaction.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/boot.h"
+#include "guest/x86/entry.h"
+#include "host/clone.h"
+#include "host/fastcall.h"
+#include "host/fork.h"
+#include "host/hostside.h"
+#include "host/run_loop.h"
+#include "host/signals.h"
+#include "host/threads.h"
+#include "host/vcpus.h"
+#include "mm/layout.h"
+#include "mm/mirror.h"
+#include "mm/procmap.h"
+#include "mm/tlb.h"
+
+static void dump_vcpu(struct dune_percpu *pc)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	if (dune_state.hostside->vcpu_get_regs(pc, &r) < 0 || dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+		return;
+	dune_log("rip 0x%llx rsp 0x%llx rflags 0x%llx cr2 0x%llx cr3 0x%llx",
+		 r.rip, r.rsp, r.rflags, s.cr2, s.cr3);
+	dune_log("rax 0x%llx rbx 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx rdi 0x%llx",
+		 r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi);
+}
+
+static long arch_prctl(struct dune_percpu *pc, long code, long addr)
+{
+	struct kvm_sregs s;
+	long r = dune_state.hostside->vcpu_get_sregs(pc, &s);
+	if (r < 0)
+		return r;
+	switch (code) {
+	case ARCH_SET_FS: /* the guest's FS only */
+		s.fs.base = (uint64_t)addr;
+		pc->fs_base = (uint64_t)addr;
+		return dune_state.hostside->vcpu_set_sregs(pc, &s);
+	case ARCH_GET_FS: /* the host half writes: only where the guest may */
+		if (!guest_range_ok((uint64_t)addr, sizeof(uint64_t), PROT_WRITE))
+			return -EFAULT;
+		*(uint64_t *)addr = s.fs.base;
+		return 0;
+	case ARCH_SET_GS: /* GS belongs to libdune in ring 0 */
+	case ARCH_GET_GS:
+		return -EPERM;
+	default:
+		return raw_syscall6(SYS_arch_prctl, code, addr, 0, 0, 0, 0);
+	}
+}
+
+static long host_syscall(struct dune_percpu *pc)
+{
+	uint64_t *a = pc->hc_args;
+	long nr = (long)a[0];
+	struct kvm_regs regs;
+
+	switch (nr) {
+	case SYS_rt_sigsuspend:
+		/* a signal libdune took for the guest earlier, while the mask let
+		 * it through, is still to come for the program: the host has
+		 * nothing pending, so sigsuspend must not wait for it */
+		if (a[2] == 8 && guest_range_ok(a[1], 8, PROT_READ) &&
+		    signals_suspend_now(pc, *(const uint64_t *)a[1]))
+			return -EINTR;
+		break;
+	case SYS_clone:
+		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
+			return host_clone_thread(pc, a[1], a[2], a[3], a[4], a[5]);
+		if (!(a[1] & CLONE_VM))
+			return host_fork(pc, a[1], a[3], a[4], a[5]);
+		/* CLONE_VM without a thread (vfork, posix_spawn): the child
+		 * shares our memory and bookkeeping, so it runs natively,
+		 * outside dune mode, until it execs or exits */
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
+					 (long)a[4], (long)a[5], &regs);
+	case SYS_fork:
+		return host_fork(pc, SIGCHLD, 0, 0, 0);
+	case SYS_vfork:
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
+	case SYS_clone3:
+		return -ENOSYS; /* libc falls back to clone */
+	case SYS_arch_prctl:
+		return arch_prctl(pc, (long)a[1], (long)a[2]);
+	case SYS_rt_sigaction:
+		if ((a[2] && !guest_range_ok(a[2], sizeof(struct dune_ksigaction), PROT_READ)) ||
+		    (a[3] && !guest_range_ok(a[3], sizeof(struct dune_ksigaction), PROT_WRITE)))
+			return -EFAULT;
+		if (a[4] != 8)
+			return -EINVAL;
+		return signals_sigaction((int)a[1], (const void *)a[2], (void *)a[3]);
+	case SYS_sigaltstack:
+		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
+		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))
+			return -EFAULT;
+		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+			return -EIO;
+		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
+	case SYS_exit:
+		/* this thread ends; its vCPU waits for the next one */
+		fastcall_stop(pc, 1);
+		vcpu_put(pc);
+		break;
+	}
+	return raw_syscall6(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+			    (long)a[5], (long)a[6]);
+}
+
+static void handle_hypercall(struct dune_percpu *pc)
+{
+	uint64_t *a = pc->hc_args;
+	struct host_vma v;
+
+	switch (pc->hc_op) {
+	case HC_SYSCALL:
+		if (a[0] == SYS_rt_sigreturn) {
+			signals_sigreturn(pc); /* restores hc_ret too */
+			signals_deliver(pc, 0, 0, 0); /* what the old mask held back */
+			return;
+		}
+		pc->exit_calls++;
+		pc->hc_ret = host_syscall(pc);
+		if (dune_fastcall_enabled && fastcall_is_fast((long)a[0]))
+			fastcall_after_exit(pc);
+		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
+		signals_suspend_done(pc);
+		break;
+	case HC_SIGNALS:
+		pc->hc_ret = 0;
+		signals_deliver(pc, 0, 0, 0);
+		break;
+	case HC_SIGFAULT:
+		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
+		break;
+	case HC_SLOT_SET:
+		pc->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
+		break;
+	case HC_QUERY_VMA:
+		pc->hc_ret = procmap_find((uintptr_t)a[0], &v);
+		if (pc->hc_ret == 0) {
+			a[1] = v.start;
+			a[2] = v.end;
+			a[3] = (uint64_t)v.prot;
+		}
+		break;
+	case HC_FATAL:
+		if (a[1] == 1) {
+			dune_log("exception inside the trap path (trap stacks %s); ending the "
+				 "process with SIGSEGV", pc->trap_sp <= pc->trap_sp_limit
+				 ? "exhausted: handlers nested too deep" : "intact: a fault in ring 0");
+			if (a[2]) { /* the frame on the interrupt stack */
+				uint64_t *f = (uint64_t *)a[2];
+				dune_log("last exception: vector %lu error 0x%lx at rip 0x%lx cs 0x%lx "
+					 "rsp 0x%lx, cr2 0x%lx", (unsigned long)f[2], (unsigned long)f[3],
+					 (unsigned long)f[4], (unsigned long)f[5], (unsigned long)f[7],
+					 (unsigned long)pc->cr2);
+			}
+			{
+				ptent_t *pte = NULL;
+				int prot = -1;
+				int lr = dune_vm_lookup(pgroot, (void *)pc->cr2, CREATE_NONE, &pte);
+				int mr = mirror_lookup(pc->cr2, &prot);
+				dune_log("cr2 in pgroot: %d pte 0x%lx; mirrored %d prot %d; pa 0x%lx",
+					 lr, lr ? 0UL : (unsigned long)*pte, mr, prot,
+					 (unsigned long)dune_va_to_pa((void *)pc->cr2));
+			}
+			dump_vcpu(pc);
+		}
+		die_with_signal((int)a[0]);
+	default:
+		dune_log("unknown hypercall %lu from the guest", (unsigned long)pc->hc_op);
+		pc->hc_ret = -ENOSYS;
+	}
+}
+
+/* Guest-physical memory without a slot: the host half does the access on
+ * the host mapping (a slot may be in the middle of being replaced). */
+static int handle_mmio(struct vcpu_exit *ex)
+{
+	uint8_t *va = layout_pa_to_va(ex->gpa);
+	struct host_vma v;
+	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
+		return -EFAULT;
+	if (!(v.prot & (ex->is_write ? PROT_WRITE : PROT_READ)))
+		return -EFAULT;
+	if (ex->is_write)
+		memcpy(va, ex->data, ex->len);
+	else
+		memcpy(ex->data, va, ex->len);
+	return 0;
+}
+
+static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
+static void host_loop(struct dune_percpu *pc)
+{
+	struct vcpu_exit ex;
+
+	for (;;) {
+		int r;
+		pc->in_run = 1;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		tlb_sync(pc);
+		dune_guest_mode = 1;
+		r = dune_state.hostside->vcpu_run(pc, &ex);
+		dune_guest_mode = 0;
+		pc->in_run = 0;
+		if (r < 0) {
+			dune_log("running the guest failed (error %d); ending the process", -r);
+			die_with_signal(SIGSEGV);
+		}
+		switch (ex.kind) {
+		case EXIT_HYPERCALL:
+			handle_hypercall(pc);
+			break;
+		case EXIT_INTR:
+			signals_deliver(pc, 0, 0, 0);
+			break;
+		case EXIT_MMIO:
+			if (ex.gpa == dune_state.doorbell_gpa) {
+				handle_hypercall(pc);
+				break;
+			}
+			if (handle_mmio(&ex) == 0)
+				break;
+			dune_log("guest access to guest-physical 0x%llx has no host memory "
+				 "behind it; ending the process with SIGBUS",
+				 (unsigned long long)ex.gpa);
+			dump_vcpu(pc);
+			die_with_signal(SIGBUS);
+		case EXIT_MEMFAULT:
+			dune_log("the host could not back a guest access (gpa 0x%llx): memory "
+				 "unmapped by another thread?; ending the process with SIGSEGV",
+				 (unsigned long long)ex.gpa);
+			dump_vcpu(pc);
+			die_with_signal(SIGSEGV);
+		case EXIT_SHUTDOWN:
+			dune_log("the guest triple-faulted (an exception while delivering "
+				 "one); ending the process with SIGSEGV");
+			dump_vcpu(pc);
+			die_with_signal(SIGSEGV);
+		case EXIT_OTHER:
+			dune_log("%s (code 0x%x); ending the process", ex.what ? ex.what : "exit",
+				 ex.code);
+			dump_vcpu(pc);
+			die_with_signal(SIGSEGV);
+		}
+	}
+}
+
+/* First code on the host stack (__dune_enter, entry.S): boot the vCPU
+ * where __dune_enter recorded. */
+void dune_host_main(struct dune_percpu *pc)
+{
+	struct guest_boot boot;
+	int r;
+
+	guest_boot_state(pc, &boot);
+	r = dune_state.hostside->vcpu_boot(pc, &boot);
+	if (r < 0) {
+		dune_log("the host refused the vCPU's boot state (error %d)", -r);
+		dune_self = NULL;
+		vcpu_put(pc);
+		dune_host_return(&pc->enter, r);
+	}
+	if (dune_debug) {
+		struct kvm_sregs sr;
+		dune_state.hostside->vcpu_get_sregs(pc, &sr);
+		dune_log("thread %d enters dune mode on host side %s (cr0 0x%llx cr4 0x%llx "
+			 "efer 0x%llx cs 0x%x)", pc->tid, dune_state.hostside->name, sr.cr0, sr.cr4,
+			 sr.efer, sr.cs.selector);
+	}
+	host_loop(pc);
+}
+
+/* First code of a new thread's host half (host_clone_raw, clone.S). */
+void dune_thread_main(struct dune_percpu *pc)
+{
+	dune_self = pc;
+	dune_guest_mode = 0;
+	pc->tid = (int)raw_syscall0(SYS_gettid);
+	if (dune_state.hostside->vcpu_boot(pc, &pc->boot) < 0) {
+		dune_log("a new thread's vCPU refused its state; ending the process");
+		die_with_signal(SIGSEGV);
+	}
+	host_loop(pc);
+}

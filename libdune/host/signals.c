@@ -1,0 +1,495 @@
+/* host half - signals.c: signals for programs in dune mode.
+ *
+ * The kernel delivers signals to the host half of a thread. libdune installs
+ * its own handler for every signal the program handles; it only notes the
+ * signal. Before the vCPU runs again, the host half builds a signal frame on
+ * the guest's stack as the kernel would (siginfo_t, ucontext_t, FPU state)
+ * and starts the program's handler in the guest; the handler returns
+ * through rt_sigreturn, which the host half answers by restoring the saved
+ * context exactly. Threads not in dune mode get the program's handler
+ * natively.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+
+#include "common/ksigaction.h"
+#include "common/log.h"
+#include "common/percpu.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "common/x86.h"
+#include "dune.h"
+#include "guest/x86/entry.h"
+#include "host/hostside.h"
+#include "host/signals.h"
+#include "mm/mirror.h"
+#include "mm/mirror_lock.h"
+
+/* the program's view of each signal's action */
+static struct dune_ksigaction actions[65];
+
+/* What a signal frame holds beyond the kernel's: libdune's hypercall block,
+ * which the handler's own system calls overwrite. */
+struct frame_extra {
+	uint64_t magic;
+	uint64_t hc_ret;
+	uint64_t hc_args[7];
+	int restart_nr;
+	int pad;
+};
+#define FRAME_MAGIC 0x64756e6573696721ULL
+
+struct sigframe {
+	void *pretcode; /* the handler returns here: the program's restorer */
+	ucontext_t uc;
+	siginfo_t info;
+	struct frame_extra extra;
+};
+
+static int is_handler(void *h)
+{
+	return h != SIG_DFL && h != SIG_IGN;
+}
+
+/* ---- the host handler ---- */
+
+static void host_handler(int sig, siginfo_t *info, void *ucv)
+{
+	struct dune_percpu *pc = dune_self;
+	struct dune_ksigaction *a = &actions[sig];
+
+	if (!pc || pc->state != VCPU_ACTIVE) { /* not a thread in dune mode */
+		/* a native thread: the program's handler, as the kernel would */
+		if (a->flags & SA_SIGINFO)
+			((void (*)(int, siginfo_t *, void *))a->handler)(sig, info, ucv);
+		else if (is_handler(a->handler))
+			((void (*)(int))a->handler)(sig);
+		return;
+	}
+	memcpy(&pc->sig_info[sig], info, sizeof(pc->sig_info[sig]));
+	__atomic_or_fetch(&pc->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+}
+
+static long install(int sig, const struct dune_ksigaction *prog)
+{
+	struct dune_ksigaction k = *prog;
+	if (is_handler(prog->handler)) {
+		k.handler = (void *)host_handler;
+		/* no SA_RESTART: an interrupted forwarded call comes back, so the
+		 * guest's handler runs at once; the restart is done afterwards */
+		k.flags = SA_SIGINFO | SA_RESTORER | (prog->flags & (SA_NOCLDSTOP | SA_NOCLDWAIT));
+		k.restorer = prog->restorer;
+	}
+	return raw_syscall4(SYS_rt_sigaction, sig, &k, NULL, 8);
+}
+
+/* At the first dune_enter: handlers installed before are the guest's too. */
+int signals_init(void)
+{
+	for (int sig = 1; sig < 65; sig++) {
+		struct dune_ksigaction cur;
+		if (sig == SIGKILL || sig == SIGSTOP || sig == dune_state.kick_signal)
+			continue;
+		if (raw_syscall4(SYS_rt_sigaction, sig, NULL, &cur, 8) < 0)
+			continue;
+		actions[sig] = cur;
+		if (is_handler(cur.handler) && (cur.flags & SA_RESTORER))
+			install(sig, &cur);
+	}
+	return 0;
+}
+
+long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact)
+{
+	if (sig < 1 || sig > 64)
+		return -EINVAL;
+	if (sig == dune_state.kick_signal && act)
+		return -EINVAL; /* libdune's own */
+	if (oact)
+		*oact = actions[sig];
+	if (!act)
+		return 0;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return -EINVAL;
+	if (is_handler(act->handler) && !(act->flags & SA_RESTORER))
+		return -EINVAL; /* x86-64 needs a restorer, as in the kernel */
+	actions[sig] = *act;
+	return install(sig, act);
+}
+
+long signals_sigaltstack(struct dune_percpu *pc, const void *ssv, void *ossv, uint64_t rsp)
+{
+	const stack_t *ss = ssv;
+	stack_t *oss = ossv;
+	int on = pc->altstack_size && rsp - pc->altstack_sp < pc->altstack_size;
+	if (oss) {
+		oss->ss_sp = (void *)pc->altstack_sp;
+		oss->ss_size = pc->altstack_size;
+		oss->ss_flags = !pc->altstack_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
+	}
+	if (ss) {
+		if (on)
+			return -EPERM;
+		if (ss->ss_flags & SS_DISABLE) {
+			pc->altstack_sp = pc->altstack_size = 0;
+		} else {
+			if (ss->ss_size < (size_t)MINSIGSTKSZ)
+				return -ENOMEM;
+			pc->altstack_sp = (uint64_t)ss->ss_sp;
+			pc->altstack_size = ss->ss_size;
+		}
+	}
+	return 0;
+}
+
+/* ---- delivery ---- */
+
+/* Is [addr, addr+len) mirrored memory with prot? (host-side check of guest
+ * pointers before libdune itself dereferences them) */
+int guest_range_ok(uint64_t addr, uint64_t len, int prot)
+{
+	for (uint64_t p = PAGE_ALIGN_DOWN(addr); p < addr + len; p += PGSIZE) {
+		int have;
+		if (!mirror_lookup(p, &have) || (have & prot) != prot)
+			return 0;
+	}
+	return len > 0;
+}
+
+#define SAFE 1
+#define UNSAFE 0
+#define IN_USER_CODE 2 /* user code below the program (dune_jump_to_user) */
+
+/* Not inside libdune's exception entry (on the interrupt stack, or in ring
+ * 0 on a deprivileged guest): a signal frame there would break it. Nor in
+ * user code: the program's handler can't run on its stack. */
+static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs)
+{
+	uint64_t ist = pc->stacks + pc->stacks_size - IST_STACK_SIZE;
+	struct kvm_sregs s;
+
+	if (regs->rsp >= ist && regs->rsp < pc->stacks + pc->stacks_size)
+		return UNSAFE;
+	/* entering or leaving a trap stack: a fault in the handler would
+	 * reuse the stack the frame is being popped from */
+	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
+		return UNSAFE;
+	if (dune_state.deprivileged && ((struct ist_head *)pc->ist_page)->uview_on)
+		return IN_USER_CODE;
+	if (!dune_state.deprivileged && !pc->in_user)
+		return SAFE;
+	if (dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+		return UNSAFE;
+	if (dune_state.deprivileged)
+		return (s.cs.selector & 3) == 3 ? SAFE : UNSAFE;
+	return (s.cs.selector & 3) == 3 ? IN_USER_CODE : SAFE;
+}
+
+static void regs_to_mcontext(const struct kvm_regs *r, mcontext_t *m)
+{
+	m->gregs[REG_R8] = (long long)r->r8;
+	m->gregs[REG_R9] = (long long)r->r9;
+	m->gregs[REG_R10] = (long long)r->r10;
+	m->gregs[REG_R11] = (long long)r->r11;
+	m->gregs[REG_R12] = (long long)r->r12;
+	m->gregs[REG_R13] = (long long)r->r13;
+	m->gregs[REG_R14] = (long long)r->r14;
+	m->gregs[REG_R15] = (long long)r->r15;
+	m->gregs[REG_RDI] = (long long)r->rdi;
+	m->gregs[REG_RSI] = (long long)r->rsi;
+	m->gregs[REG_RBP] = (long long)r->rbp;
+	m->gregs[REG_RBX] = (long long)r->rbx;
+	m->gregs[REG_RDX] = (long long)r->rdx;
+	m->gregs[REG_RAX] = (long long)r->rax;
+	m->gregs[REG_RCX] = (long long)r->rcx;
+	m->gregs[REG_RSP] = (long long)r->rsp;
+	m->gregs[REG_RIP] = (long long)r->rip;
+	m->gregs[REG_EFL] = (long long)r->rflags;
+}
+
+static void mcontext_to_regs(const mcontext_t *m, struct kvm_regs *r)
+{
+	r->r8 = (uint64_t)m->gregs[REG_R8];
+	r->r9 = (uint64_t)m->gregs[REG_R9];
+	r->r10 = (uint64_t)m->gregs[REG_R10];
+	r->r11 = (uint64_t)m->gregs[REG_R11];
+	r->r12 = (uint64_t)m->gregs[REG_R12];
+	r->r13 = (uint64_t)m->gregs[REG_R13];
+	r->r14 = (uint64_t)m->gregs[REG_R14];
+	r->r15 = (uint64_t)m->gregs[REG_R15];
+	r->rdi = (uint64_t)m->gregs[REG_RDI];
+	r->rsi = (uint64_t)m->gregs[REG_RSI];
+	r->rbp = (uint64_t)m->gregs[REG_RBP];
+	r->rbx = (uint64_t)m->gregs[REG_RBX];
+	r->rdx = (uint64_t)m->gregs[REG_RDX];
+	r->rax = (uint64_t)m->gregs[REG_RAX];
+	r->rcx = (uint64_t)m->gregs[REG_RCX];
+	r->rsp = (uint64_t)m->gregs[REG_RSP];
+	r->rip = (uint64_t)m->gregs[REG_RIP];
+	/* the handler may change the arithmetic flags, not IF or IOPL */
+	r->rflags = (r->rflags & ~(uint64_t)EFLAGS_USER_CHANGEABLE) |
+		    ((uint64_t)m->gregs[REG_EFL] & EFLAGS_USER_CHANGEABLE);
+}
+
+static int restartable(int nr)
+{
+	switch (nr) {
+	case SYS_nanosleep:
+	case SYS_clock_nanosleep:
+	case SYS_poll:
+	case SYS_ppoll:
+	case SYS_select:
+	case SYS_pselect6:
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+	case SYS_pause:
+	case SYS_rt_sigsuspend:
+	case SYS_rt_sigtimedwait:
+		return 0; /* these report EINTR after a handler, always */
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Builds the frame for sig on the guest stack and points the vCPU at the
+ * handler. regs is the interrupted context; fpu the FPU image to save (NULL:
+ * the vCPU's own). Returns 0, or -EFAULT if the stack cannot take it.
+ */
+static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
+		       const void *fpu)
+{
+	struct dune_ksigaction *a = &actions[sig];
+	struct kvm_xsave xs;
+	uint64_t sp = regs->rsp, mask, newmask;
+	struct sigframe *f;
+	uint8_t *fpstate;
+	int on_alt = pc->altstack_size && sp - pc->altstack_sp < pc->altstack_size;
+
+	if (!fpu) {
+		if (dune_state.hostside->vcpu_get_fpu(pc, &xs) < 0)
+			return -EIO;
+		fpu = &xs;
+	}
+	if ((a->flags & SA_ONSTACK) && pc->altstack_size && !on_alt)
+		sp = pc->altstack_sp + pc->altstack_size;
+	else
+		sp -= RED_ZONE_SIZE;
+	sp = (sp - DUNE_XSAVE_SIZE) & ~(uint64_t)(XSAVE_ALIGN - 1);
+	fpstate = (uint8_t *)sp;
+	/* as at a function's entry: rsp + 8 aligned (pretcode is the return address) */
+	sp = ((sp - sizeof(*f)) & ~(uint64_t)(STACK_ALIGN - 1)) - sizeof(f->pretcode);
+	f = (struct sigframe *)sp;
+	if (!guest_range_ok(sp, (uint64_t)fpstate + DUNE_XSAVE_SIZE - sp, PROT_WRITE))
+		return -EFAULT;
+	memcpy(fpstate, fpu, DUNE_XSAVE_SIZE);
+	memset(f, 0, sizeof(*f));
+	f->pretcode = a->restorer;
+	memcpy(&f->info, &pc->sig_info[sig], sizeof(f->info));
+	f->uc.uc_stack.ss_sp = (void *)pc->altstack_sp;
+	f->uc.uc_stack.ss_size = pc->altstack_size;
+	f->uc.uc_stack.ss_flags = !pc->altstack_size ? SS_DISABLE : on_alt ? SS_ONSTACK : 0;
+	regs_to_mcontext(regs, &f->uc.uc_mcontext);
+	f->uc.uc_mcontext.fpregs = (fpregset_t)fpstate;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
+	/* after sigsuspend the handler's return restores the mask from
+	 * before it (signals_suspend_now) */
+	memcpy(&f->uc.uc_sigmask, pc->sig_suspended ? &pc->sig_suspend_old : &mask, sizeof(mask));
+	pc->sig_suspended = 0;
+	f->extra.magic = FRAME_MAGIC;
+	f->extra.hc_ret = (uint64_t)pc->hc_ret;
+	memcpy(f->extra.hc_args, pc->hc_args, sizeof(f->extra.hc_args));
+
+	newmask = mask | a->mask;
+	if (!(a->flags & SA_NODEFER))
+		newmask |= KSIG_BIT(sig);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, NULL, 8);
+	if (a->flags & SA_RESETHAND) {
+		struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
+		signals_sigaction(sig, &dfl, NULL);
+	}
+
+	regs->rsp = sp;
+	regs->rip = (uint64_t)a->handler;
+	regs->rdi = (uint64_t)sig;
+	regs->rsi = (uint64_t)&f->info;
+	regs->rdx = (uint64_t)&f->uc;
+	regs->rax = 0;
+	regs->rflags &= ~(uint64_t)(EFLAGS_DF | EFLAGS_TF);
+	return 0;
+}
+
+/* sigsuspend(newmask) from the guest: 1 if a signal libdune holds is let
+ * through by newmask; then newmask is in force and the frame to come
+ * restores the old mask, as the kernel's sigsuspend does. */
+int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask)
+{
+	uint64_t old;
+	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
+	if (!(pc->sig_pending & ~newmask))
+		return 0;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
+	pc->sig_suspend_old = old;
+	pc->sig_suspended = 1;
+	return 1;
+}
+
+/* The frame could not be built after all: the old mask comes back. */
+void signals_suspend_done(struct dune_percpu *pc)
+{
+	if (!pc->sig_suspended)
+		return;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &pc->sig_suspend_old, NULL, 8);
+	pc->sig_suspended = 0;
+}
+
+/* The lowest pending signal that the thread does not block, or 0. */
+static int next_signal(struct dune_percpu *pc)
+{
+	uint64_t blocked, pend = pc->sig_pending;
+	if (!pend)
+		return 0;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
+	for (int sig = 1; sig < 65; sig++)
+		if (pend & ~blocked & KSIG_BIT(sig))
+			return sig;
+	return 0;
+}
+
+/*
+ * Host loop, before the vCPU runs: start the program's handler for each
+ * pending signal. result is the return value of a forwarded system call the
+ * vCPU is about to see (after HC_SYSCALL in the stub), or unused.
+ */
+void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result)
+{
+	struct kvm_regs regs;
+	int sig;
+
+	if (!pc->sig_pending || mirror_locked_by_me())
+		return; /* libdune's guest code is mid-update: next exit */
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		return;
+	switch (guest_at_safe_point(pc, &regs)) {
+	case UNSAFE:
+		return; /* in libdune's trap entry: very soon out of it */
+	case IN_USER_CODE:
+		/* one instruction on, user code traps (trap.c), and the
+		 * handler runs in the program's context */
+		if (!next_signal(pc) || (regs.rflags & EFLAGS_TF))
+			return;
+		pc->sig_step = 1;
+		regs.rflags |= EFLAGS_TF;
+		dune_state.hostside->vcpu_set_regs(pc, &regs);
+		return;
+	}
+	while ((sig = next_signal(pc))) {
+		__atomic_and_fetch(&pc->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+		if (!is_handler(actions[sig].handler))
+			continue; /* changed to default or ignore meanwhile */
+		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, pc->tid,
+			 after_syscall ? nr : -1L, result,
+			 regs.rip == (uint64_t)dune_syscall_stub_resume ? "in the stub" : "elsewhere");
+		if (after_syscall && regs.rip == (uint64_t)dune_syscall_stub_resume) {
+			/* the program sees its syscall return (or restart) first */
+			if (result == -EINTR && (actions[sig].flags & SA_RESTART) && restartable((int)nr)) {
+				regs.rip = regs.rcx - 2;
+				regs.rax = (uint64_t)nr;
+			} else {
+				regs.rip = regs.rcx;
+				regs.rax = (uint64_t)result;
+			}
+			after_syscall = 0;
+		}
+		if (setup_frame(pc, sig, &regs, NULL) < 0) {
+			dune_log("cannot deliver signal %d: the guest stack 0x%llx is unusable; "
+				 "ending the process with SIGSEGV", sig, regs.rsp);
+			die_with_signal(SIGSEGV);
+		}
+	}
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
+}
+
+/* rt_sigreturn from the guest: back to exactly where the signal hit. */
+long signals_sigreturn(struct dune_percpu *pc)
+{
+	struct kvm_regs regs;
+	struct sigframe *f;
+
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		return -EIO;
+	/* the restorer's `ret`-popped frame: uc sits at rsp */
+	f = (struct sigframe *)(regs.rsp - offsetof(struct sigframe, uc));
+	if (!guest_range_ok((uint64_t)f, sizeof(*f), PROT_READ) || f->extra.magic != FRAME_MAGIC) {
+		dune_log("rt_sigreturn without a signal frame at 0x%llx; ending the process "
+			 "with SIGSEGV", regs.rsp);
+		die_with_signal(SIGSEGV);
+	}
+	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
+	if (f->uc.uc_mcontext.fpregs)
+		dune_state.hostside->vcpu_set_fpu(pc, f->uc.uc_mcontext.fpregs);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
+	pc->hc_ret = (int64_t)f->extra.hc_ret;
+	memcpy(pc->hc_args, f->extra.hc_args, sizeof(pc->hc_args));
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	return (long)regs.rax;
+}
+
+/*
+ * A fault the program's dune handlers did not take: if the program has a
+ * handler for the signal, it runs at the faulting context (with the FPU
+ * state the trap path saved); returns 0. Otherwise -1: the caller ends the
+ * process.
+ */
+int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec)
+{
+	struct kvm_regs regs;
+	siginfo_t *si = (siginfo_t *)&pc->sig_info[sig];
+	const void *fpu;
+
+	if (!is_handler(actions[sig].handler) || !tf)
+		return -1;
+	memset(si, 0, sizeof(pc->sig_info[sig]));
+	si->si_signo = sig;
+	switch (vec) {
+	case T_PGFLT:
+		si->si_code = (tf->err & FEC_P) ? SEGV_ACCERR : SEGV_MAPERR;
+		si->si_addr = (void *)cr2;
+		break;
+	case T_ILLOP:
+		si->si_code = ILL_ILLOPN;
+		si->si_addr = (void *)tf->rip;
+		break;
+	case T_DIVIDE:
+		si->si_code = FPE_INTDIV;
+		si->si_addr = (void *)tf->rip;
+		break;
+	case T_BRKPT:
+		si->si_code = SI_KERNEL;
+		break;
+	default:
+		si->si_code = SI_KERNEL;
+	}
+	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		return -1;
+	regs.rax = tf->rax; regs.rbx = tf->rbx; regs.rcx = tf->rcx; regs.rdx = tf->rdx;
+	regs.rsi = tf->rsi; regs.rdi = tf->rdi; regs.rbp = tf->rbp; regs.rsp = tf->rsp;
+	regs.r8 = tf->r8; regs.r9 = tf->r9; regs.r10 = tf->r10; regs.r11 = tf->r11;
+	regs.r12 = tf->r12; regs.r13 = tf->r13; regs.r14 = tf->r14; regs.r15 = tf->r15;
+	regs.rip = tf->rip;
+	regs.rflags = tf->rflags;
+	/* the trap path saved the interrupted FPU state just below the frame */
+	fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
+	/* leave the trap stack the fault came in on */
+	pc->trap_sp += TRAP_STACK_SIZE;
+	if (setup_frame(pc, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)
+		return -1;
+	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* host half - signals for programs in dune mode: noted by libdune's host
+ * handler, delivered into the guest on frames the kernel would build. */
+#ifndef LIBDUNE_SIGNALS_H
+#define LIBDUNE_SIGNALS_H
+
+#include <stdint.h>
+
+#include "common/ksigaction.h"
+#include "common/percpu.h"
+#include "dune.h"
+
+int signals_init(void); /* handlers installed before dune_init are the guest's too */
+long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact);
+long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint64_t rsp);
+/* Before the vCPU runs: the program's handler for each pending signal. */
+void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);
+long signals_sigreturn(struct dune_percpu *pc);
+/* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
+int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask);
+void signals_suspend_done(struct dune_percpu *pc);
+/* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before
+ * the host half dereferences them) */
+int guest_range_ok(uint64_t addr, uint64_t len, int prot);
+
+#endif

@@ -1,0 +1,104 @@
+/* host half (read by both) - every vCPU of the process (vcpu_list.h). */
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include "common/log.h"
+#include "common/raw_syscall.h"
+#include "common/state.h"
+#include "host/vcpu_list.h"
+
+static struct dune_percpu *all[MAX_VCPUS];
+static int nr_all;
+static volatile int registry_lock;
+
+static void reg_lock(void)
+{
+	while (!__sync_bool_compare_and_swap(&registry_lock, 0, 1))
+		__builtin_ia32_pause();
+}
+
+static void reg_unlock(void)
+{
+	__atomic_store_n(&registry_lock, 0, __ATOMIC_RELEASE);
+}
+
+void vcpu_list_after_fork(void)
+{
+	reg_unlock(); /* whoever held it is not in the child */
+}
+
+static int thread_gone(int tid)
+{
+	long pid = raw_syscall0(SYS_getpid);
+	return tid <= 0 || raw_syscall3(SYS_tgkill, pid, tid, 0) == -ESRCH;
+}
+
+int vcpu_list_full(void)
+{
+	return nr_all >= MAX_VCPUS;
+}
+
+void vcpu_list_add(struct dune_percpu *pc)
+{
+	reg_lock();
+	all[nr_all++] = pc;
+	reg_unlock();
+}
+
+struct dune_percpu *vcpu_list_take_parked(void)
+{
+	struct dune_percpu *pc = NULL;
+
+	reg_lock();
+	for (int i = 0; i < nr_all; i++)
+		if (all[i]->state == VCPU_FREE && all[i]->vcpu && thread_gone(all[i]->tid)) {
+			pc = all[i];
+			break;
+		}
+	if (pc) {
+		pc->state = VCPU_ACTIVE;
+		pc->tid = 0;
+	}
+	reg_unlock();
+	return pc;
+}
+
+unsigned vcpu_list_len(void)
+{
+	return (unsigned)nr_all;
+}
+
+struct dune_percpu *vcpu_list_get(unsigned i)
+{
+	return all[i];
+}
+
+unsigned vcpus_active(void)
+{
+	unsigned n = 0;
+	for (int i = 0; i < nr_all; i++)
+		n += all[i]->state == VCPU_ACTIVE;
+	return n;
+}
+
+void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who)
+{
+	if (!dune_debug)
+		return;
+	for (int i = 0; i < nr_all; i++) {
+		uintptr_t p = (uintptr_t)all[i];
+		if (p < end && p + DUNE_PERCPU_SIZE > start)
+			dune_log("BUG: %s unmaps per-CPU page %p (range 0x%lx-0x%lx, guest %d)", who,
+				 (void *)p, (unsigned long)start, (unsigned long)end, dune_guest_mode);
+	}
+}
+
+void dune_get_call_stats(struct dune_call_stats *st)
+{
+	st->exit_calls = st->fast_calls = 0;
+	for (int i = 0; i < nr_all; i++) {
+		st->exit_calls += all[i]->exit_calls;
+		st->fast_calls += all[i]->fast_calls;
+	}
+}

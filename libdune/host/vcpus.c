@@ -1,0 +1,118 @@
+/* host half - vcpus.c: one vCPU per thread in dune mode, made or recycled.
+ *
+ * A vCPU (and its per-CPU page and stacks) outlives its thread: KVM never
+ * frees vCPUs before the VM, so a thread's exit parks them for the next
+ * thread instead of leaking them (vcpu_list.c keeps them all).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/descriptors.h"
+#include "host/hostside.h"
+#include "host/vcpu_list.h"
+#include "host/vcpus.h"
+#include "mm/mirror.h"
+#include "mm/mirror_lock.h"
+#include "mm/tlb.h"
+
+#define HOST_STACK_SIZE (256 * 1024)
+
+static void kick_handler(int sig)
+{
+	struct dune_percpu *pc = dune_self;
+	(void)sig;
+	/* the kick may land just before KVM_RUN: make that run return too */
+	if (pc && pc->vcpu)
+		dune_state.hostside->vcpu_kick(pc);
+}
+
+int vcpus_init(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sa.sa_flags = SA_RESTART;
+	dune_state.kick_signal = SIGRTMAX - 2; /* a real-time signal programs rarely use */
+	return sigaction(dune_state.kick_signal, &sa, NULL) ? -errno : 0;
+}
+
+static struct dune_percpu *percpu_map(void);
+
+/* A new vCPU: the guest reaches its page and stacks through GS and the TSS,
+ * so they are mirrored at once (adding entries is safe while others run). */
+static struct dune_percpu *percpu_new(void)
+{
+	struct dune_percpu *pc;
+	int r;
+
+	/* mapping and mirroring are one step for the guest's threads */
+	mirror_lock();
+	pc = percpu_map();
+	r = pc ? mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+			    PROT_READ | PROT_WRITE) : -ENOMEM;
+	if (r == 0)
+		r = mirror_add(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+			       PROT_READ | PROT_WRITE);
+	/* GS and the TSS lead here from any ring: not for user code */
+	if (r == 0)
+		r = mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+				       PROT_READ | PROT_WRITE, 1);
+	if (r == 0)
+		r = mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+				       PROT_READ | PROT_WRITE, 1);
+	mirror_unlock();
+	if (r < 0 || dune_state.hostside->vcpu_create(pc) < 0)
+		return NULL;
+	return pc;
+}
+
+static struct dune_percpu *percpu_map(void)
+{
+	struct dune_percpu *pc;
+	void *hstack;
+
+	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pc == MAP_FAILED || hstack == MAP_FAILED)
+		return NULL;
+	mprotect(hstack, PGSIZE, PROT_NONE); /* guard */
+	if (guest_percpu_init(pc) < 0)
+		return NULL;
+	pc->host_stack = (uintptr_t)hstack;
+	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	return pc;
+}
+
+/* A vCPU for the calling thread, or for a thread about to be created. */
+struct dune_percpu *vcpu_get(void)
+{
+	struct dune_percpu *pc = vcpu_list_take_parked();
+
+	if (pc) {
+		guest_percpu_reset(pc);
+		return pc;
+	}
+	if (vcpu_list_full() || !(pc = percpu_new()))
+		return NULL;
+	pc->doorbell = dune_state.doorbell_va;
+	pc->state = VCPU_ACTIVE;
+	pc->tlb_gen_done = tlb_generation();
+	vcpu_list_add(pc);
+	return pc;
+}
+
+/* The calling thread is leaving (exit): park its vCPU for reuse. */
+void vcpu_put(struct dune_percpu *pc)
+{
+	pc->in_run = 0;
+	__atomic_store_n(&pc->state, VCPU_FREE, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,376 @@
+/* both halves (host mode and the guest) - dune.h: the libdune API.
+ *
+ * A process that links libdune moves itself into guest ring 0 of a
+ * hardware virtual machine with dune_init_and_enter() and keeps running
+ * there: same thread, same address space, same files. System calls are
+ * forwarded to the host kernel. The interface follows the original Dune
+ * (project-dune/dune, libdune/dune.h) so its programs compile unchanged.
+ *
+ * Additions beyond Dune's API are marked "(libdune addition)".
+ */
+#ifndef LIBDUNE_DUNE_H
+#define LIBDUNE_DUNE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- page tables (x86-64, 4 levels) ---- */
+
+typedef uint64_t ptent_t;
+typedef uint64_t physaddr_t;
+
+#define PGSHIFT 12
+#define PGSIZE (1UL << PGSHIFT)
+#define NPTBITS 9
+#define NPTENTRIES (1 << NPTBITS)
+#define NPTLVLS 3 /* depth - 1 */
+#define PPN(pa) ((pa) >> PGSHIFT)
+#define PGOFF(la) (((uintptr_t)(la)) & (PGSIZE - 1))
+#define PDSHIFT(n) (PGSHIFT + NPTBITS * (n))
+#define PDX(n, la) ((((uintptr_t)(la)) >> PDSHIFT(n)) & (NPTENTRIES - 1))
+#define PGADDR(la) (((uintptr_t)(la)) & ~(PGSIZE - 1))
+
+#define PTE_P 0x0001UL   /* present */
+#define PTE_W 0x0002UL   /* writeable */
+#define PTE_U 0x0004UL   /* user */
+#define PTE_PWT 0x0008UL /* write-through */
+#define PTE_PCD 0x0010UL /* cache-disable */
+#define PTE_A 0x0020UL   /* accessed */
+#define PTE_D 0x0040UL   /* dirty */
+#define PTE_PS 0x0080UL  /* page size (2 MiB / 1 GiB) */
+#define PTE_G 0x0100UL   /* global */
+#define PTE_AVAIL 0x0E00UL
+#define PTE_COW 0x0200UL  /* copy-on-write (software bit) */
+#define PTE_USR1 0x0400UL /* software bits for applications */
+#define PTE_USR2 0x0800UL
+#define PTE_NX (1UL << 63)
+#define PTE_ADDR_MASK 0x000FFFFFFFFFF000UL
+#define PTE_ADDR(pte) ((physaddr_t)(pte) & PTE_ADDR_MASK)
+#define PTE_FLAGS(pte) ((ptent_t)(pte) & ~PTE_ADDR_MASK)
+#define pte_present(pte) ((pte) & PTE_P)
+#define pte_big(pte) ((pte) & PTE_PS)
+
+#define PERM_NONE 0        /* no access */
+#define PERM_R 0x0001      /* read permission */
+#define PERM_W 0x0002      /* write permission */
+#define PERM_X 0x0004      /* execute permission */
+#define PERM_U 0x0008      /* user-level permission */
+#define PERM_UC 0x0010     /* make uncachable */
+#define PERM_COW 0x0020    /* COW flag */
+#define PERM_USR1 0x1000   /* user flag 1 */
+#define PERM_USR2 0x2000   /* user flag 2 */
+#define PERM_USR3 0x3000   /* user flag 3 */
+#define PERM_BIG 0x0100    /* use 2 MiB pages */
+#define PERM_BIG_1GB 0x0200 /* use 1 GiB pages */
+
+#define PERM_SCODE (PERM_R | PERM_X)
+#define PERM_STEXT (PERM_R | PERM_W)
+#define PERM_SSTACK PERM_STEXT
+#define PERM_UCODE (PERM_R | PERM_U | PERM_X)
+#define PERM_UTEXT (PERM_R | PERM_U | PERM_W)
+#define PERM_USTACK PERM_UTEXT
+
+#define VA_START ((void *)0)
+#define VA_END ((void *)-1)
+
+enum {
+	CREATE_NONE = 0,
+	CREATE_NORMAL = 1,
+	CREATE_BIG = 2,
+	CREATE_BIG_1GB = 3,
+};
+
+/* The page table the process runs on in dune mode. Dune's "full mapping
+ * mode": every accessible host mapping is mapped here with its host
+ * protection and PTE_U, so ring-3 code can run the program's functions. */
+extern ptent_t *pgroot;
+
+int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm);
+int dune_vm_map_phys(ptent_t *root, void *va, size_t len, void *pa, int perm);
+int dune_vm_map_pages(ptent_t *root, void *va, size_t len, int perm);
+void dune_vm_unmap(ptent_t *root, void *va, size_t len);
+int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out);
+ptent_t *dune_vm_clone(ptent_t *root);
+void dune_vm_free(ptent_t *root);
+void dune_vm_default_pgflt_handler(uintptr_t addr, uint64_t fec);
+
+typedef int (*page_walk_cb)(const void *arg, ptent_t *ptep, void *va);
+int dune_vm_page_walk(ptent_t *root, void *start_va, void *end_va,
+		      page_walk_cb cb, const void *arg);
+
+/* Guest-physical address of a host virtual address mirrored into the guest,
+ * or 0 if the address is not mirrored. Host addresses (47 bits) are laid out
+ * sparsely in guest-physical space, so this is a table lookup rather than
+ * Dune's fixed arithmetic. */
+physaddr_t dune_va_to_pa(void *ptr);
+/* (libdune addition) the inverse: host virtual address of a guest-physical
+ * address, or NULL. */
+void *dune_pa_to_va(physaddr_t pa);
+
+static inline void dune_flush_tlb_one(unsigned long addr)
+{
+	asm volatile("invlpg (%0)" ::"r"(addr) : "memory");
+}
+
+static inline void dune_flush_tlb(void)
+{
+	asm volatile("mov %%cr3, %%rax\n\tmov %%rax, %%cr3\n" ::: "rax", "memory");
+}
+
+#define CR3_NOFLUSH (1UL << 63)
+
+static inline void load_cr3(unsigned long cr3)
+{
+	asm volatile("mov %%rax, %%cr3\n" : : "a"(cr3) : "memory");
+}
+
+/* ---- traps ---- */
+
+/* GDT layout as Linux's, so STAR can use Linux's selector values. */
+#define GD_KT 0x10
+#define GD_KD 0x18
+#define GD_UD 0x28
+#define GD_UT 0x30
+#define GD_TSS 0x38
+#define GD_TSS2 0x40
+#define NR_GDT_ENTRIES 9
+
+struct dune_tf {
+	/* manually saved, arguments */
+	uint64_t rdi;
+	uint64_t rsi;
+	uint64_t rdx;
+	uint64_t rcx;
+	uint64_t r8;
+	uint64_t r9;
+	uint64_t r10;
+	uint64_t r11;
+
+	/* saved by C calling conventions */
+	uint64_t rbx;
+	uint64_t rbp;
+	uint64_t r12;
+	uint64_t r13;
+	uint64_t r14;
+	uint64_t r15;
+
+	/* system call number, ret */
+	uint64_t rax;
+
+	/* exception frame */
+	uint32_t err;
+	uint32_t pad1;
+	uint64_t rip;
+	uint16_t cs;
+	uint16_t pad2[3];
+	uint64_t rflags;
+	uint64_t rsp;
+	uint16_t ss;
+	uint16_t pad3[3];
+} __attribute__((packed));
+
+#define ARG0(tf) ((tf)->rdi)
+#define ARG1(tf) ((tf)->rsi)
+#define ARG2(tf) ((tf)->rdx)
+#define ARG3(tf) ((tf)->rcx)
+#define ARG4(tf) ((tf)->r8)
+#define ARG5(tf) ((tf)->r9)
+
+/* x86 exception vectors */
+#define T_DIVIDE 0
+#define T_DEBUG 1
+#define T_NMI 2
+#define T_BRKPT 3
+#define T_OFLOW 4
+#define T_BOUND 5
+#define T_ILLOP 6
+#define T_DEVICE 7
+#define T_DBLFLT 8
+#define T_TSS 10
+#define T_SEGNP 11
+#define T_STACK 12
+#define T_GPFLT 13
+#define T_PGFLT 14
+#define T_FPERR 16
+#define T_ALIGN 17
+#define T_MCHK 18
+#define T_SIMDERR 19
+
+/* page-fault error code bits */
+#define FEC_P 0x1
+#define FEC_W 0x2
+#define FEC_U 0x4
+#define FEC_RSV 0x8
+#define FEC_I 0x10
+
+typedef void (*dune_intr_cb)(struct dune_tf *tf);
+typedef void (*dune_pgflt_cb)(uintptr_t addr, uint64_t fec, struct dune_tf *tf);
+typedef void (*dune_syscall_cb)(struct dune_tf *tf);
+
+/* Handlers run in guest ring 0 on a trap stack of their own (so the
+ * interrupted code's red zone survives); they may edit *tf and return to
+ * resume. A vector with no handler ends the process with the signal Linux
+ * would have sent. Returns 0, or -EINVAL for a bad vector. */
+int dune_register_intr_handler(int vec, dune_intr_cb cb);
+void dune_register_pgflt_handler(dune_pgflt_cb cb);
+void dune_register_syscall_handler(dune_syscall_cb cb);
+
+/* Runs tf (rip, rsp, rflags, registers) in ring 3 under the current page
+ * table until a handler calls dune_ret_from_user(code); returns code. User
+ * code reaches only PTE_U memory; its system calls go to the handler
+ * registered with dune_register_syscall_handler (or to the host if none),
+ * its exceptions to the pgflt/interrupt handlers with tf->cs & 3 == 3.
+ * Libdune's own memory (per-CPU pages, trap stacks, IDT, entry code, page
+ * tables) is never reachable from user code. */
+int dune_jump_to_user(struct dune_tf *tf);
+void dune_ret_from_user(int ret) __attribute__((noreturn));
+
+/* (libdune additions) User code's FS base: the program's own FS base until
+ * set; takes effect when user code next runs. */
+void dune_set_user_fs(uint64_t base);
+uint64_t dune_get_user_fs(void);
+/* In a handler of user code's trap or system call: user code's FPU state
+ * (XSAVE format if *xcr0 != 0, else FXSAVE), *size bytes, loaded back when
+ * user code resumes; what is written there must stay valid for XRSTOR. */
+void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0);
+/* Called with user code's frame each time a handler of its system call or
+ * trap returns to it (a place to deliver the user program's signals). */
+void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));
+/* After dune_init(false): user code may reach only [start, end) of the
+ * mirrored address space (plus what is mapped PERM_U through dune_vm_*);
+ * the rest stays the program's. dune_init(true), Dune's full mapping, lets
+ * user code reach all of it. */
+int dune_set_user_memory(uintptr_t start, uintptr_t end);
+/* One more such range (up to 8 in all; -EEXIST if they overlap). */
+int dune_add_user_memory(uintptr_t start, uintptr_t end);
+/* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
+ * else's behalf must not reach those. */
+int dune_owns_fd(int fd);
+
+/* (libdune addition) The kernel's struct sigaction on x86-64, as
+ * rt_sigaction takes it (libc's struct sigaction differs): for code that
+ * keeps another program's signal actions. mask: bit sig-1 for sig. */
+struct dune_ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+/* Forwards the system call described by tf (rax = number, rdi..r9 = args)
+ * to the host kernel; the result lands in tf->rax. */
+void dune_passthrough_syscall(struct dune_tf *tf);
+void dune_dump_trap_frame(struct dune_tf *tf);
+
+/* ---- utilities ---- */
+
+static inline unsigned long dune_get_ticks(void)
+{
+	unsigned int a, d;
+	asm volatile("rdtsc" : "=a"(a), "=d"(d));
+	return ((unsigned long)a) | (((unsigned long)d) << 32);
+}
+
+int dune_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dune_die(void) __attribute__((noreturn));
+void *dune_mmap(void *addr, size_t length, int prot, int flags, int fd,
+		off_t offset);
+
+/* ---- process memory maps ---- */
+
+#define PROCMAP_TYPE_UNKNOWN 0x00
+#define PROCMAP_TYPE_FILE 0x01
+#define PROCMAP_TYPE_ANONYMOUS 0x02
+#define PROCMAP_TYPE_HEAP 0x03
+#define PROCMAP_TYPE_STACK 0x04
+#define PROCMAP_TYPE_VSYSCALL 0x05
+#define PROCMAP_TYPE_VDSO 0x06
+#define PROCMAP_TYPE_VVAR 0x07
+
+struct dune_procmap_entry {
+	uintptr_t begin;
+	uintptr_t end;
+	uint64_t offset;
+	bool r; /* readable */
+	bool w; /* writable */
+	bool x; /* executable */
+	bool p; /* private (or shared) */
+	char *path;
+	int type;
+};
+
+typedef void (*dune_procmap_cb)(const struct dune_procmap_entry *);
+void dune_procmap_iterate(dune_procmap_cb cb);
+void dune_procmap_dump(void);
+
+/* ---- entry ---- */
+
+/* Opens the host side (/dev/kvm by default), creates the virtual machine
+ * and mirrors the address space into pgroot. map_full: user code (ring 3)
+ * may reach all of it, as in Dune; otherwise only what
+ * dune_set_user_memory() names. Returns 0 or -errno and prints one line
+ * naming the cause and the remedy. */
+int dune_init(bool map_full);
+
+/* Moves the calling thread into guest ring 0. Returns 0 there, or -errno
+ * (still in host mode) on failure. */
+int dune_enter(void);
+
+/**
+ * dune_init_and_enter - initializes libdune and enters "Dune mode"
+ *
+ * Threads that a thread in dune mode creates start in dune mode too; a
+ * thread created before, or by a thread outside, calls dune_enter() itself.
+ * Returns 0 on success, otherwise failure.
+ */
+static inline int dune_init_and_enter(void)
+{
+	int ret;
+
+	if ((ret = dune_init(1)))
+		return ret;
+
+	return dune_enter();
+}
+
+/* (libdune addition) true when the calling thread runs in dune mode. */
+bool dune_in_guest(void);
+
+/* (libdune addition) the name of the host side in use ("kvm" or "kmod"). */
+const char *dune_host_name(void);
+
+/* (libdune addition) the hardware ring the program runs in: 0, or 3 on
+ * hosts whose ring 0 cannot use the FPU (PVM), where privileged
+ * instructions are emulated from ring 0. */
+int dune_guest_ring(void);
+
+/* (libdune addition) guest-physical memory accounting, for tests and tools:
+ * the number of memory slots registered and their total size in bytes. */
+struct dune_mem_stats {
+	uint64_t slots;
+	uint64_t slot_bytes;
+	uint64_t mirrored_bytes; /* host memory mapped into pgroot */
+	uint64_t pt_pages;       /* page-table pages in use */
+};
+void dune_get_mem_stats(struct dune_mem_stats *st);
+
+/* (libdune addition) how system calls reached the host, summed over vCPUs:
+ * through a VM exit (the doorbell) or through the fast-call server thread
+ * without an exit (only on hosts with a CPU to spare; DUNE_FASTCALL=0/1). */
+struct dune_call_stats {
+	uint64_t exit_calls;
+	uint64_t fast_calls;
+};
+void dune_get_call_stats(struct dune_call_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBDUNE_DUNE_H */

@@ -1,0 +1,144 @@
+/* both halves - guest-physical chunks for host virtual chunks (layout.h). */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "dune.h"
+#include "mm/layout.h"
+
+static uint32_t *va_chunk;  /* per VA chunk: PA chunk + 1, or 0 */
+static uint64_t *va_refs;   /* per VA chunk: pages mirrored in it */
+static uint32_t *pa_chunk;  /* per PA chunk: VA chunk + 1, or 0 */
+static unsigned nr_pa_chunks;
+static unsigned next_free_hint = FIRST_PA_CHUNK;
+static unsigned chunks_in_use;
+
+static void *table_alloc(size_t bytes)
+{
+	/* Zero-filled and lazily backed: most entries are never touched. */
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int layout_init(unsigned phys_bits)
+{
+	if (va_chunk)
+		return 0;
+	if (phys_bits < 33)
+		return -EINVAL;
+	if (phys_bits > 52)
+		phys_bits = 52;
+	/* The top chunk is left unused: some hosts reserve the highest
+	 * guest-physical addresses (e.g. for MMIO caching tricks). */
+	nr_pa_chunks = (1U << (phys_bits - CHUNK_SHIFT)) - 1;
+	va_chunk = table_alloc(NR_VA_CHUNKS * sizeof(*va_chunk));
+	va_refs = table_alloc(NR_VA_CHUNKS * sizeof(*va_refs));
+	pa_chunk = table_alloc((size_t)(nr_pa_chunks + 1) * sizeof(*pa_chunk));
+	if (!va_chunk || !va_refs || !pa_chunk)
+		return -ENOMEM;
+	return 0;
+}
+
+static int pa_chunk_alloc(unsigned vc)
+{
+	for (unsigned n = 0; n < nr_pa_chunks; n++) {
+		unsigned pc = next_free_hint + n;
+		if (pc >= nr_pa_chunks)
+			pc = FIRST_PA_CHUNK + (pc - nr_pa_chunks);
+		if (pc < FIRST_PA_CHUNK || pc >= nr_pa_chunks)
+			continue;
+		if (!pa_chunk[pc]) {
+			pa_chunk[pc] = vc + 1;
+			next_free_hint = pc + 1;
+			chunks_in_use++;
+			return (int)pc;
+		}
+	}
+	return -ENOSPC;
+}
+
+int layout_reserve(uintptr_t start, uintptr_t end)
+{
+	if (start >= end || end > (1UL << VA_BITS))
+		return -EINVAL;
+	for (uintptr_t c = start >> CHUNK_SHIFT; c <= (end - 1) >> CHUNK_SHIFT; c++) {
+		uintptr_t lo = c << CHUNK_SHIFT, hi = lo + CHUNK_SIZE;
+		if (lo < start)
+			lo = start;
+		if (hi > end)
+			hi = end;
+		if (!va_chunk[c]) {
+			int pc = pa_chunk_alloc(c);
+			if (pc < 0) {
+				layout_release(start, lo);
+				return pc;
+			}
+			va_chunk[c] = pc + 1;
+		}
+		va_refs[c] += (hi - lo) >> PGSHIFT;
+	}
+	return 0;
+}
+
+void layout_release(uintptr_t start, uintptr_t end)
+{
+	if (start >= end)
+		return;
+	for (uintptr_t c = start >> CHUNK_SHIFT; c <= (end - 1) >> CHUNK_SHIFT; c++) {
+		uintptr_t lo = c << CHUNK_SHIFT, hi = lo + CHUNK_SIZE;
+		uint64_t pages;
+		if (lo < start)
+			lo = start;
+		if (hi > end)
+			hi = end;
+		pages = (hi - lo) >> PGSHIFT;
+		if (!va_chunk[c])
+			continue;
+		va_refs[c] = va_refs[c] > pages ? va_refs[c] - pages : 0;
+		if (!va_refs[c]) {
+			pa_chunk[va_chunk[c] - 1] = 0;
+			va_chunk[c] = 0;
+			chunks_in_use--;
+		}
+	}
+}
+
+uint64_t layout_va_to_pa(uintptr_t va)
+{
+	uint32_t pc;
+	if (va >= (1UL << VA_BITS) || !va_chunk)
+		return 0;
+	pc = va_chunk[va >> CHUNK_SHIFT];
+	if (!pc)
+		return 0;
+	return ((uint64_t)(pc - 1) << CHUNK_SHIFT) | (va & (CHUNK_SIZE - 1));
+}
+
+void *layout_pa_to_va(uint64_t pa)
+{
+	uint64_t pc = pa >> CHUNK_SHIFT;
+	if (!pa_chunk || pc >= nr_pa_chunks || !pa_chunk[pc])
+		return NULL;
+	return (void *)(((uintptr_t)(pa_chunk[pc] - 1) << CHUNK_SHIFT) |
+			(pa & (CHUNK_SIZE - 1)));
+}
+
+unsigned layout_chunks_in_use(void)
+{
+	return chunks_in_use;
+}
+
+unsigned layout_pa_chunks_total(void)
+{
+	return nr_pa_chunks;
+}
+
+physaddr_t dune_va_to_pa(void *ptr)
+{
+	return layout_va_to_pa((uintptr_t)ptr);
+}
+
+void *dune_pa_to_va(physaddr_t pa)
+{
+	return layout_pa_to_va(pa);
+}

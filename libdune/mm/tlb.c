@@ -1,0 +1,94 @@
+/* both halves - TLB flushes and shootdowns between vCPUs (tlb.h). */
+#include <sys/syscall.h>
+
+#include "common/percpu.h"
+#include "common/state.h"
+#include "dune.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/uview.h"
+#include "host/hostside.h"
+#include "host/vcpu_list.h"
+#include "mm/tlb.h"
+
+static volatile uint64_t tlb_gen;
+
+uint64_t tlb_generation(void)
+{
+	return __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+}
+
+/* This vCPU's stale translations of [va, end) go, then everyone else's,
+ * and the user view's copies. Before any vCPU ran (host mode) there is
+ * nothing to flush. */
+void tlb_flush_range(uintptr_t va, uintptr_t end)
+{
+	if (!dune_guest_mode)
+		return;
+	uview_invalidate(va, end);
+	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
+	/* on a deprivileged guest every flush instruction is a trap: one
+	 * full flush beats several single ones */
+	if (end - va > 64 * PGSIZE || (dune_state.deprivileged && end - va > PGSIZE))
+		dune_flush_tlb();
+	else
+		for (uintptr_t p = va; p < end; p += PGSIZE)
+			dune_flush_tlb_one(p);
+	dune_self->uview_quiet = 0;
+	tlb_shootdown();
+}
+
+
+/*
+ * A vCPU outside the guest flushes before it enters again; one inside is
+ * kicked out of its run with a signal and flushes in its host loop.
+ */
+void tlb_shootdown(void)
+{
+	struct dune_percpu *self = dune_self;
+	unsigned n = vcpu_list_len();
+	uint64_t gen;
+	long pid;
+
+	if (n < 2 || vcpus_active() < 2)
+		return;
+	gen = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
+	pid = dune_sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	for (unsigned i = 0; i < n; i++) {
+		struct dune_percpu *pc = vcpu_list_get(i);
+		if (pc == self || pc->state != VCPU_ACTIVE)
+			continue;
+		if (pc->in_run && pc->tlb_gen_done < gen)
+			dune_sys(SYS_tgkill, pid, pc->tid, dune_state.kick_signal, 0, 0, 0);
+		for (int spins = 0; pc->in_run && pc->tlb_gen_done < gen && pc->state == VCPU_ACTIVE;
+		     spins++) {
+			__builtin_ia32_pause();
+			/* more threads than CPUs: let the target run to answer */
+			if (spins > 200)
+				dune_sys(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+			/* a host side without an immediate-exit flag may miss a
+			 * kick that lands just before its run: kick again */
+			if (spins % 1000 == 999)
+				dune_sys(SYS_tgkill, pid, pc->tid, dune_state.kick_signal, 0, 0, 0);
+		}
+	}
+}
+
+void tlb_sync(struct dune_percpu *pc)
+{
+	uint64_t gen = tlb_generation();
+	struct kvm_sregs s;
+
+	if (pc->tlb_gen_done >= gen)
+		return;
+	/* rewriting the control registers makes the host drop every cached
+	 * translation of this vCPU */
+	if (dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+		return;
+	/* On a deprivileged (PVM) guest stopped in ring 0, writing the
+	 * segment state back loses the ring-3 FS base: the vCPU will exit
+	 * again soon (the initiator keeps kicking) and flush from ring 3. */
+	if (dune_state.deprivileged && (s.cs.selector & 3) != 3)
+		return;
+	dune_state.hostside->vcpu_set_sregs(pc, &s);
+	pc->tlb_gen_done = gen;
+}
