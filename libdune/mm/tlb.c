@@ -8,6 +8,7 @@
 #include "guest/x86/uview.h"
 #include "host/hostside.h"
 #include "host/vcpu_list.h"
+#include "host/kick.h"
 #include "mm/tlb.h"
 
 static volatile uint64_t tlb_gen;
@@ -58,7 +59,7 @@ void tlb_shootdown(void)
 		if (pc == self || pc->state != VCPU_ACTIVE)
 			continue;
 		if (pc->in_run && pc->tlb_gen_done < gen)
-			dune_sys(SYS_tgkill, pid, pc->tid, dune_state.kick_signal, 0, 0, 0);
+			kick_thread(pid, pc->tid);
 		for (int spins = 0; pc->in_run && pc->tlb_gen_done < gen && pc->state == VCPU_ACTIVE;
 		     spins++) {
 			__builtin_ia32_pause();
@@ -68,7 +69,7 @@ void tlb_shootdown(void)
 			/* a host side without an immediate-exit flag may miss a
 			 * kick that lands just before its run: kick again */
 			if (spins % 1000 == 999)
-				dune_sys(SYS_tgkill, pid, pc->tid, dune_state.kick_signal, 0, 0, 0);
+				kick_thread(pid, pc->tid);
 		}
 	}
 }
