@@ -20,6 +20,7 @@
 #define BOX_LO 0x10000UL
 #define BOX_HI 0x400000000000UL /* 64 TiB */
 #define BOX_STACK (8UL << 20)
+#define BOX_LAZY_MIRROR (64UL << 20) /* mappings this big are mirrored as touched */
 
 struct box {
 	struct policy policy;

@@ -311,6 +311,8 @@ int main(int argc, char **argv)
 			strerror(-r));
 		return 125;
 	}
+	/* a program's big reservations cost nothing until touched */
+	dune_mirror_lazily(BOX_LAZY_MIRROR);
 	if ((r = dune_set_user_memory(BOX_LO, BOX_HI)) < 0 ||
 	    (box.vdso_lo && (r = dune_add_user_memory(box.vdso_lo, box.vdso_hi)) < 0)) {
 		fprintf(stderr, "dunebox: cannot set up the program's memory: %s\n", strerror(-r));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "dune.h"
@@ -15,11 +16,14 @@
 #include "mm/layout.h"
 #include "mm/ptpool.h"
 
-#define POOL_RESERVE (16UL << 30)
+#define POOL_RESERVE_MAX (16UL << 30)
+#define POOL_RESERVE_MIN (64UL << 20)
+#define POOL_AS_SHARE 8 /* under RLIMIT_AS: at most this part of it */
 #define POOL_CHUNK (2UL << 20)
 #define POOL_LOW_WATER 64
 
 static uintptr_t pool_base, pool_committed;
+static size_t pool_reserve; /* the reserved range; counts against RLIMIT_AS */
 static uint16_t *refs; /* per pool page */
 static void *free_list;
 static uint64_t nr_free, nr_used;
@@ -29,15 +33,25 @@ static ptpool_mirror_fn mirror_chunk;
 int ptpool_init(ptpool_mirror_fn mirror)
 {
 	void *p;
+	struct rlimit as;
 	mirror_chunk = mirror;
 	if (pool_base)
 		return 0;
-	p = mmap(NULL, POOL_RESERVE, PROT_NONE,
+	/* a reservation is address space: under `ulimit -v` take a share */
+	pool_reserve = POOL_RESERVE_MAX;
+	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+		pool_reserve = (as.rlim_cur / POOL_AS_SHARE) & ~(POOL_CHUNK - 1);
+		if (pool_reserve > POOL_RESERVE_MAX)
+			pool_reserve = POOL_RESERVE_MAX;
+		if (pool_reserve < POOL_RESERVE_MIN)
+			pool_reserve = POOL_RESERVE_MIN;
+	}
+	p = mmap(NULL, pool_reserve, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	pool_base = pool_committed = (uintptr_t)p;
-	p = mmap(NULL, (POOL_RESERVE >> PGSHIFT) * sizeof(*refs),
+	p = mmap(NULL, (pool_reserve >> PGSHIFT) * sizeof(*refs),
 		 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
 	if (p == MAP_FAILED)
@@ -67,7 +81,7 @@ int ptpool_refill(void)
 
 	if (refilling)
 		return 0;
-	if (chunk + POOL_CHUNK > pool_base + POOL_RESERVE)
+	if (chunk + POOL_CHUNK > pool_base + pool_reserve)
 		return -ENOMEM;
 	refilling = 1;
 	r = layout_reserve(chunk, chunk + POOL_CHUNK);
@@ -106,7 +120,7 @@ void *ptpool_alloc(void)
 void ptpool_range(uintptr_t *lo, uintptr_t *hi)
 {
 	*lo = pool_base;
-	*hi = pool_base + POOL_RESERVE;
+	*hi = pool_base + pool_reserve;
 }
 
 int ptpool_contains(uintptr_t va)
