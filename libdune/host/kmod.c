@@ -44,8 +44,7 @@ static long dioctl(int fd, unsigned long req, void *arg)
 
 static int open_vm(void)
 {
-	dev_fd = (int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0);
-	dune_fd_own(dev_fd, 1);
+	dev_fd = dune_fd_take((int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0));
 	return dev_fd;
 }
 
@@ -123,8 +122,7 @@ static int bind_to_me(struct dune_percpu *pc)
 	if (v->fd >= 0)
 		dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd); /* parked by a thread that is gone */
-	v->fd = (int)dioctl(dev_fd, DUNE_CREATE_VCPU, NULL);
-	dune_fd_own(v->fd, 1);
+	v->fd = dune_fd_take((int)dioctl(dev_fd, DUNE_CREATE_VCPU, NULL));
 	if (v->fd < 0)
 		return v->fd;
 	v->owner_tid = me;

@@ -91,8 +91,7 @@ static int kvm_vm_create(void)
 {
 	long r;
 
-	kvm_fd = (int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0);
-	dune_fd_own(kvm_fd, 1);
+	kvm_fd = dune_fd_take((int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0));
 	if (kvm_fd < 0) {
 		if (kvm_fd == -ENOENT)
 			dune_log("cannot open /dev/kvm: no such device; this machine has no "
@@ -123,8 +122,7 @@ static int kvm_vm_create(void)
 		dune_log("KVM_GET_SUPPORTED_CPUID failed (error %ld)", -r);
 		return (int)r;
 	}
-	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	dune_fd_own(vm_fd, 1);
+	vm_fd = dune_fd_take((int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0));
 	if (vm_fd < 0) {
 		dune_log("KVM refused to create a VM (error %d): check dmesg, free "
 			 "memory, and that no other hypervisor owns VT-x/AMD-V", -vm_fd);
@@ -163,8 +161,7 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 
 	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
 	memset(v, 0, sizeof(*v));
-	v->fd = (int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id);
-	dune_fd_own(v->fd, 1);
+	v->fd = dune_fd_take((int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id));
 	if (v->fd < 0)
 		return v->fd;
 	r = kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
@@ -401,8 +398,7 @@ static int kvm_vm_recreate(void)
 {
 	dune_fd_own(vm_fd, 0);
 	raw_syscall1(SYS_close, vm_fd);
-	vm_fd = (int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	dune_fd_own(vm_fd, 1);
+	vm_fd = dune_fd_take((int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0));
 	return vm_fd < 0 ? vm_fd : 0;
 }
 
