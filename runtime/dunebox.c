@@ -126,13 +126,26 @@ static void register_handlers(void)
 
 /* ---- setting up ---- */
 
+#define MAX_PATH_OPTIONS 64 /* --ro and --rw, each */
+
 struct options {
 	const char *policy_file, *audit_file;
 	int allow_net, trace, show_denied;
-	const char *ro[64], *rw[64];
+	const char *ro[MAX_PATH_OPTIONS], *rw[MAX_PATH_OPTIONS];
 	int nro, nrw;
 	char **argv;
 };
+
+/* --ro PATH or --rw PATH, one more */
+static void add_path_option(const char *opt, const char **paths, int *n, const char *path)
+{
+	if (*n == MAX_PATH_OPTIONS) {
+		fprintf(stderr, "dunebox: more than %d %s paths; name a directory that holds "
+				"them instead\n", MAX_PATH_OPTIONS, opt);
+		exit(2);
+	}
+	paths[(*n)++] = path;
+}
 
 static void parse(int argc, char **argv, struct options *o)
 {
@@ -156,10 +169,10 @@ static void parse(int argc, char **argv, struct options *o)
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
 			o->audit_file = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--ro") && o->nro < 64)
-			o->ro[o->nro++] = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "--rw") && o->nrw < 64)
-			o->rw[o->nrw++] = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "--ro"))
+			add_path_option(a, o->ro, &o->nro, argv[++i]);
+		else if (i + 1 < argc && !strcmp(a, "--rw"))
+			add_path_option(a, o->rw, &o->nrw, argv[++i]);
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			usage();
 		else {
@@ -329,6 +342,9 @@ int main(int argc, char **argv)
 	register_handlers();
 	if ((r = exec_first(prog, o.argv, environ, &tf)) < 0)
 		return r == -ENOENT ? 127 : 126;
-	dune_jump_to_user(&tf);
+	if ((r = dune_jump_to_user(&tf)) < 0) {
+		fprintf(stderr, "dunebox: cannot run %s in user mode: %s\n", prog, strerror(-r));
+		return 125;
+	}
 	box_die(SIGSEGV, "left user mode without exiting");
 }

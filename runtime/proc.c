@@ -66,7 +66,9 @@ static void *thread_main(void *arg)
 	sem_post(&st->started);
 	self->is_thread = 1;
 	/* st is the parent's: gone from here on */
-	dune_jump_to_user(&tf); /* returns when the program's thread exits */
+	/* returns when the program's thread exits */
+	if (dune_jump_to_user(&tf) < 0)
+		box_die(SIGKILL, "a new thread cannot enter user mode");
 	return NULL;
 }
 

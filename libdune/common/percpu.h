@@ -137,6 +137,9 @@ struct dune_percpu {
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	int fc_server_tid;              /* the fast-call server thread, or 0 */
+	volatile int fc_server_alive;   /* its tid until it has exited (the
+					 * kernel clears it: CLONE_CHILD_CLEARTID) */
+	uintptr_t fc_stack;             /* its stack, reused by the next one */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
 	uint64_t fc_misses;             /* calls the server had no CPU for */
 	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */

@@ -92,15 +92,14 @@ host_clone_raw:
 	ud2
 	.size host_clone_raw, .-host_clone_raw
 
-/* long fastcall_clone(flags, stack_top, pc): a server thread for pc */
+/* long fastcall_clone(flags, stack_top, tid_word, pc): a server thread for pc */
 	.globl fastcall_clone
 	.type fastcall_clone, @function
 fastcall_clone:
 	push %r12
-	mov %rdx, %r12
-	mov $SYS_clone, %eax	/* (flags, stack, 0, 0, 0) */
-	xor %edx, %edx
-	xor %r10d, %r10d
+	mov %rcx, %r12
+	mov $SYS_clone, %eax	/* (flags, stack, ptid = tid_word, ctid = tid_word, 0) */
+	mov %rdx, %r10
 	xor %r8d, %r8d
 	syscall
 	test %rax, %rax

@@ -109,23 +109,42 @@ void fastcall_server_main(struct dune_percpu *pc)
 	}
 }
 
+/* The stack for a new server: the last one's, once that server is gone
+ * (one stack per vCPU however often the back-off stops and starts it). */
+static uintptr_t server_stack(struct dune_percpu *pc)
+{
+	int alive;
+
+	if (!pc->fc_stack) {
+		void *stack = mmap(NULL, SERVER_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED)
+			return 0;
+		pc->fc_stack = (uintptr_t)stack;
+	}
+	/* told to exit (fastcall_stop): it does within a few spins */
+	while ((alive = pc->fc_server_alive))
+		raw_syscall6(SYS_futex, (long)&pc->fc_server_alive, FUTEX_WAIT, alive, 0, 0, 0);
+	return pc->fc_stack;
+}
+
 /* Host loop, after a doorbell call that could have been fast: make sure
  * the next one can be. */
 void fastcall_wake(struct dune_percpu *pc)
 {
 	if (!pc->fc_server_tid) {
-		void *stack = mmap(NULL, SERVER_STACK, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uintptr_t stack = server_stack(pc);
 		uint64_t all = ~0ULL, old;
 		long tid;
-		if (stack == MAP_FAILED)
+		if (!stack)
 			return;
 		pc->fc_state = FC_WAKING;
 		/* born with every signal blocked: they are the vCPU thread's */
 		raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 		tid = fastcall_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-				     CLONE_THREAD | CLONE_SYSVSEM,
-				     (uintptr_t)stack + SERVER_STACK, pc);
+				     CLONE_THREAD | CLONE_SYSVSEM | CLONE_PARENT_SETTID |
+				     CLONE_CHILD_CLEARTID,
+				     stack + SERVER_STACK, &pc->fc_server_alive, pc);
 		raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 		if (tid <= 0)
 			return;
@@ -143,6 +162,7 @@ void fastcall_stop(struct dune_percpu *pc, int server_exists)
 		raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
 	} else {
 		pc->fc_state = FC_IDLE;
+		pc->fc_server_alive = 0; /* a fork child: the parent's server is not here */
 	}
 	pc->fc_server_tid = 0;
 }

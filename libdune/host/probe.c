@@ -22,11 +22,12 @@
  */
 int guest_probe_ring0_fpu(void)
 {
+	const struct hostside_ops *hs = dune_state.hostside;
 	struct dune_percpu *pc;
 	struct guest_boot boot;
 	struct vcpu_exit ex;
 	const char *force = getenv("DUNE_GUEST_RING");
-	int r;
+	int r, have_vcpu = 0;
 
 	if (force && !strcmp(force, "3")) {
 		dune_state.deprivileged = 1;
@@ -36,21 +37,29 @@ int guest_probe_ring0_fpu(void)
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (pc == MAP_FAILED)
 		return -ENOMEM;
-	if ((r = guest_percpu_init(pc)) < 0 || (r = mirror_sync_all()) < 0 ||
-	    (r = dune_state.hostside->vcpu_create(pc)) < 0)
+	if ((r = guest_percpu_init(pc)) < 0) {
+		munmap(pc, DUNE_PERCPU_SIZE);
 		return r;
+	}
+	if ((r = mirror_sync_all()) < 0 || (r = hs->vcpu_create(pc)) < 0)
+		goto out;
+	have_vcpu = 1;
 	pc->doorbell = dune_state.doorbell_va;
 	pc->enter.rip = (uint64_t)dune_probe_fpu;
 	pc->enter.rsp = pc->trap_sp;
 	dune_state.deprivileged = 0;
 	guest_boot_state(pc, &boot);
 	boot.regs.rax = dune_state.doorbell_va;
-	if ((r = dune_state.hostside->vcpu_boot(pc, &boot)) < 0)
-		return r;
-	r = dune_state.hostside->vcpu_run(pc, &ex);
-	if (r < 0)
-		return r;
+	if ((r = hs->vcpu_boot(pc, &boot)) < 0 || (r = hs->vcpu_run(pc, &ex)) < 0)
+		goto out;
 	dune_state.deprivileged = !(ex.kind == EXIT_MMIO && ex.gpa == dune_state.doorbell_gpa);
-	dune_state.hostside->vcpu_destroy(pc);
-	return 0;
+out:
+	/* the throwaway vCPU and its memory go, whatever happened */
+	if (have_vcpu)
+		hs->vcpu_destroy(pc);
+	mirror_remove((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
+	mirror_remove(pc->stacks, pc->stacks + pc->stacks_size);
+	guest_percpu_free(pc);
+	munmap(pc, DUNE_PERCPU_SIZE);
+	return r < 0 ? r : 0;
 }

@@ -23,6 +23,7 @@
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
+#include "host/mmio.h"
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
@@ -196,23 +197,6 @@ static void handle_hypercall(struct dune_percpu *pc)
 	}
 }
 
-/* Guest-physical memory without a slot: the host half does the access on
- * the host mapping (a slot may be in the middle of being replaced). */
-static int handle_mmio(struct vcpu_exit *ex)
-{
-	uint8_t *va = layout_pa_to_va(ex->gpa);
-	struct host_vma v;
-	if (!va || ex->len > 8 || procmap_find((uintptr_t)va, &v) < 0)
-		return -EFAULT;
-	if (!(v.prot & (ex->is_write ? PROT_WRITE : PROT_READ)))
-		return -EFAULT;
-	if (ex->is_write)
-		memcpy(va, ex->data, ex->len);
-	else
-		memcpy(ex->data, va, ex->len);
-	return 0;
-}
-
 static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *pc)
 {
@@ -243,7 +227,7 @@ static void host_loop(struct dune_percpu *pc)
 				handle_hypercall(pc);
 				break;
 			}
-			if (handle_mmio(&ex) == 0)
+			if (host_mmio_access(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "
 				 "behind it; ending the process with SIGBUS",

@@ -436,6 +436,7 @@ long signals_sigreturn(struct dune_percpu *pc)
 {
 	struct kvm_regs regs;
 	struct sigframe *f;
+	const void *fpu;
 
 	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
 		return -EIO;
@@ -447,8 +448,15 @@ long signals_sigreturn(struct dune_percpu *pc)
 		die_with_signal(SIGSEGV);
 	}
 	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
-	if (f->uc.uc_mcontext.fpregs)
-		dune_state.hostside->vcpu_set_fpu(pc, f->uc.uc_mcontext.fpregs);
+	/* the image comes from the program's memory: read only where it may
+	 * read, and one the host refuses ends the process, as in Linux */
+	fpu = f->uc.uc_mcontext.fpregs;
+	if (fpu && (!guest_range_ok((uint64_t)fpu, DUNE_XSAVE_SIZE, PROT_READ) ||
+		    dune_state.hostside->vcpu_set_fpu(pc, fpu) < 0)) {
+		dune_log("rt_sigreturn with a bad FPU image at %p (unreadable, or refused by "
+			 "the host); ending the process with SIGSEGV", (void *)fpu);
+		die_with_signal(SIGSEGV);
+	}
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
 	pc->hc_ret = (int64_t)f->extra.hc_ret;
 	memcpy(pc->hc_args, f->extra.hc_args, sizeof(pc->hc_args));

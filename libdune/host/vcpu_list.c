@@ -8,8 +8,11 @@
 #include "common/state.h"
 #include "host/vcpu_list.h"
 
+/* all[] is append-only: an entry is written before nr_all counts it
+ * (release), and read after nr_all (acquire), so readers need no lock */
 static struct dune_percpu *all[MAX_VCPUS];
 static int nr_all;
+static int nr_reserved;    /* entries promised to vCPUs being made */
 static volatile int registry_lock;
 
 static void reg_lock(void)
@@ -25,7 +28,8 @@ static void reg_unlock(void)
 
 void vcpu_list_after_fork(void)
 {
-	reg_unlock(); /* whoever held it is not in the child */
+	nr_reserved = 0; /* vCPUs other threads were making stay behind */
+	reg_unlock();    /* and so does whoever held the lock */
 }
 
 static int thread_gone(int tid)
@@ -34,15 +38,31 @@ static int thread_gone(int tid)
 	return tid <= 0 || raw_syscall3(SYS_tgkill, pid, tid, 0) == -ESRCH;
 }
 
-int vcpu_list_full(void)
+int vcpu_list_reserve(void)
 {
-	return nr_all >= MAX_VCPUS;
+	int r = -ENOSPC;
+	reg_lock();
+	if (nr_all + nr_reserved < MAX_VCPUS) {
+		nr_reserved++;
+		r = 0;
+	}
+	reg_unlock();
+	return r;
+}
+
+void vcpu_list_unreserve(void)
+{
+	reg_lock();
+	nr_reserved--;
+	reg_unlock();
 }
 
 void vcpu_list_add(struct dune_percpu *pc)
 {
 	reg_lock();
-	all[nr_all++] = pc;
+	nr_reserved--;
+	all[nr_all] = pc;
+	__atomic_store_n(&nr_all, nr_all + 1, __ATOMIC_RELEASE);
 	reg_unlock();
 }
 
@@ -66,7 +86,7 @@ struct dune_percpu *vcpu_list_take_parked(void)
 
 unsigned vcpu_list_len(void)
 {
-	return (unsigned)nr_all;
+	return (unsigned)__atomic_load_n(&nr_all, __ATOMIC_ACQUIRE);
 }
 
 struct dune_percpu *vcpu_list_get(unsigned i)
@@ -76,17 +96,18 @@ struct dune_percpu *vcpu_list_get(unsigned i)
 
 unsigned vcpus_active(void)
 {
-	unsigned n = 0;
-	for (int i = 0; i < nr_all; i++)
+	unsigned n = 0, len = vcpu_list_len();
+	for (unsigned i = 0; i < len; i++)
 		n += all[i]->state == VCPU_ACTIVE;
 	return n;
 }
 
 void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who)
 {
+	unsigned len = vcpu_list_len();
 	if (!dune_debug)
 		return;
-	for (int i = 0; i < nr_all; i++) {
+	for (unsigned i = 0; i < len; i++) {
 		uintptr_t p = (uintptr_t)all[i];
 		if (p < end && p + DUNE_PERCPU_SIZE > start)
 			dune_log("BUG: %s unmaps per-CPU page %p (range 0x%lx-0x%lx, guest %d)", who,
@@ -96,8 +117,9 @@ void vcpus_check_unmap(uintptr_t start, uintptr_t end, const char *who)
 
 void dune_get_call_stats(struct dune_call_stats *st)
 {
+	unsigned len = vcpu_list_len();
 	st->exit_calls = st->fast_calls = 0;
-	for (int i = 0; i < nr_all; i++) {
+	for (unsigned i = 0; i < len; i++) {
 		st->exit_calls += all[i]->exit_calls;
 		st->fast_calls += all[i]->fast_calls;
 	}

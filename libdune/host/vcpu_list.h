@@ -10,8 +10,10 @@
 
 #define MAX_VCPUS 512
 
-int vcpu_list_full(void);
-void vcpu_list_add(struct dune_percpu *pc);
+/* Room for one more vCPU, promised (0), or -ENOSPC at MAX_VCPUS. */
+int vcpu_list_reserve(void);
+void vcpu_list_unreserve(void);              /* making it failed */
+void vcpu_list_add(struct dune_percpu *pc); /* into the room reserved */
 /* A parked vCPU whose thread is gone, now VCPU_ACTIVE, or NULL. */
 struct dune_percpu *vcpu_list_take_parked(void);
 /* Entries are never removed: i < vcpu_list_len() stays valid. */

@@ -50,10 +50,44 @@ int vcpus_init(void)
 	return sigaction(dune_state.kick_signal, &sa, NULL) ? -errno : 0;
 }
 
-static struct dune_percpu *percpu_map(void);
+/* A vCPU's memory: its per-CPU page, its guest stacks (guest_percpu_init)
+ * and its host half's stack. NULL, with nothing left mapped, on failure. */
+static struct dune_percpu *percpu_map(void)
+{
+	struct dune_percpu *pc;
+	void *hstack;
+
+	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pc == MAP_FAILED)
+		return NULL;
+	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hstack == MAP_FAILED) {
+		munmap(pc, DUNE_PERCPU_SIZE);
+		return NULL;
+	}
+	mprotect(hstack, PGSIZE, PROT_NONE); /* guard */
+	if (guest_percpu_init(pc) < 0) {
+		munmap(hstack, HOST_STACK_SIZE + PGSIZE);
+		munmap(pc, DUNE_PERCPU_SIZE);
+		return NULL;
+	}
+	pc->host_stack = (uintptr_t)hstack;
+	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	return pc;
+}
+
+static void percpu_unmap(struct dune_percpu *pc)
+{
+	munmap((void *)pc->host_stack, pc->host_stack_size);
+	guest_percpu_free(pc);
+	munmap(pc, DUNE_PERCPU_SIZE);
+}
 
 /* A new vCPU: the guest reaches its page and stacks through GS and the TSS,
- * so they are mirrored at once (adding entries is safe while others run). */
+ * so they are mirrored at once (adding entries is safe while others run).
+ * NULL, with nothing left behind, on failure. */
 static struct dune_percpu *percpu_new(void)
 {
 	struct dune_percpu *pc;
@@ -62,40 +96,31 @@ static struct dune_percpu *percpu_new(void)
 	/* mapping and mirroring are one step for the guest's threads */
 	mirror_lock();
 	pc = percpu_map();
-	r = pc ? mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
-			    PROT_READ | PROT_WRITE) : -ENOMEM;
+	if (!pc || dune_state.hostside->vcpu_create(pc) < 0) {
+		if (pc)
+			percpu_unmap(pc);
+		mirror_unlock();
+		return NULL;
+	}
+	r = mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE);
 	if (r == 0)
 		r = mirror_add(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
 			       PROT_READ | PROT_WRITE);
-	/* GS and the TSS lead here from any ring: not for user code */
-	if (r == 0)
-		r = mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
-				       PROT_READ | PROT_WRITE, 1);
-	if (r == 0)
-		r = mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
-				       PROT_READ | PROT_WRITE, 1);
+	if (r < 0) {
+		mirror_remove((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
+		mirror_remove(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size);
+		dune_state.hostside->vcpu_destroy(pc);
+		percpu_unmap(pc);
+		mirror_unlock();
+		return NULL;
+	}
+	/* GS and the TSS lead here from any ring: not for user code (the
+	 * table has room for every vCPU's two ranges: mirror.c) */
+	mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+			   PROT_READ | PROT_WRITE, 1);
+	mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+			   PROT_READ | PROT_WRITE, 1);
 	mirror_unlock();
-	if (r < 0 || dune_state.hostside->vcpu_create(pc) < 0)
-		return NULL;
-	return pc;
-}
-
-static struct dune_percpu *percpu_map(void)
-{
-	struct dune_percpu *pc;
-	void *hstack;
-
-	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pc == MAP_FAILED || hstack == MAP_FAILED)
-		return NULL;
-	mprotect(hstack, PGSIZE, PROT_NONE); /* guard */
-	if (guest_percpu_init(pc) < 0)
-		return NULL;
-	pc->host_stack = (uintptr_t)hstack;
-	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
 	return pc;
 }
 
@@ -108,8 +133,12 @@ struct dune_percpu *vcpu_get(void)
 		guest_percpu_reset(pc);
 		return pc;
 	}
-	if (vcpu_list_full() || !(pc = percpu_new()))
+	if (vcpu_list_reserve() < 0) /* MAX_VCPUS, counted under the list's lock */
 		return NULL;
+	if (!(pc = percpu_new())) {
+		vcpu_list_unreserve();
+		return NULL;
+	}
 	pc->doorbell = dune_state.doorbell_va;
 	pc->state = VCPU_ACTIVE;
 	pc->tlb_gen_done = tlb_generation();

@@ -126,6 +126,8 @@ struct konly {
 	int prot;
 };
 #define MAX_KONLY 4096
+/* two ranges per vCPU (vcpus.c cannot fail there), a few of libdune's own */
+_Static_assert(MAX_KONLY >= 2 * MAX_VCPUS + 64, "kernel-only table");
 static struct konly konly[MAX_KONLY];
 static unsigned nr_konly;
 

@@ -21,9 +21,22 @@ $(B)/box/run-here: tests/box/box.mk
 	@printf '#!/bin/sh\nexec %s %s %s %s\n' $(abspath tests/box/run.sh) $(abspath $(B)/dunebox) \
 		$(abspath $(B)/box/escape) $(abspath tests/box/box-tests.list) > $@
 	@chmod +x $@
-$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/run-here
+# dunebox whose user mode fails to start (a link seam), and its check
+$(B)/box/dunebox-no-user-mode: $(RT_OBJS) $(B)/libdune.a tests/box/no_user_mode.c
 	@mkdir -p $(dir $@)
-	@echo "box ../box/run-here 3600" > $@
+	$(CC) $(CFLAGS) $(LIBDUNE_CFLAGS) -pie -Wl,--wrap=dune_jump_to_user $(RT_OBJS) \
+		tests/box/no_user_mode.c $(B)/libdune.a -o $@ -lelf -lpthread
+$(B)/box/user-mode-fails: tests/box/box.mk
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec %s %s\n' $(abspath tests/box/user-mode-fails.sh) \
+		$(abspath $(B)/box/dunebox-no-user-mode) > $@
+	@chmod +x $@
+
+$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/run-here \
+		     $(B)/box/dunebox-no-user-mode $(B)/box/user-mode-fails
+	@mkdir -p $(dir $@)
+	@{ echo "box ../box/run-here 3600"; \
+	   echo "box_user_mode_fails ../box/user-mode-fails 120"; } > $@
 
 check-box: $(B)/lists/box.list
 	tools/run-tests $<

@@ -7,27 +7,24 @@
 
 #include "testlib.h"
 
+static void (*setup_fn)(void);
+static int want_err;
+
+static void setup_and_init(void *arg)
+{
+	(void)arg;
+	setup_fn();
+	_exit(dune_init(1) == -want_err ? 0 : 1);
+}
+
 static void expect(const char *name, void (*setup)(void), int err, const char *needle)
 {
-	int p[2], status;
-	char out[2048] = "";
-	ssize_t n, got = 0;
-	pid_t pid;
+	char out[2048];
+	int status;
 
-	if (pipe(p))
-		abort();
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 2);
-		alarm(20);
-		setup();
-		_exit(dune_init(1) == -err ? 0 : 1);
-	}
-	close(p[1]);
-	while ((n = read(p[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
-		got += n;
-	close(p[0]);
-	waitpid(pid, &status, 0);
+	setup_fn = setup;
+	want_err = err;
+	status = tl_child(setup_and_init, NULL, out, sizeof(out));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !strstr(out, needle)) {
 		fprintf(stderr, "FAIL %s: status 0x%x, output: %s\n", name, status, out);
 		tl_failures++;

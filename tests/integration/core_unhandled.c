@@ -30,29 +30,17 @@ static void crash(int what)
 	}
 }
 
+static void enter_and_crash(void *what)
+{
+	tl_enter();
+	crash((int)(long)what);
+}
+
 static void run_case(int what, int sig, const char *name, const char *needle)
 {
-	int errpipe[2], status = 0;
-	char out[4096] = "";
-	ssize_t n, got = 0;
-	pid_t pid;
+	char out[4096];
+	int status = tl_child(enter_and_crash, (void *)(long)what, out, sizeof(out));
 
-	if (pipe(errpipe))
-		abort();
-	pid = fork();
-	if (pid == 0) {
-		dup2(errpipe[1], 2);
-		alarm(20);
-		tl_enter();
-		crash(what);
-		_exit(0); /* not reached */
-	}
-	close(errpipe[1]);
-	while ((n = read(errpipe[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
-		got += n;
-	out[got] = 0;
-	close(errpipe[0]);
-	waitpid(pid, &status, 0);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != sig) {
 		fprintf(stderr, "FAIL %s: status 0x%x, wanted signal %d\n%s", name, status, sig, out);
 		tl_failures++;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dune.h"
@@ -70,6 +71,33 @@ static inline void tl_enter(void)
 		fprintf(stderr, "FAIL dune_init_and_enter: %d\n", r);
 		exit(2);
 	}
+}
+
+/* Runs fn(arg) in a child process (which ends when fn returns) with its
+ * stderr in out (NUL-terminated); returns the child's wait status. */
+static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t outlen)
+{
+	int p[2], status = 0;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 2);
+		alarm(20);
+		fn(arg);
+		_exit(0);
+	}
+	close(p[1]);
+	while (got + 1 < outlen && (n = read(p[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	return status;
 }
 
 static inline int tl_finish(const char *name)

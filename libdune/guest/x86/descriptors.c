@@ -52,6 +52,12 @@ int guest_percpu_init(struct dune_percpu *pc)
 	return 0;
 }
 
+void guest_percpu_free(struct dune_percpu *pc)
+{
+	munmap((void *)pc->stacks, pc->stacks_size);
+	pc->stacks = 0;
+}
+
 /* Descriptor tables and stack pointers, as for a fresh thread. */
 void guest_percpu_reset(struct dune_percpu *pc)
 {
