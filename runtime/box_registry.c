@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -19,6 +20,7 @@
 #define MAX_IPC 1024
 #define MAX_ABSTRACT 512
 #define ABSTRACT_MAX 108 /* sun_path */
+#define MAX_PROCS 512 /* the oldest entry goes when full */
 
 struct ipc_object {
 	int kind, id;
@@ -31,8 +33,17 @@ struct abstract_name {
 	char name[ABSTRACT_MAX];
 };
 
+struct proc_entry {
+	int pid;
+	unsigned short len;
+	char prog[REGISTRY_PROG_MAX];
+	char cmdline[REGISTRY_CMDLINE_MAX];
+};
+
 struct registry {
 	pthread_mutex_t lock;
+	unsigned next_proc;
+	struct proc_entry procs[MAX_PROCS];
 	struct ipc_object ipc[MAX_IPC];
 	unsigned nr_abstract;
 	struct abstract_name abstract[MAX_ABSTRACT];
@@ -180,4 +191,55 @@ int registry_abstract_has(const char *name, size_t len)
 		r = reg->abstract[i].len == len && !memcmp(reg->abstract[i].name, name, len);
 	unlock();
 	return r;
+}
+
+static struct proc_entry *proc_slot(int pid, int make)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (reg->procs[i].pid == pid)
+			return &reg->procs[i];
+	if (!make)
+		return NULL;
+	struct proc_entry *e = &reg->procs[reg->next_proc++ % MAX_PROCS];
+	e->pid = pid;
+	return e;
+}
+
+void registry_proc_set(int pid, const char *prog, const char *cmdline, size_t len)
+{
+	if (!reg)
+		return;
+	lock();
+	struct proc_entry *e = proc_slot(pid, 1);
+	snprintf(e->prog, sizeof(e->prog), "%s", prog);
+	if (len > sizeof(e->cmdline))
+		len = sizeof(e->cmdline);
+	memcpy(e->cmdline, cmdline, len);
+	e->len = (unsigned short)len;
+	unlock();
+}
+
+int registry_proc_get(int pid, char *prog, char *cmdline, size_t *len)
+{
+	int r = -ENOENT;
+	if (!reg)
+		return r;
+	lock();
+	struct proc_entry *e = proc_slot(pid, 0);
+	if (e) {
+		memcpy(prog, e->prog, sizeof(e->prog));
+		memcpy(cmdline, e->cmdline, e->len);
+		*len = e->len;
+		r = 0;
+	}
+	unlock();
+	return r;
+}
+
+void registry_proc_inherit(int parent, int child)
+{
+	char prog[REGISTRY_PROG_MAX], cmdline[REGISTRY_CMDLINE_MAX];
+	size_t len;
+	if (registry_proc_get(parent, prog, cmdline, &len) == 0)
+		registry_proc_set(child, prog, cmdline, len);
 }

@@ -23,6 +23,15 @@ int registry_ipc_by_key(enum ipc_kind kind, key_t key); /* id, or -1 */
 void registry_ipc_forget(enum ipc_kind kind, int id);
 void registry_ipc_remove_all(void); /* the supervisor, at the end */
 
+/* What each process of the box runs (for /proc/<pid>/cmdline and exe of
+ * another process of the box, whose monitor cannot answer for it): the
+ * program's canonical path and its argv, NUL-separated, cut to fit. */
+#define REGISTRY_PROG_MAX 256
+#define REGISTRY_CMDLINE_MAX 2048
+void registry_proc_set(int pid, const char *prog, const char *cmdline, size_t len);
+int registry_proc_get(int pid, char *prog, char *cmdline, size_t *len); /* 0, -ENOENT */
+void registry_proc_inherit(int parent, int child); /* a fork runs what its parent ran */
+
 /* Abstract AF_UNIX names (without the leading NUL). */
 int registry_abstract_add(const char *name, size_t len);
 int registry_abstract_has(const char *name, size_t len);

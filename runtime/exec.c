@@ -21,6 +21,7 @@
 #include "files.h"
 #include "monitor_fds.h"
 #include "pathwalk.h"
+#include "procfs_view.h"
 #include "uaccess.h"
 #include "loader/elf_load.h"
 #include "mem.h"
@@ -179,6 +180,7 @@ static int load(struct exec_names *names, const char *path, char *const argv[],
 	image_to_tf(&img, tf);
 	/* /proc/self/exe: where it really is, as $ORIGIN needs */
 	snprintf(box.prog, sizeof(box.prog), "%s", names->view[0] ? names->view : path);
+	procfs_view_exec(argv, img.stack_top);
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "monitor_fds.h"
 #include "pathwalk.h"
 #include "policy/syscalls.h"
+#include "procfs_view.h"
 #include "uaccess.h"
 
 #ifndef SYS_fchmodat2
@@ -76,6 +77,8 @@ static long deny(struct syscall_event *ev, struct decision d)
 static long judge(const struct walk *w, int access, struct syscall_event *ev)
 {
 	struct decision d;
+	if (procfs_view_hidden(w->view))
+		return deny(ev, (struct decision){ .kind = DECISION_DENY, .err = EACCES });
 	if (w->kind == WALK_FD) {
 		/* one of the program's descriptors: no more than it already has */
 		int have = w->fd_access == O_RDWR ? ACC_READ | ACC_WRITE
@@ -176,7 +179,7 @@ static long do_open(int dirfd, long upath, long flags, long mode, int extra, str
 		if ((r = walk(dirfd, path, wf, &w)) < 0)
 			return r;
 		int access = open_flags_access(flags);
-		if ((r = judge(&w, access, ev)) == 0) {
+		if ((r = judge(&w, access, ev)) == 0 && !procfs_view_open(&w, flags, &r)) {
 			r = open_walked(&w, flags, mode);
 			/* a name that became a symlink between walk and open */
 			if (r == -ELOOP && w.kind == WALK_MISSING) {
@@ -302,10 +305,9 @@ static int proc_text(const struct walk *w, char *text, size_t len)
 	    pid == box_pid && mfd_is_monitors(n))
 		return -ENOENT;
 	k = 0;
-	if (sscanf(w->view, "/proc/%d/exe%n", &pid, &k) == 1 && !w->view[k] && pid == box_pid) {
-		snprintf(text, len, "%s", box.prog);
+	if (sscanf(w->view, "/proc/%d/exe%n", &pid, &k) == 1 && !w->view[k] &&
+	    walk_proc_exe(pid, text, len) == 0)
 		return 0;
-	}
 	if (text[0] == '/') {
 		snprintf(host, sizeof(host), "%s", text);
 		if (walk_host_to_view(host, text, len) < 0)

@@ -16,6 +16,7 @@
 #include <linux/openat2.h>
 
 #include "box.h"
+#include "box_registry.h"
 #include "policy/policy.h"
 #include "monitor_fds.h"
 #include "pathwalk.h"
@@ -386,6 +387,26 @@ static int take_fd(struct walk *w, int n)
 	return fstat(w->objfd, &w->st) < 0 ? -errno : 0;
 }
 
+/* What a process of the box runs: its program's view path, not the
+ * monitor's binary. 0, or -ENOENT for another process. */
+int walk_proc_exe(int pid, char *out, size_t len)
+{
+	char cmdline[REGISTRY_CMDLINE_MAX];
+	size_t n;
+	if (pid == box_pid) {
+		snprintf(out, len, "%s", box.prog);
+		return 0;
+	}
+	if (registry_proc_get(pid, out, cmdline, &n) == 0)
+		return 0;
+	return -ENOENT;
+}
+
+static int proc_exe(int pid, char *out, size_t len)
+{
+	return walk_proc_exe(pid, out, len);
+}
+
 /* A symlink on /proc: the magic ones lead to objects, not names. Returns
  * 1 when the walk ended on a descriptor (w filled), 0 when text now holds
  * what to follow in the view, or -errno. */
@@ -415,10 +436,9 @@ static int proc_link(struct state *s, const char *view, char *text, size_t textl
 		text[0] = 0;
 		return 2; /* go on from there */
 	}
-	if (proc_link_kind(view, "exe") && sscanf(view, "/proc/%d", &pid) == 1 && pid == box_pid) {
-		snprintf(text, textlen, "%s", box.prog); /* the program's, not the monitor's */
-		return 0;
-	}
+	if (proc_link_kind(view, "exe") && sscanf(view, "/proc/%d", &pid) == 1 &&
+	    proc_exe(pid, text, textlen) == 0)
+		return 0; /* the program's, not the monitor's */
 	/* cwd, root, exe, another process's descriptors: where they lead,
 	 * judged as a path of the view */
 	if (!has_view_path(text))

@@ -71,6 +71,10 @@ int walk_fd_view(int fd, char *out, size_t outlen);
  * view (returns -ENOENT then), else 0. */
 int walk_host_to_view(const char *host, char *out, size_t outlen);
 
+/* What /proc/<pid>/exe of a process of the box names: its program. 0 or
+ * -ENOENT when pid is not one the box knows. */
+int walk_proc_exe(int pid, char *out, size_t len);
+
 /* "/proc/self/fd/N[/name]": a path the kernel resolves to exactly that
  * descriptor's object (and name in it). 0 or -ENAMETOOLONG. */
 int walk_fd_path(int fd, const char *name, char *out, size_t outlen);

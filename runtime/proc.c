@@ -19,6 +19,7 @@
 
 #include "box.h"
 #include "dune.h"
+#include "box_registry.h"
 #include "mem.h"
 #include "monitor_fds.h"
 #include "proc.h"
@@ -187,9 +188,11 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	}
 	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
+		int parent = box_pid;
 		nr_program_threads = 1;
 		mem_after_fork();
 		box_pid = (int)syscall(SYS_getpid);
+		registry_proc_inherit(parent, box_pid);
 		self->tid = box_pid;
 		if (newsp)
 			tf->rsp = newsp;

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "box.h"
+#include "box_registry.h"
 #include "mem.h"
 #include "monitor_fds.h"
 #include "pathwalk.h"
@@ -51,7 +53,8 @@ static enum proc_file classify(const char *view, int *pid_out)
 		else if (view[len])
 			return PF_OTHER;
 	}
-	if (pid != box_pid && !box_pid_inside(pid))
+	/* the supervisor too: a fork of the same monitor, the same layout */
+	if (pid != box_pid && pid != box.supervisor && !box_pid_inside(pid))
 		return PF_OTHER;
 	*pid_out = pid;
 	if (!strcmp(name, "map_files"))
@@ -64,7 +67,7 @@ static enum proc_file classify(const char *view, int *pid_out)
 			return PF_MAPS;
 	if (!strcmp(name, "stat"))
 		return PF_STAT;
-	if (!strcmp(name, "cmdline") && pid == box_pid)
+	if (!strcmp(name, "cmdline") && pid != box.supervisor)
 		return PF_CMDLINE;
 	if (!strcmp(name, "auxv"))
 		return pid == box_pid ? PF_AUXV : PF_HIDDEN;
@@ -210,7 +213,14 @@ int procfs_view_open(const struct walk *w, long flags, long *r)
 		return 1;
 	}
 	if (kind == PF_CMDLINE) {
-		*r = memfd_with("cmdline", cmdline, cmdline_len, flags);
+		char prog[REGISTRY_PROG_MAX], other[REGISTRY_CMDLINE_MAX];
+		size_t len;
+		if (pid == box_pid)
+			*r = memfd_with("cmdline", cmdline, cmdline_len, flags);
+		else if (registry_proc_get(pid, prog, other, &len) == 0)
+			*r = memfd_with("cmdline", other, len, flags);
+		else
+			*r = memfd_with("cmdline", "", 0, flags);
 		return 1;
 	}
 	if (kind == PF_AUXV) {
@@ -248,6 +258,10 @@ void procfs_view_exec(char *const argv[], uintptr_t stack_top)
 	free(cmdline);
 	cmdline = buf;
 	cmdline_len = buf ? n : 0;
+	registry_proc_set(box_pid, box.prog, cmdline ? cmdline : "", cmdline_len);
+	/* the name ps and /proc/self/stat show: the program's, not "dunebox" */
+	const char *name = argv && argv[0] ? strrchr(argv[0], '/') : NULL;
+	prctl(PR_SET_NAME, name ? name + 1 : argv && argv[0] ? argv[0] : "", 0, 0, 0);
 	/* the initial stack: argc, argv..., NULL, envp..., NULL, auxv pairs */
 	const uint64_t *sp = (const uint64_t *)stack_top;
 	size_t i = 1 + sp[0] + 1;
