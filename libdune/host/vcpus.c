@@ -57,8 +57,7 @@ static struct dune_percpu *percpu_map(void)
 	struct dune_percpu *pc;
 	void *hstack;
 
-	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pc = descriptor_area_map(DUNE_PERCPU_SIZE); /* its GDT, at an address that tells nothing */
 	if (pc == MAP_FAILED)
 		return NULL;
 	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
