@@ -108,7 +108,8 @@ VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list
-VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list
+VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
+	$(B)/box/redteam tests/box/redteam.sh tests/box/redteam.policy
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)

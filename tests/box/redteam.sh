@@ -23,7 +23,7 @@ cleanup() {
 	[ -n "${outside:-}" ] && kill "$outside" 2>/dev/null
 	[ -n "${listeners:-}" ] && kill $listeners 2>/dev/null
 	[ -n "${host_shm:-}" ] && "$rt" host-shm-rm "$host_shm"
-	rm -rf "$W"
+	[ -n "${REDTEAM_KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
 
@@ -93,6 +93,8 @@ watcher() {
 run_class() {
 	mode=$1 class=$2 want=$3 policy=$4
 	shift 5
+	# shellcheck disable=SC2254 # a glob on purpose
+	case $class in ${REDTEAM_ONLY:-*}) ;; *) return ;; esac
 	work=$W/rw/$class.$mode
 	mkdir -p "$work"
 	watcher "$work" &
@@ -146,7 +148,7 @@ one_mode() {
 	done
 	host_checks "$m" memory
 	run_class "$m" paths 0 "$P" -- "$rt" paths
-	[ -e "$W/rw/paths.$m/lock-free" ] && r=ok || r=bad
+	[ -e "$W/rw/paths.$m/lock-free" ] || [ ! -d "$W/rw/paths.$m" ] && r=ok || r=bad
 	result "$m" host-lock-free "a lock the box took on a read-only file is not the host's" $r \
 		"the host could not lock the canary"
 	host_checks "$m" paths
@@ -172,7 +174,7 @@ one_mode() {
 		esac
 		run_class "$m" "policy-$item" 0 "$pol" -- "$rt" policy "$item"
 	done
-	grep -q '"ptrace"' "$W/rw/policy-audit.$m/audit" && r=ok || r=bad
+	grep -q '"ptrace"' "$W/rw/policy-audit.$m/audit" || [ ! -d "$W/rw/policy-audit.$m" ] && r=ok || r=bad
 	result "$m" policy-log-all "every call in the audit" $r "no ptrace line in the audit"
 	host_checks "$m" policy
 	# dunebox under a few GB of address space, and its supervisor stopped
