@@ -21,6 +21,7 @@
 #include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/mm_syscalls.h"
+#include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/hostside.h"
 #include "host/kmod.h"
@@ -39,6 +40,8 @@ static int initialized;
 static int choose_host(void)
 {
 	const char *want = getenv("DUNE_HOST");
+	if (dune_state.hostside)
+		return 0; /* dune_preopen chose */
 	/* /dev/dune when it is there (the shortest path), else /dev/kvm */
 	if (!want || !*want) {
 		dune_state.hostside = hostside_kmod_available() ? &hostside_kmod : &hostside_kvm;
@@ -73,6 +76,12 @@ static void host_crash(int sig, siginfo_t *si, void *ucv)
 	die_with_signal(sig);
 }
 
+int dune_preopen(void)
+{
+	int r = choose_host();
+	return r < 0 ? r : dune_state.hostside->device_open();
+}
+
 int dune_init(bool map_full)
 {
 	int r;
@@ -81,6 +90,7 @@ int dune_init(bool map_full)
 		return 0;
 	mirror_set_precise(!map_full);
 	dune_debug = getenv("DUNE_DEBUG") && *getenv("DUNE_DEBUG") != '0';
+	exit_stats_at_exit = getenv("DUNE_STATS") && *getenv("DUNE_STATS") != '0';
 	if (dune_debug) {
 		struct sigaction sa = { .sa_sigaction = host_crash, .sa_flags = SA_SIGINFO };
 		sigaction(SIGSEGV, &sa, NULL);
@@ -119,7 +129,7 @@ int dune_init(bool map_full)
 	    dune_vm_map_phys(pgroot, (void *)dune_state.doorbell_va, PGSIZE,
 			     (void *)dune_state.doorbell_gpa, PERM_R | PERM_W) < 0 ||
 	    mirror_kernel_only(dune_state.doorbell_va, dune_state.doorbell_va + PGSIZE,
-			       PROT_READ | PROT_WRITE, 0) < 0)
+			       PROT_READ | PROT_WRITE, 1) < 0) /* ring 0 rings it under the user view */
 		return -ENOMEM;
 	if ((r = mirror_sync_all()) < 0) {
 		dune_log("cannot map the address space into the guest (error %d): "
@@ -146,7 +156,7 @@ int dune_init(bool map_full)
 
 int dune_enter(void)
 {
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	int r;
 
 	if (!initialized) {
@@ -155,18 +165,18 @@ int dune_enter(void)
 	}
 	if (dune_guest_mode)
 		return 0;
-	pc = vcpu_get();
-	if (!pc) {
+	cpu = vcpu_get();
+	if (!cpu) {
 		dune_log("no vCPU for this thread: out of memory or the host refused one");
 		return -ENOMEM;
 	}
-	pc->tid = (int)raw_syscall0(SYS_gettid);
-	raw_syscall2(SYS_arch_prctl, ARCH_GET_FS, &pc->fs_base);
+	cpu->tid = (int)raw_syscall0(SYS_gettid);
+	raw_syscall2(SYS_arch_prctl, ARCH_GET_FS, &cpu->fs_base);
 	/* this thread's new stacks and per-CPU page must be in the guest */
 	if ((r = mirror_sync_all()) < 0)
 		return r;
-	dune_self = pc;
-	return __dune_enter(pc, pc->host_stack + pc->host_stack_size, &pc->enter);
+	dune_self = cpu;
+	return __dune_enter(cpu, cpu->host_stack + cpu->host_stack_size, &cpu->enter);
 }
 
 bool dune_in_guest(void)

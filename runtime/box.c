@@ -13,8 +13,7 @@
 #include "box.h"
 #include "policy/audit.h"
 
-struct box box = {.audit_fd = -1, .trace_fd = -1, .err_fd = 2, .vfork_fd = -1, .vfork_wait_fd = -1,
-		   .report_fd = -1};
+struct box box = {.audit_fd = -1, .trace_fd = -1, .err_fd = 2, .vfork_fd = -1, .vfork_wait_fd = -1};
 __thread struct box_thread *self;
 int box_pid;
 
@@ -60,9 +59,8 @@ void box_report(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	/* the audit, and the terminal when asked: never the program's stderr */
-	if (box.report_fd >= 0)
-		dprintf(box.report_fd, "dunebox: %s: blocked: %s\n", box.prog, text);
+	if (box.log_denials)
+		box_msg("%s: blocked: %s", box.prog, text);
 	audit_note("blocked", text);
 }
 

@@ -26,12 +26,14 @@ struct box {
 	struct policy policy;
 	int audit_fd, trace_fd;   /* -1: off; both are monitor fds */
 	int err_fd;               /* the monitor's own stderr (the program may close 2) */
+	int log_denials;          /* refused calls and blocked attempts on err_fd too */
 	int vfork_fd;             /* a vfork child: closing it lets the parent go on */
 	int vfork_wait_fd;        /* the parent's end while it waits */
 	int supervisor;           /* dunebox's first process, outside the box */
+	int root;                 /* the box's first process (the first monitor) */
+	unsigned long long supervisor_start, root_start; /* their start times */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
 	char shm_dir[PATH_MAX];   /* the private /dev/shm, "" if none */
-	int report_fd;            /* refusals on the terminal when asked (--show-denied), else -1 */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */
 	char prog[PATH_MAX];      /* what runs now (after execve: the new one) */
@@ -58,8 +60,8 @@ extern __thread struct box_thread *self; /* NULL in a thread that runs no progra
 /* box.c: messages (stderr, the audit) and the end of the box */
 void box_die(int sig, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void box_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* an escape attempt or a refused call: a line in the audit, and on the
- * terminal with --show-denied */
+/* an escape attempt or a refused call: a line in the audit, and on stderr
+ * with --log-denials */
 void box_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int box_pid; /* this process of the box (the monitor's pid) */
 

@@ -8,6 +8,8 @@
  * data (descriptors passed with SCM_RIGHTS: pinned, never the monitor's).
  */
 #include <errno.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +25,7 @@
 #define MAX_IOV 1024
 #define MAX_CONTROL 65536 /* above the kernel's optmem_max: nothing real is cut */
 #define MAX_PINS 256      /* SCM_MAX_FD is 253 */
+#define MAX_FIEMAP_EXTENTS 65536 /* more are asked for in later calls */
 
 struct copies {
 	struct iovec iov[MAX_IOV];
@@ -30,8 +33,29 @@ struct copies {
 	struct sockaddr_storage name;
 	unsigned char control[MAX_CONTROL] __attribute__((aligned(8)));
 	int pins[MAX_PINS], nr_pins;
+	struct fiemap *fiemap; /* with its extents */
 };
 static __thread struct copies *copy;
+
+/* FS_IOC_FIEMAP: the header and the extents the kernel fills in. */
+static long copy_fiemap(long *arg)
+{
+	struct fiemap head;
+	size_t n, size;
+	if (uaccess_from(&head, (uintptr_t)*arg, sizeof(head)) < 0)
+		return -EFAULT;
+	n = head.fm_extent_count < MAX_FIEMAP_EXTENTS ? head.fm_extent_count : MAX_FIEMAP_EXTENTS;
+	size = sizeof(head) + n * sizeof(struct fiemap_extent);
+	if (!mem_range_ok(NULL, (uintptr_t)*arg, size, 1))
+		return -EFAULT;
+	free(copy->fiemap);
+	if (!(copy->fiemap = malloc(size)))
+		return -ENOMEM;
+	memcpy(copy->fiemap, &head, sizeof(head));
+	copy->fiemap->fm_extent_count = (uint32_t)n;
+	*arg = (long)copy->fiemap;
+	return 0;
+}
 
 /* iov[0..n) from program memory into the monitor, each buffer checked. */
 static long copy_iov(uintptr_t user, unsigned long n, int write, struct iovec *out)
@@ -95,6 +119,25 @@ void copyargs_after(long nr, const long orig[6], long result)
 {
 	if (!copy)
 		return;
+	if (nr == SYS_ioctl && (unsigned int)orig[1] == FS_IOC_FIEMAP && copy->fiemap) {
+		struct fiemap *user = (struct fiemap *)orig[2];
+		uint32_t mapped = copy->fiemap->fm_mapped_extents;
+		if (mapped > copy->fiemap->fm_extent_count)
+			mapped = copy->fiemap->fm_extent_count;
+		if (result >= 0) {
+			uaccess_to((uintptr_t)&user->fm_flags, &copy->fiemap->fm_flags,
+				   sizeof(user->fm_flags));
+			uaccess_to((uintptr_t)&user->fm_mapped_extents,
+				   &copy->fiemap->fm_mapped_extents, sizeof(user->fm_mapped_extents));
+			uaccess_to((uintptr_t)user->fm_extents, copy->fiemap->fm_extents,
+				   mapped * sizeof(struct fiemap_extent));
+		} else if (result == -EBADR) { /* the flags it does not know */
+			uaccess_to((uintptr_t)&user->fm_flags, &copy->fiemap->fm_flags,
+				   sizeof(user->fm_flags));
+		}
+		free(copy->fiemap);
+		copy->fiemap = NULL;
+	}
 	if (nr == SYS_recvmsg && result >= 0) {
 		struct msghdr *m = (struct msghdr *)orig[1];
 		uaccess_to((uintptr_t)&m->msg_namelen, &copy->msg.msg_namelen, sizeof(m->msg_namelen));
@@ -118,6 +161,11 @@ long copyargs(long nr, long a[6])
 	case SYS_writev:
 	case SYS_pwritev:
 	case SYS_pwritev2:
+		break;
+	case SYS_ioctl:
+		if ((unsigned int)a[1] != FS_IOC_FIEMAP)
+			return 0;
+		break;
 	case SYS_sendmsg:
 	case SYS_recvmsg:
 		break;
@@ -138,6 +186,8 @@ long copyargs(long nr, long a[6])
 		return copy_msghdr(&a[1], 0);
 	case SYS_recvmsg:
 		return copy_msghdr(&a[1], 1);
+	case SYS_ioctl:
+		return copy_fiemap(&a[2]);
 	}
 	int write = nr == SYS_readv || nr == SYS_preadv || nr == SYS_preadv2;
 	if ((r = copy_iov((uintptr_t)a[1], (unsigned long)a[2], write, copy->iov)) < 0)

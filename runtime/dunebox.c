@@ -3,10 +3,14 @@
  * policy (README.md, runtime/policy/POLICY.md):
  *
  *   dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]...
- *           [--audit FILE] [--trace] -- PROGRAM [ARGS...]
+ *           [--audit FILE] [--trace] [--log-denials] [--memory BYTES] [--pids N]
+ *           [--without LAYER,...] [--inner-only] -- PROGRAM [ARGS...]
  *
- * The process forks: the parent waits and cleans up (the private /tmp),
- * the child is the monitor, which enters dune mode, loads PROGRAM into its
+ * First the outer layer (outer.c, runtime/jail): the process enters the
+ * kernel's isolation, as pid 1 of a new pid namespace, while the process
+ * that started stays outside and waits (--inner-only skips this). Then it
+ * forks: the parent waits and cleans up (the private /tmp), the child is
+ * the monitor, which enters dune mode, loads PROGRAM into its
  * region of the address space and runs it in user mode. The exit status is
  * PROGRAM's (128+N when it was killed by signal N).
  */
@@ -28,10 +32,14 @@
 #include "box.h"
 #include "dune.h"
 #include "exec.h"
+#include "fastpath.h"
+#include "jail/jail.h"
 #include "monitor_fds.h"
 #include "pathwalk.h"
 #include "mem.h"
+#include "outer.h"
 #include "proc.h"
+#include "signal_targets.h"
 #include "signals.h"
 #include "supervisor.h"
 #include "sys.h"
@@ -44,7 +52,9 @@ extern char **environ;
 static void usage(void)
 {
 	fprintf(stderr, "usage: dunebox [--policy FILE] [--allow-net] [--ro PATH]... [--rw PATH]... "
-			"[--audit FILE] [--trace] [--show-denied] -- PROGRAM [ARGS...]\n");
+			"[--audit FILE] [--trace] [--log-denials] [--memory BYTES[KMG]] [--pids N] "
+			"[--without namespaces,landlock,seccomp] [--inner-only] "
+			"-- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
@@ -119,6 +129,8 @@ static void register_handlers(void)
 	dune_register_intr_handler(T_SEGNP, on_np);
 	dune_register_intr_handler(T_STACK, on_ss);
 	dune_register_intr_handler(T_GPFLT, on_gp);
+	fastpath_setup();
+	fastpath_fault_around();
 	dune_register_intr_handler(T_FPERR, on_mf);
 	dune_register_intr_handler(T_ALIGN, on_ac);
 	dune_register_intr_handler(T_SIMDERR, on_xm);
@@ -130,11 +142,23 @@ static void register_handlers(void)
 
 struct options {
 	const char *policy_file, *audit_file;
-	int allow_net, trace, show_denied;
+	int allow_net, trace, log_denials;
 	const char *ro[MAX_PATH_OPTIONS], *rw[MAX_PATH_OPTIONS];
 	int nro, nrw;
+	struct outer_options outer;
 	char **argv;
 };
+
+/* "512M" -> bytes; 0 when it is no size */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end ? -1 : 0;
+	if (end == s || shift < 0 || (shift && end[1]) || v > (~0ULL >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
 
 /* --ro PATH or --rw PATH, one more */
 static void add_path_option(const char *opt, const char **paths, int *n, const char *path)
@@ -163,8 +187,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->allow_net = 1;
 		else if (!strcmp(a, "--trace"))
 			o->trace = 1;
-		else if (!strcmp(a, "--show-denied"))
-			o->show_denied = 1;
+		else if (!strcmp(a, "--log-denials"))
+			o->log_denials = 1;
 		else if (i + 1 < argc && !strcmp(a, "--policy"))
 			o->policy_file = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "--audit"))
@@ -173,6 +197,31 @@ static void parse(int argc, char **argv, struct options *o)
 			add_path_option(a, o->ro, &o->nro, argv[++i]);
 		else if (i + 1 < argc && !strcmp(a, "--rw"))
 			add_path_option(a, o->rw, &o->nrw, argv[++i]);
+		else if (!strcmp(a, "--inner-only"))
+			o->outer.inner_only = 1;
+		else if (i + 1 < argc && !strcmp(a, "--without")) {
+			if ((o->outer.without |= jail_parse_layers(argv[++i])) < 0) {
+				fprintf(stderr, "dunebox: --without %s: the layers are namespaces, "
+						"landlock and seccomp\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--memory")) {
+			if (!(o->outer.memory_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --memory %s: give a size such as 512M\n", argv[i]);
+				exit(2);
+			}
+		} else if (i + 1 < argc && !strcmp(a, "--pids")) {
+			if (!(o->outer.pids_limit = parse_size(argv[++i]))) {
+				fprintf(stderr, "dunebox: --pids %s: give a number of tasks\n", argv[i]);
+				exit(2);
+			}
+		}
+#ifdef DUNEBOX_TEST_BUILD
+		/* tests of the outer layer alone: the jail, then the program
+		 * natively, without the monitor (never in a release build) */
+		else if (!strcmp(a, "--jail-native"))
+			o->outer.native = 1;
+#endif
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			usage();
 		else {
@@ -284,8 +333,6 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
-	if ((r = supervisor_prepare()))
-		return r;
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -298,12 +345,12 @@ int main(int argc, char **argv)
 	box.err_fd = mfd_move_high(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
-	if (o.show_denied) {
-		/* the user's terminal, never the program's own stderr */
-		int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		box.report_fd = tty >= 0 ? mfd_move_high(tty) : box.err_fd;
-	}
-
+	box.log_denials = o.log_denials;
+	if (outer_enter(&o.outer) < 0)
+		return 125;
+	/* in the jail, /tmp is a fresh tmpfs: the private directories live there */
+	if ((r = supervisor_prepare()))
+		return r;
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -312,11 +359,16 @@ int main(int argc, char **argv)
 	if (child > 0)
 		return supervise(child);
 
-	/* the box ends with its supervisor */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() != box.supervisor)
+	if (o.outer.native) {
+		execve(prog, o.argv, environ);
+		fprintf(stderr, "dunebox: %s: %s\n", prog, strerror(errno));
+		return 127;
+	}
+	/* a supervisor killed outright takes the box with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != box.supervisor)
 		return 125;
-	box_pid = (int)getpid();
+	box_pid = box.root = (int)getpid();
+	box.root_start = box_start_time(box.root);
 	find_vdso();
 	sig_init();
 	if ((r = dune_init(false)) < 0 || (r = dune_enter()) < 0) {

@@ -273,12 +273,33 @@ static long emu_shmat(const long *a)
 	return r;
 }
 
+/* The kernel rejects these before it looks at any mapping: an empty
+ * range, or (but for mlock/munlock, which round down) a start that is not
+ * page-aligned. Such a call touches nothing, wherever it points, so the
+ * kernel may answer it with its own errno. */
+static int kernel_refuses_first(long nr, uintptr_t addr, size_t len)
+{
+	if (len == 0)
+		return 1;
+	return (addr & (PG - 1)) && nr != SYS_mlock && nr != SYS_munlock && nr != SYS_mlock2;
+}
+
+static long raw_result(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
 /* A range call: only inside the region. */
 static long in_region(long nr, const long *a, long err)
 {
 	size_t len = (size_t)a[1];
+	if (kernel_refuses_first(nr, (uintptr_t)a[0], len))
+		return raw_result(syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
 	if (!mem_contains((uintptr_t)a[0], len))
 		return err;
+	/* mincore writes a byte per page to its vector */
+	if (nr == SYS_mincore && !mem_range_ok(NULL, (uintptr_t)a[2], len / PG + !!(len % PG), 1))
+		return -EFAULT;
 	long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	return r == -1 ? -errno : r;
 }

@@ -54,15 +54,17 @@ int mfd_close(int fd)
 	return r;
 }
 
+/* libdune's dune_fd_hide puts it where its own are (the top of the
+ * descriptor space, out of /proc/self/fd listings) and closes the old one */
 int mfd_move_high(int fd)
 {
 	int high;
 	if (fd < 0)
 		return fd;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, MONITOR_FD_BASE);
-	mfd_own(high);
-	mfd_close(fd);
-	return high < 0 ? -errno : high;
+	high = dune_fd_hide(fd);
+	if (high != fd)
+		mfd_disown(fd);
+	return mfd_own(high);
 }
 
 void mfd_create_begin(void)

@@ -13,13 +13,11 @@
 #ifndef DUNEBOX_MONITOR_FDS_H
 #define DUNEBOX_MONITOR_FDS_H
 
-#define MONITOR_FD_BASE 1000 /* long-lived monitor descriptors go at or above */
-
 int mfd_is_monitors(long fd);       /* the kernel reads fds as 32-bit ints */
 int mfd_own(int fd);                /* registers fd (if >= 0) and returns it */
 int mfd_close(int fd);              /* unregisters and closes */
 int mfd_disown(int fd);             /* unregisters only: whoever closes it is not the monitor's code */
-int mfd_move_high(int fd);          /* a close-on-exec copy at MONITOR_FD_BASE or above, registered; fd is closed */
+int mfd_move_high(int fd);          /* moved to the top, out of listings, registered; the old number is closed */
 
 void mfd_create_begin(void);
 void mfd_create_end(void);

@@ -2,9 +2,13 @@
 # (loader/, policy/, sysargs/) have standalone Makefiles for their own unit
 # tests; here everything is built into one program.
 RT_SRCS := $(wildcard runtime/*.c) $(wildcard runtime/loader/*.c) \
-	   $(wildcard runtime/policy/*.c) $(wildcard runtime/sysargs/*.c)
+	   $(wildcard runtime/policy/*.c) $(wildcard runtime/sysargs/*.c) \
+	   $(wildcard runtime/jail/*.c)
 RT_HDRS := $(wildcard runtime/*.h runtime/*/*.h)
 RT_OBJS := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRCS))
+
+# the Debian libraries the outer layer links (runtime/jail)
+RT_LINK := -lseccomp -lcap-ng
 
 $(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/include/dune.h
 	@mkdir -p $(dir $@)
@@ -14,12 +18,20 @@ $(B)/runtime/%.o: runtime/%.c $(RT_HDRS) libdune/include/dune.h
 
 # a PIE: the monitor's own memory must lie above the program's region
 $(B)/dunebox: $(RT_OBJS) $(B)/libdune.a
-	$(CC) -pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread
+	$(CC) -pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LINK)
 
-all: $(B)/dunebox
+# the test build: dunebox with --jail-native (the outer layer alone, tests/jail)
+$(B)/test/runtime/dunebox.o: runtime/dunebox.c $(RT_HDRS) libdune/include/dune.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DDUNEBOX_TEST_BUILD -fPIE $(LIBDUNE_CFLAGS) -Iruntime -MMD -MP -c $< -o $@
+RT_TEST_OBJS := $(filter-out $(B)/runtime/dunebox.o,$(RT_OBJS)) $(B)/test/runtime/dunebox.o
+$(B)/test/dunebox: $(RT_TEST_OBJS) $(B)/libdune.a
+	$(CC) -pie $(RT_TEST_OBJS) $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LINK)
+
+all: $(B)/dunebox $(B)/test/dunebox
 
 # the library tests of runtime/ (cmocka), each built by its own Makefile
-RT_LIBS := policy loader sysargs
+RT_LIBS := policy loader sysargs jail
 RT_TEST_NAMES := $(foreach l,$(RT_LIBS),$(patsubst runtime/$(l)/tests/%.c,$(l)/%,\
 	$(wildcard runtime/$(l)/tests/test_*.c)))
 .PHONY: runtime-unit-tests

@@ -17,6 +17,7 @@
 
 #include "box.h"
 #include "dune.h"
+#include "dune_sigframe.h"
 #include "mem.h"
 #include "signals.h"
 
@@ -25,23 +26,7 @@
 #define SA_RESTORER_FLAG 0x04000000
 #define USER_RFLAGS 0x40dd5UL /* what a signal handler may change */
 
-/* the kernel's x86-64 signal frame */
-struct kucontext {
-	unsigned long uc_flags;
-	struct kucontext *uc_link;
-	stack_t uc_stack;
-	struct sigcontext uc_mcontext;
-	uint64_t uc_sigmask;
-};
-
-#define FPU_MAX 4096
-
-struct kframe {
-	uintptr_t pretcode;
-	struct kucontext uc;
-	siginfo_t info;
-	uint8_t fpu[FPU_MAX] __attribute__((aligned(64))); /* uc_mcontext.fpstate */
-};
+#define FPU_MAX 4096 /* the largest image dune_user_fpu gives */
 
 static struct dune_ksigaction actions[65];
 /* libdune's kick (TLB shootdowns) travels on this signal: the host must
@@ -188,36 +173,27 @@ static void sigcontext_to_tf(const struct sigcontext *sc, struct dune_tf *tf)
 static void deliver(struct dune_tf *tf, int sig)
 {
 	struct dune_ksigaction *a = &actions[sig];
-	uintptr_t sp = tf->rsp - 128; /* the red zone */
-	struct kframe *f;
+	struct sigcontext sc;
+	uint64_t xcr0;
+	/* the interrupted code's FPU state, as the kernel saves it */
+	size_t fpu_size;
+	void *fpu = dune_user_fpu(tf, &fpu_size, &xcr0);
+	struct dune_sigframe f = { .sp = tf->rsp, .altstack = &self->altstack,
+				   .onstack = (a->flags & SA_ONSTACK) != 0, .fpu_size = fpu_size };
 
-	if (a->flags & SA_ONSTACK && self->altstack.ss_size &&
-	    !(tf->rsp - (uintptr_t)self->altstack.ss_sp < self->altstack.ss_size))
-		sp = (uintptr_t)self->altstack.ss_sp + self->altstack.ss_size;
-	sp = ((sp - sizeof(*f)) & ~63UL) - 8; /* fpu 64-byte aligned, rsp+8 16-aligned */
-	f = (struct kframe *)sp;
-	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(sp, sizeof(*f)))
+	dune_sigframe_place(&f);
+	if (!(a->flags & SA_RESTORER_FLAG) || !mem_contains(f.frame, f.end - f.frame))
 		box_die(SIGSEGV, "cannot deliver signal %d: the program's stack 0x%lx is unusable",
 			sig, (unsigned long)tf->rsp);
-	f->pretcode = (uintptr_t)a->restorer;
-	memset(&f->uc, 0, sizeof(f->uc));
-	f->uc.uc_stack = self->altstack;
-	tf_to_sigcontext(tf, &f->uc.uc_mcontext);
-	{ /* the interrupted code's FPU state, as the kernel saves it */
-		size_t size;
-		uint64_t xcr0;
-		void *fpu = dune_user_fpu(tf, &size, &xcr0);
-		memcpy(f->fpu, fpu, size);
-		f->uc.uc_mcontext.fpstate = (struct _fpstate *)f->fpu;
-	}
-	f->uc.uc_sigmask = self->in_suspend ? self->suspend_mask : self->mask;
+	tf_to_sigcontext(tf, &sc);
+	dune_sigframe_write(&f, a->restorer, &sc, &self->sig_info[sig],
+			    self->in_suspend ? self->suspend_mask : self->mask, fpu);
 	self->in_suspend = 0;
-	f->info = self->sig_info[sig];
 	tf->rip = (uintptr_t)a->handler;
-	tf->rsp = sp;
+	tf->rsp = f.frame;
 	tf->rdi = (uint64_t)sig;
-	tf->rsi = (uintptr_t)&f->info;
-	tf->rdx = (uintptr_t)&f->uc;
+	tf->rsi = (uintptr_t)f.info;
+	tf->rdx = (uintptr_t)f.uc;
 	tf->rax = 0;
 	tf->rflags &= ~(0x100UL | 0x400UL); /* TF, DF */
 	self->mask |= a->mask | ((a->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
@@ -276,7 +252,7 @@ static void restore_fpu(struct dune_tf *tf, uintptr_t img)
 
 static long do_sigreturn(struct dune_tf *tf)
 {
-	struct kucontext *uc = (struct kucontext *)tf->rsp;
+	struct dune_kucontext *uc = (struct dune_kucontext *)tf->rsp;
 	if (!mem_contains((uintptr_t)uc, sizeof(*uc)))
 		box_die(SIGSEGV, "rt_sigreturn with a frame outside the program's memory (0x%lx)",
 			(unsigned long)tf->rsp);

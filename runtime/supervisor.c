@@ -37,6 +37,7 @@ int supervisor_prepare(void)
 {
 	int r;
 	box.supervisor = (int)getpid();
+	box.supervisor_start = box_start_time(box.supervisor);
 	/* orphans of the box come here, so every process of the box
 	 * descends from the supervisor (signal_targets.c) */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -78,7 +79,7 @@ static int stop_the_box(void)
 		return 0;
 	while ((e = readdir(d))) {
 		long pid = strtol(e->d_name, NULL, 10);
-		if (pid > 0 && pid != box.supervisor && box_pid_inside(pid)) {
+		if (pid > 0 && pid != box.supervisor && box_pid_inside(pid) > 0) {
 			kill((pid_t)pid, SIGKILL);
 			found++;
 		}

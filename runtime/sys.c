@@ -48,11 +48,12 @@ static void event_start(struct syscall_event *ev, long nr, const long a[6])
 
 static void event_end(struct syscall_event *ev, long result)
 {
-	/* refused calls go to the audit and, when asked, the terminal; not
-	 * "not offered" (ENOSYS), which libc falls back from quietly */
-	int denied = ev->decision.kind == DECISION_DENY && ev->decision.err != ENOSYS &&
-		     box.policy.log != LOG_NONE;
-	int show = box.trace_fd >= 0 || (denied && box.report_fd >= 0);
+	/* refused calls go to the audit, and to the terminal when asked
+	 * (--log-denials), never into the program's stderr by themselves;
+	 * "not offered" (ENOSYS), which libc falls back from quietly, is not
+	 * shown */
+	int denied = ev->decision.kind == DECISION_DENY && ev->decision.err != ENOSYS;
+	int show = box.trace_fd >= 0 || (denied && box.log_denials && box.policy.log != LOG_NONE);
 	ev->has_result = 1;
 	ev->result = result;
 	if (!show && box.audit_fd < 0)
@@ -61,7 +62,7 @@ static void event_end(struct syscall_event *ev, long result)
 	ev->pid = box_pid;
 	ev->tid = self ? self->tid : 0;
 	if (show)
-		trace_emit(box.trace_fd >= 0 ? box.trace_fd : box.report_fd, ev, trace_line,
+		trace_emit(box.trace_fd >= 0 ? box.trace_fd : box.err_fd, ev, trace_line,
 			   sizeof(trace_line));
 	if (box.audit_fd >= 0) {
 		if (!audit_line)
@@ -147,11 +148,11 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 	case SYS_rt_sigqueueinfo:
 	case SYS_rt_tgsigqueueinfo:
 	case SYS_pidfd_open:
-		if (targets_check(nr, a) < 0) { /* a process outside the box */
+		if ((*r = targets_check(nr, a)) == -EPERM) { /* a process outside the box */
 			*r = deny(ev, EPERM);
 			return 1;
 		}
-		return 0;
+		return *r < 0; /* no such process: ESRCH, as the kernel says */
 	}
 	*r = sig_syscall(tf, &handled);
 	return handled;
@@ -166,7 +167,7 @@ void sys_handler(struct dune_tf *tf)
 	char why[160];
 	const char *refused_why;
 	long refused;
-	int handled;
+	int handled, bad_arg;
 
 	event_start(&ev, nr, a);
 	if (UACCESS_ARM(self)) { /* the program's pointer faulted in the monitor */
@@ -199,15 +200,22 @@ void sys_handler(struct dune_tf *tf)
 		}
 		goto done;
 	}
-	r = sysargs_check(nr, a, mem_range_ok, NULL, why, sizeof(why));
+	r = sysargs_check_arg(nr, a, mem_range_ok, NULL, why, sizeof(why), &bad_arg);
 	if (r == -ENOSYS) {
 		r = deny(&ev, ENOSYS); /* how it uses memory is not known here */
 		goto done;
 	}
-	if (r < 0) {
+	if (r < 0)
 		box_report("%s", why);
-		goto done;
+	/* a buffer the kernel may not be handed: the call carries a pointer
+	 * the kernel refuses instead, and the kernel answers as natively
+	 * (its own checks first, EFAULT when it reaches the memory) */
+	for (int tries = 0; r < 0 && bad_arg >= 0 && tries < 6; tries++) {
+		a[bad_arg] = (long)SYSARGS_POISON;
+		r = sysargs_check_arg(nr, a, mem_range_ok, NULL, why, sizeof(why), &bad_arg);
 	}
+	if (r < 0)
+		goto done;
 	if (sysv_ipc_syscall(nr, a, &r) || file_locks_syscall(nr, a, &r) ||
 	    socket_syscall(nr, a, &ev, &r) || files_syscall(nr, a, &ev, &r)) {
 		if (r < 0 && ev.decision.kind != DECISION_DENY)

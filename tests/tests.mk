@@ -20,16 +20,19 @@ $(CMOCKA_FILTER): tests/lib/cmocka_filter.c
 # using libdune get LIBDUNE_CFLAGS, the public header only
 $(B)/tests/%: tests/integration/%.c tests/integration/testlib.h $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ -lpthread
 
 $(B)/static/tests/%: tests/integration/%.c tests/integration/testlib.h $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) -static $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ -lpthread
 
 $(B)/unit/%: tests/unit/%.c $(B)/libdune.a $(CMOCKA_FILTER)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(CMOCKA_FILTER) $(B)/libdune.a \
 		-o $@ -lcmocka -lpthread
+
+# conform_libdune runs tests/conformance/loops.c natively and in dune mode
+$(B)/tests/conform_libdune $(B)/static/tests/conform_libdune: EXTRA_SRCS := tests/conformance/loops.c
 
 -include $(INTEGRATION_BINS:=.d) $(STATIC_TEST_BINS:=.d) $(UNIT_BINS:=.d)
 

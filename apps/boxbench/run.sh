@@ -8,6 +8,7 @@ export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${BOXBENCH_OUT:-$HERE/../../build/boxbench}
 DUNEBOX=${DUNEBOX:-}
+FLOORS=${FLOORS:-}      # apps/floors binary: this host's floors, before and after
 RUNSC=${RUNSC-runsc}
 REPS=${REPS:-3}
 TIMEOUT=${TIMEOUT:-30}  # seconds for any one run
@@ -22,18 +23,20 @@ START_N=${START_N:-20}
 
 usage() {
 	cat <<EOF
-usage: run.sh [--dunebox PATH] [--runsc PATH|none] [--reps N] [--timeout S] [--quick]
-environment (same meaning): DUNEBOX (empty: column skipped), RUNSC ("none": skipped),
+usage: run.sh [--dunebox PATH] [--floors PATH] [--runsc PATH|none] [--reps N] [--timeout S] [--quick]
+environment (same meaning): DUNEBOX (empty: column skipped), FLOORS (the floors
+  binary; empty: no floor column), RUNSC ("none": skipped),
   REPS=$REPS, TIMEOUT=$TIMEOUT s a run, SLOW=$SLOW s (a slower run is not repeated),
   BOXBENCH_OUT=build/boxbench, NOTES=apps/boxbench/notes.txt,
   sizes: SYS_N=$SYS_N FAULT_MB=$FAULT_MB FAULT_ROUNDS=$FAULT_ROUNDS SQL_ROWS=$SQL_ROWS GZ_MB=$GZ_MB START_N=$START_N
-writes: \$BOXBENCH_OUT/results.tsv (medians), raw.tsv (every run), boxbench.png
+writes: \$BOXBENCH_OUT/results.tsv (medians), raw.tsv (every run), floors.tsv, boxbench.png
 EOF
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--dunebox) DUNEBOX=$2; shift ;;
+	--floors) FLOORS=$2; shift ;;
 	--runsc) RUNSC=$2; shift ;;
 	--reps) REPS=$2; shift ;;
 	--timeout) TIMEOUT=$2; shift ;;
@@ -225,6 +228,20 @@ wl_start() {
 	put start.true_min "$(awk -v v="$min" 'BEGIN { printf "%.4f", v / 1e6 }')"
 }
 
+# --- floors: before the workloads here, after them below ----------------------
+# measure_floors FILE: "key ns exits" lines, or an empty file and a note
+measure_floors() {
+	: >"$1"
+	[ -n "$FLOORS" ] || return 0
+	if [ ! -x "$FLOORS" ]; then
+		echo "run.sh: FLOORS=$FLOORS is not an executable file: no floor column" >&2
+		return 0
+	fi
+	timeout -k 5 300 "$FLOORS" --tsv >"$1" 2>"$WORK/floors.err" ||
+		{ echo "run.sh: floors failed: $(tail -n 1 "$WORK/floors.err"); no floor column" >&2; : >"$1"; }
+}
+measure_floors "$OUT/floors-before.tsv"
+
 T0=$EPOCHREALTIME
 declare -A STOP
 for W in "${WORKLOADS[@]}"; do
@@ -246,22 +263,46 @@ for W in "${WORKLOADS[@]}"; do
 	done
 done
 ELAPSED=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+measure_floors "$OUT/floors-after.tsv"
+# their mean, and how far apart the two were
+awk -F'\t' -v OFS='\t' '
+FNR == NR { a[$1] = $2; next }
+($1 in a) { lo = a[$1] < $2 ? a[$1] : $2; hi = a[$1] < $2 ? $2 : a[$1]
+	print $1, (a[$1] + $2) / 2, (lo > 0 ? hi / lo - 1 : 0) }' \
+	"$OUT/floors-before.tsv" "$OUT/floors-after.tsv" >"$OUT/floors.tsv"
+[ -s "$OUT/floors.tsv" ] || cp "$OUT/floors-before.tsv" "$OUT/floors.tsv" 2>/dev/null
 
 # --- medians, ratios, notes -> results.tsv; table; chart ------------------
 RES=$OUT/results.tsv
-ROWSPEC="syscall.getppid ns/call
-syscall.devnull_write ns/call
-syscall.pipe_roundtrip ns/trip
-syscall.total_wall s
-pagefault.touch ns/fault
-pagefault.total_wall s
-sqlite.insert_query s
-gzip9 s
-start.true_mean ms
-start.true_min ms"
+# row, unit, and the floors its dunebox path needs (apps/floors keys;
+# "-": none stated): a system call the policy allows is one ring-3 syscall
+# event and one trap round trip at most, a first touch one trap and the
+# host's own fault
+ROWSPEC="syscall.getppid ns/call syscall3+trap3
+syscall.devnull_write ns/call syscall3+trap3
+syscall.pipe_roundtrip ns/trip 2*syscall3+2*trap3
+syscall.total_wall s -
+pagefault.touch ns/fault trap3+firsttouch
+pagefault.total_wall s -
+sqlite.insert_query s -
+gzip9 s -
+start.true_mean ms -
+start.true_min ms -"
 [ -r "$NOTES" ] || NOTES=/dev/null
 # whole-runner states are written once under the workload name; spread them to its rows
 awk -F'\t' -v OFS='\t' -v spec="$ROWSPEC" '
+# floor(formula, unit): "2*syscall3+trap3" in the row unit, or "NA"
+function floor_of(fm, u,   t, n, i, k, c, ns) {
+	if (fm == "-" || !nfloors) return "NA"
+	n = split(fm, t, "+"); ns = 0
+	for (i = 1; i <= n; i++) {
+		c = 1; k = t[i]
+		if (k ~ /\*/) { c = substr(k, 1, index(k, "*") - 1); k = substr(k, index(k, "*") + 1) }
+		if (!(k in fl)) return "NA"
+		ns += c * fl[k]
+	}
+	return u ~ /^ns/ ? ns : u == "us" ? ns / 1e3 : u == "ms" ? ns / 1e6 : ns / 1e9
+}
 function median(s,   a, n, i, j, t) {
 	n = split(s, a, " ")
 	for (i = 2; i <= n; i++)
@@ -270,6 +311,7 @@ function median(s,   a, n, i, j, t) {
 }
 function ratio(a, b) { return (a != "NA" && b != "NA" && b > 0) ? sprintf("%.4g", a / b) : "NA" }
 {
+	if (FILENAME == floorsfile) { fl[$1] = $2; nfloors++; next }
 	if (FILENAME == notesfile) {
 		if ($0 ~ /^[ \t]*(#|$)/) next
 		k = $0; sub(/[ \t].*/, "", k); v = $0; sub(/^[^ \t]+[ \t]+/, "", v)
@@ -283,7 +325,8 @@ function ratio(a, b) { return (a != "NA" && b != "NA" && b > 0) ? sprintf("%.4g"
 END {
 	n = split(spec, lines, "\n")
 	print "workload", "unit", "native", "dunebox", "gvisor", "dunebox_over_native", "gvisor_over_native",
-		"native_status", "dunebox_status", "gvisor_status", "why"
+		"native_status", "dunebox_status", "gvisor_status", "why", "floor", "floor_terms",
+		"dunebox_over_floor"
 	split("native dunebox gvisor", rs, " ")
 	for (i = 1; i <= n; i++) {
 		split(lines[i], f, " "); w = f[1]; g = w; sub(/\..*/, "", g); if (g == "gzip9") g = "gzip"
@@ -294,11 +337,13 @@ END {
 			else if ((r SUBSEP w) in vals) { val[r] = median(vals[r, w]); st[r] = "ok n=" cnt[r, w] }
 			else { val[r] = "NA"; st[r] = "not run" }
 		}
+		fv = floor_of(f[3], f[2])
 		print w, f[2], val["native"], val["dunebox"], val["gvisor"],
 			ratio(val["dunebox"], val["native"]), ratio(val["gvisor"], val["native"]),
-			st["native"], st["dunebox"], st["gvisor"], (w in note) ? note[w] : ((g in note) ? note[g] : "")
+			st["native"], st["dunebox"], st["gvisor"], (w in note) ? note[w] : ((g in note) ? note[g] : ""),
+			fv, f[3], ratio(val["dunebox"], fv)
 	}
-}' notesfile="$NOTES" "$NOTES" "$RAW" >"$RES"
+}' floorsfile="$OUT/floors.tsv" notesfile="$NOTES" "$OUT/floors.tsv" "$NOTES" "$RAW" >"$RES"
 
 # the table: numbers to 3 significant digits, failures in words, notes last
 awk -F'\t' '
@@ -315,19 +360,21 @@ function cell(v, s, whole) {
 }
 function rat(x) { return x == "NA" ? "-" : num(x) "x" }
 NR == 1 { c[0, 1] = "workload [unit]"; c[0, 2] = "native"; c[0, 3] = "dunebox"; c[0, 4] = "gVisor"
-	c[0, 5] = "dunebox/nat"; c[0, 6] = "gVisor/nat"; c[0, 7] = "why"; next }
+	c[0, 5] = "dunebox/nat"; c[0, 6] = "gVisor/nat"; c[0, 7] = "floor"; c[0, 8] = "dunebox/floor"
+	c[0, 9] = "why"; next }
 {
 	i = NR - 1
 	c[i, 1] = $1 " [" $2 "]"; c[i, 2] = cell($3, $8, wn); c[i, 3] = cell($4, $9, wd_); c[i, 4] = cell($5, $10, wg)
-	c[i, 5] = rat($6); c[i, 6] = rat($7); c[i, 7] = $11
+	c[i, 5] = rat($6); c[i, 6] = rat($7); c[i, 7] = $12 == "NA" ? "-" : num($12) " (" $13 ")"
+	c[i, 8] = rat($14); c[i, 9] = $11
 }
 END {
-	for (i = 0; i < NR; i++) for (j = 1; j <= 6; j++) if (length(c[i, j]) > wd[j]) wd[j] = length(c[i, j])
+	for (i = 0; i < NR; i++) for (j = 1; j <= 8; j++) if (length(c[i, j]) > wd[j]) wd[j] = length(c[i, j])
 	for (i = 0; i < NR; i++) {
 		printf "%-" wd[1] "s", c[i, 1]
-		for (j = 2; j <= 6; j++) printf "  %" wd[j] "s", c[i, j]
-		printf "  %s\n", c[i, 7]
-		if (i == 0) { s = ""; for (j = 1; j <= 6; j++) s = s sprintf("%" (wd[j] + 2) "s", ""); gsub(/ /, "-", s); print s "-----" }
+		for (j = 2; j <= 8; j++) printf "  %" wd[j] "s", c[i, j]
+		printf "  %s\n", c[i, 9]
+		if (i == 0) { s = ""; for (j = 1; j <= 8; j++) s = s sprintf("%" (wd[j] + 2) "s", ""); gsub(/ /, "-", s); print s "-----" }
 	}
 }' wn="${STATE[native]:-}" wd_="${STATE[dunebox]:-}" wg="${STATE[gvisor]:-}" "$RES"
 
@@ -336,6 +383,14 @@ for R in "${RUNNERS[@]}"; do
 	printf '%-8s %s\n' "${TITLE[$R]}:" "${STATE[$R]:-${HOW[$R]}}"
 done
 echo "medians of up to $REPS runs (a run over ${SLOW}s is not repeated); timeout ${TIMEOUT}s a run; bench took ${ELAPSED}s"
+if [ -s "$OUT/floors.tsv" ]; then
+	echo "floors (apps/floors, mean of before and after the workloads; +- half their spread):"
+	awk -F'\t' '{ printf "  %-10s %9.2f us +-%3.0f%%\n", $1, $2 / 1000, $3 * 50 }' "$OUT/floors.tsv" |
+		grep -E '^  (syscall3|trap3|firsttouch|mmio) '
+else
+	echo "floors: not measured (FLOORS unset or failed): no floor column"
+fi
+echo "date: $(date "+%Y-%m-%d %H:%M"), host: $(uname -r), $(nproc) CPUs"
 echo "results: $RES  raw: $RAW"
 
 # the chart: every row in microseconds, one bar per runner, gaps where no value

@@ -24,10 +24,6 @@ struct trap_entry_frame {
 	uint64_t rbx, rax, vec, err, rip, cs, rflags, rsp, ss;
 };
 
-/* What IRETQ pops. */
-struct iret_frame {
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -38,41 +34,42 @@ void asm_offsets(void)
 	OFFSET(STATE_XSAVE_MASK, struct dune_state, xsave_mask);
 
 	/* struct dune_percpu, through %gs */
-	OFFSET(PC_SELF, struct dune_percpu, self);
-	OFFSET(PC_TRAP_SP, struct dune_percpu, trap_sp);
-	OFFSET(PC_TRAP_SP_LIMIT, struct dune_percpu, trap_sp_limit);
-	OFFSET(PC_HC_OP, struct dune_percpu, hc_op);
-	OFFSET(PC_HC_ARG0, struct dune_percpu, hc_args[0]);
-	OFFSET(PC_HC_ARG1, struct dune_percpu, hc_args[1]);
-	OFFSET(PC_HC_ARG2, struct dune_percpu, hc_args[2]);
-	OFFSET(PC_HC_ARG3, struct dune_percpu, hc_args[3]);
-	OFFSET(PC_HC_ARG4, struct dune_percpu, hc_args[4]);
-	OFFSET(PC_HC_ARG5, struct dune_percpu, hc_args[5]);
-	OFFSET(PC_HC_ARG6, struct dune_percpu, hc_args[6]);
-	OFFSET(PC_HC_RET, struct dune_percpu, hc_ret);
-	OFFSET(PC_TMP, struct dune_percpu, tmp);
-	OFFSET(PC_IN_USER, struct dune_percpu, in_user);
-	OFFSET(PC_DOORBELL, struct dune_percpu, doorbell);
-	OFFSET(PC_CR2, struct dune_percpu, cr2);
-	OFFSET(PC_FC_STATE, struct dune_percpu, fc_state);
-	OFFSET(PC_FC_NR, struct dune_percpu, fc_nr);
-	OFFSET(PC_FC_ARG0, struct dune_percpu, fc_args[0]);
-	OFFSET(PC_FC_ARG1, struct dune_percpu, fc_args[1]);
-	OFFSET(PC_FC_ARG2, struct dune_percpu, fc_args[2]);
-	OFFSET(PC_FC_ARG3, struct dune_percpu, fc_args[3]);
-	OFFSET(PC_FC_ARG4, struct dune_percpu, fc_args[4]);
-	OFFSET(PC_FC_ARG5, struct dune_percpu, fc_args[5]);
-	OFFSET(PC_FC_RET, struct dune_percpu, fc_ret);
-	OFFSET(PC_UFS, struct dune_percpu, ufs);
-	OFFSET(PC_KFS, struct dune_percpu, kfs);
-	OFFSET(PC_UCTX, struct dune_percpu, uctx);
-	OFFSET(PC_USER_TRAP_SP, struct dune_percpu, user_trap_sp);
-	OFFSET(PC_KCR3, struct dune_percpu, kcr3);
-	OFFSET(PC_UCR3, struct dune_percpu, ucr3);
-	OFFSET(PC_UGS, struct dune_percpu, ugs);
-	OFFSET(PC_IST_PAGE, struct dune_percpu, ist_page);
+	OFFSET(CPU_SELF, struct dune_percpu, self);
+	OFFSET(CPU_TRAP_SP, struct dune_percpu, trap_sp);
+	OFFSET(CPU_TRAP_SP_LIMIT, struct dune_percpu, trap_sp_limit);
+	OFFSET(CPU_HC_OP, struct dune_percpu, hc_op);
+	OFFSET(CPU_HC_ARG0, struct dune_percpu, hc_args[0]);
+	OFFSET(CPU_HC_ARG1, struct dune_percpu, hc_args[1]);
+	OFFSET(CPU_HC_ARG2, struct dune_percpu, hc_args[2]);
+	OFFSET(CPU_HC_ARG3, struct dune_percpu, hc_args[3]);
+	OFFSET(CPU_HC_ARG4, struct dune_percpu, hc_args[4]);
+	OFFSET(CPU_HC_ARG5, struct dune_percpu, hc_args[5]);
+	OFFSET(CPU_HC_ARG6, struct dune_percpu, hc_args[6]);
+	OFFSET(CPU_HC_RET, struct dune_percpu, hc_ret);
+	OFFSET(CPU_TMP, struct dune_percpu, tmp);
+	OFFSET(CPU_IN_USER, struct dune_percpu, in_user);
+	OFFSET(CPU_DOORBELL, struct dune_percpu, doorbell);
+	OFFSET(CPU_CR2, struct dune_percpu, cr2);
+	OFFSET(CPU_FC_STATE, struct dune_percpu, fc_state);
+	OFFSET(CPU_FC_NR, struct dune_percpu, fc_nr);
+	OFFSET(CPU_FC_ARG0, struct dune_percpu, fc_args[0]);
+	OFFSET(CPU_FC_ARG1, struct dune_percpu, fc_args[1]);
+	OFFSET(CPU_FC_ARG2, struct dune_percpu, fc_args[2]);
+	OFFSET(CPU_FC_ARG3, struct dune_percpu, fc_args[3]);
+	OFFSET(CPU_FC_ARG4, struct dune_percpu, fc_args[4]);
+	OFFSET(CPU_FC_ARG5, struct dune_percpu, fc_args[5]);
+	OFFSET(CPU_FC_RET, struct dune_percpu, fc_ret);
+	OFFSET(CPU_UFS, struct dune_percpu, ufs);
+	OFFSET(CPU_KFS, struct dune_percpu, kfs);
+	OFFSET(CPU_UCTX, struct dune_percpu, uctx);
+	OFFSET(CPU_USER_TRAP_SP, struct dune_percpu, user_trap_sp);
+	OFFSET(CPU_KCR3, struct dune_percpu, kcr3);
+	OFFSET(CPU_UCR3, struct dune_percpu, ucr3);
+	OFFSET(CPU_UGS, struct dune_percpu, ugs);
+	OFFSET(CPU_IST_PAGE, struct dune_percpu, ist_page);
+	OFFSET(CPU_SIG_STEP, struct dune_percpu, sig_step);
 
-	/* struct callee_saved (pc->enter, pc->uctx) */
+	/* struct callee_saved (cpu->enter, cpu->uctx) */
 	OFFSET(CS_RBX, struct callee_saved, rbx);
 	OFFSET(CS_RBP, struct callee_saved, rbp);
 	OFFSET(CS_R12, struct callee_saved, r12);
@@ -83,9 +80,10 @@ void asm_offsets(void)
 	OFFSET(CS_RIP, struct callee_saved, rip);
 
 	/* struct ist_head, at the bottom of the IST page */
-	OFFSET(IST_PC, struct ist_head, pc);
+	OFFSET(IST_PC, struct ist_head, cpu);
 	OFFSET(IST_UVIEW_ON, struct ist_head, uview_on);
 	OFFSET(IST_RING0, struct ist_head, ring0);
+	OFFSET(IST_FAST_SET, struct ist_head, fast_set);
 
 	/* struct dune_tf */
 	OFFSET(TF_RCX, struct dune_tf, rcx);
@@ -110,8 +108,15 @@ void asm_offsets(void)
 	OFFSET(TEF_RFLAGS, struct trap_entry_frame, rflags);
 	OFFSET(TEF_RSP, struct trap_entry_frame, rsp);
 	OFFSET(TEF_SS, struct trap_entry_frame, ss);
+	/* uview_fault keeps rdx where trap_common keeps rbx: one shape */
+	_Static_assert(sizeof(struct ist_syscall_frame) == sizeof(struct trap_entry_frame) &&
+			       offsetof(struct ist_syscall_frame, rax) == offsetof(struct trap_entry_frame, rax) &&
+			       offsetof(struct ist_syscall_frame, rip) == offsetof(struct trap_entry_frame, rip) &&
+			       offsetof(struct ist_syscall_frame, ss) == offsetof(struct trap_entry_frame, ss),
+		       "ist_syscall_frame");
 	OFFSET(IRET_CS, struct iret_frame, cs);
 	OFFSET(IRET_SS, struct iret_frame, ss);
+	OFFSET(IRET_RFLAGS, struct iret_frame, rflags);
 
 	/* struct kvm_regs (host_clone_native) */
 	OFFSET(REGS_RBX, struct kvm_regs, rbx);

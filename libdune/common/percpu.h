@@ -1,7 +1,7 @@
 /* both halves - percpu.h: one per thread in dune mode (one vCPU each).
  *
  * In guest ring 0, GS base points here; entry.S reaches the fields below
- * through %gs with the PC_* offsets that asm_offsets.c generates from the
+ * through %gs with the CPU_* offsets that asm_offsets.c generates from the
  * struct. The host half of the same thread reads the hypercall block after
  * the guest rings the doorbell: both halves share the memory.
  */
@@ -22,6 +22,14 @@
                           * run the program's handler if it has one */
 #define HC_SIGNALS 6    /* deliver pending signals now (after a single step
                           * out of user code, signals.c) */
+#define HC_EXIT_STATS 7 /* arg0 = struct dune_exit_stats *: fill it (exit_stats.c) */
+#define HC_USER_SYSCALL 8 /* from ring 0, user code's system call, in the
+                           * registers and the IST frame (struct
+                           * ist_syscall_frame). Served: hc_op becomes
+                           * HC_DONE and the frame returns from the call
+                           * (host/user_fast.c); else untouched: declined */
+#define HC_OPS 9        /* hypercall numbers are below this */
+#define HC_DONE 0       /* hc_op after a served HC_USER_SYSCALL */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
  * state components that fit are saved (dune_state.xsave_mask, guest/x86/boot.c). */
@@ -40,6 +48,8 @@
 #define TRAP_STACK_DEPTH 4
 #define IST_STACK_SIZE 4096
 #define TRAP_STUB_SIZE 16 /* entry.S: one stub per vector, this far apart */
+#define UD2_SIZE 2 /* bytes of the gates' ud2 */
+#define FLUSH_GATE_PAGES 16 /* dune_flush_gate: longer ranges reload CR3 */
 
 #ifndef __ASSEMBLER__
 #include <linux/kvm.h>
@@ -76,9 +86,33 @@ struct callee_saved {
 /* The bottom of the IST page: what the ring-0 entry needs before it may
  * trust GS (user code on a deprivileged guest can set GS itself). */
 struct ist_head {
-	uint64_t pc;       /* this vCPU's struct dune_percpu */
+	uint64_t cpu;       /* this vCPU's struct dune_percpu */
 	uint64_t uview_on; /* 1 while user code runs under the user view */
 	uint64_t ring0;    /* ... on a ring-0 guest (GS by swapgs, no FROM_UVIEW) */
+	uint64_t fast_set[8]; /* user system calls ring 0 hands to the host half
+			       * directly (a hint: the host half decides) */
+};
+
+/* The top of the IST stack while ring 0 hands a user system call over
+ * (entry.S uview_fault): the hardware frame of the #PF at LSTAR, the
+ * stub's vector, and the two registers the entry saved. */
+struct ist_syscall_frame {
+	uint64_t rdx, rax, vec, err, rip, cs, rflags, rsp, ss;
+};
+
+/* What IRETQ pops; at the top of the IST stack while a trap is there. */
+struct iret_frame {
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* What this vCPU's runs came back for, counted by the host half
+ * (host/run_loop.c): the exits userspace sees, on every host side. */
+struct exit_counts {
+	uint64_t runs;                  /* returns of the run ioctl */
+	uint64_t hypercalls[HC_OPS];    /* doorbell rings, by HC_* */
+	uint64_t interrupts;            /* a signal or a kick */
+	uint64_t mmio;                  /* other memory without a slot */
+	uint64_t user_fast;             /* HC_USER_SYSCALL served (not declined) */
 };
 
 /* dune_percpu.state */
@@ -141,6 +175,7 @@ struct dune_percpu {
 					 * kernel clears it: CLONE_CHILD_CLEARTID) */
 	uintptr_t fc_stack;             /* its stack, reused by the next one */
 	uint64_t exit_calls, fast_calls; /* dune_get_call_stats */
+	struct exit_counts counts;      /* dune_get_exit_stats */
 	uint64_t fc_misses;             /* calls the server had no CPU for */
 	uint64_t fc_seen_fast;          /* fast_calls when misses were last reset */
 	uint64_t fc_backoff_until;      /* no server until exit_calls reaches this */

@@ -69,15 +69,15 @@ host_clone_native:
 	.size host_clone_native, .-host_clone_native
 
 /*
- * long host_clone_raw(flags, host_stack_top, ptid, ctid, tls, pc)
+ * long host_clone_raw(flags, host_stack_top, ptid, ctid, tls, cpu)
  * A new thread for a guest clone: the child starts its host half on its
- * own host stack in dune_thread_main(pc).
+ * own host stack in dune_thread_main(cpu).
  */
 	.globl host_clone_raw
 	.type host_clone_raw, @function
 host_clone_raw:
 	push %r12
-	mov %r9, %r12		/* pc: preserved across syscall */
+	mov %r9, %r12		/* cpu: preserved across syscall */
 	mov %rcx, %r10		/* ctid; flags, stack, ptid, tls are in place */
 	mov $SYS_clone, %eax
 	syscall
@@ -92,7 +92,7 @@ host_clone_raw:
 	ud2
 	.size host_clone_raw, .-host_clone_raw
 
-/* long fastcall_clone(flags, stack_top, tid_word, pc): a server thread for pc */
+/* long fastcall_clone(flags, stack_top, tid_word, cpu): a server thread for cpu */
 	.globl fastcall_clone
 	.type fastcall_clone, @function
 fastcall_clone:

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "host/clone.h"
@@ -72,99 +73,100 @@ void fastcall_init(void)
 #define MAX_MISSES 32     /* calls in a row the server had no CPU for: it stops */
 #define BACKOFF_CALLS 20000 /* exits before a stopped server may start again */
 
-static int fc_cas(struct dune_percpu *pc, uint32_t from, uint32_t to)
+static int fc_cas(struct dune_percpu *cpu, uint32_t from, uint32_t to)
 {
-	return __sync_bool_compare_and_swap(&pc->fc_state, from, to);
+	return __sync_bool_compare_and_swap(&cpu->fc_state, from, to);
 }
 
 /* The server: no TLS, no libc beyond raw calls. */
-void fastcall_server_main(struct dune_percpu *pc)
+void fastcall_server_main(struct dune_percpu *cpu)
 {
 	uint64_t all = ~0ULL;
 
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
-	fc_cas(pc, FC_WAKING, FC_POLLING);
+	fc_cas(cpu, FC_WAKING, FC_POLLING);
 	for (;;) {
 		for (int round = 0; round < SPIN_ROUNDS; round++) {
-			uint32_t st = pc->fc_state;
+			uint32_t st = cpu->fc_state;
 			if (st == FC_EXIT)
 				raw_syscall1(SYS_exit, 0);
-			if (st == FC_REQUEST && fc_cas(pc, FC_REQUEST, FC_RUNNING)) {
-				pc->fc_ret = raw_syscall6((long)pc->fc_nr, (long)pc->fc_args[0],
-							  (long)pc->fc_args[1], (long)pc->fc_args[2],
-							  (long)pc->fc_args[3], (long)pc->fc_args[4],
-							  (long)pc->fc_args[5]);
-				pc->fast_calls++;
-				__atomic_store_n(&pc->fc_state, FC_DONE, __ATOMIC_RELEASE);
+			if (st == FC_REQUEST && fc_cas(cpu, FC_REQUEST, FC_RUNNING)) {
+				cpu->fc_ret = ownfd_named((long)cpu->fc_nr, cpu->fc_args) ? -EBADF :
+					raw_syscall6((long)cpu->fc_nr, (long)cpu->fc_args[0],
+						     (long)cpu->fc_args[1], (long)cpu->fc_args[2],
+						     (long)cpu->fc_args[3], (long)cpu->fc_args[4],
+						     (long)cpu->fc_args[5]);
+				cpu->fast_calls++;
+				__atomic_store_n(&cpu->fc_state, FC_DONE, __ATOMIC_RELEASE);
 				round = 0;
 			}
 			__builtin_ia32_pause();
 		}
 		/* quiet for a while: sleep until the host loop wakes us */
-		if (fc_cas(pc, FC_POLLING, FC_IDLE))
-			while (pc->fc_state == FC_IDLE)
-				raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAIT, FC_IDLE, 0, 0, 0);
+		if (fc_cas(cpu, FC_POLLING, FC_IDLE))
+			while (cpu->fc_state == FC_IDLE)
+				raw_syscall6(SYS_futex, (long)&cpu->fc_state, FUTEX_WAIT, FC_IDLE, 0, 0, 0);
 		/* only now, running, do we take requests */
-		fc_cas(pc, FC_WAKING, FC_POLLING);
+		fc_cas(cpu, FC_WAKING, FC_POLLING);
 	}
 }
 
 /* The stack for a new server: the last one's, once that server is gone
  * (one stack per vCPU however often the back-off stops and starts it). */
-static uintptr_t server_stack(struct dune_percpu *pc)
+static uintptr_t server_stack(struct dune_percpu *cpu)
 {
 	int alive;
 
-	if (!pc->fc_stack) {
+	if (!cpu->fc_stack) {
 		void *stack = mmap(NULL, SERVER_STACK, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (stack == MAP_FAILED)
 			return 0;
-		pc->fc_stack = (uintptr_t)stack;
+		cpu->fc_stack = (uintptr_t)stack;
 	}
 	/* told to exit (fastcall_stop): it does within a few spins */
-	while ((alive = pc->fc_server_alive))
-		raw_syscall6(SYS_futex, (long)&pc->fc_server_alive, FUTEX_WAIT, alive, 0, 0, 0);
-	return pc->fc_stack;
+	while ((alive = cpu->fc_server_alive))
+		raw_syscall6(SYS_futex, (long)&cpu->fc_server_alive, FUTEX_WAIT, alive, 0, 0, 0);
+	return cpu->fc_stack;
 }
 
 /* Host loop, after a doorbell call that could have been fast: make sure
  * the next one can be. */
-void fastcall_wake(struct dune_percpu *pc)
+void fastcall_wake(struct dune_percpu *cpu)
 {
-	if (!pc->fc_server_tid) {
-		uintptr_t stack = server_stack(pc);
+	if (!cpu->fc_server_tid) {
+		uintptr_t stack = server_stack(cpu);
 		uint64_t all = ~0ULL, old;
 		long tid;
 		if (!stack)
 			return;
-		pc->fc_state = FC_WAKING;
+		cpu->fc_state = FC_WAKING;
 		/* born with every signal blocked: they are the vCPU thread's */
 		raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 		tid = fastcall_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 				     CLONE_THREAD | CLONE_SYSVSEM | CLONE_PARENT_SETTID |
 				     CLONE_CHILD_CLEARTID,
-				     stack + SERVER_STACK, &pc->fc_server_alive, pc);
+				     stack + SERVER_STACK, &cpu->fc_server_alive, cpu);
 		raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 		if (tid <= 0)
 			return;
-		pc->fc_server_tid = (int)tid;
+		cpu->fc_server_tid = (int)tid;
 	}
-	if (fc_cas(pc, FC_IDLE, FC_WAKING))
-		raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
+	if (fc_cas(cpu, FC_IDLE, FC_WAKING))
+		raw_syscall6(SYS_futex, (long)&cpu->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
 }
 
 /* The vCPU's thread leaves (or a fork child never had the server). */
-void fastcall_stop(struct dune_percpu *pc, int server_exists)
+void fastcall_stop(struct dune_percpu *cpu, int server_exists)
 {
-	if (server_exists && pc->fc_server_tid) {
-		__atomic_store_n(&pc->fc_state, FC_EXIT, __ATOMIC_SEQ_CST);
-		raw_syscall6(SYS_futex, (long)&pc->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
+	if (server_exists && cpu->fc_server_tid) {
+		__atomic_store_n(&cpu->fc_state, FC_EXIT, __ATOMIC_SEQ_CST);
+		raw_syscall6(SYS_futex, (long)&cpu->fc_state, FUTEX_WAKE, 1, 0, 0, 0);
 	} else {
-		pc->fc_state = FC_IDLE;
-		pc->fc_server_alive = 0; /* a fork child: the parent's server is not here */
+		cpu->fc_state = FC_IDLE;
+		cpu->fc_server_alive = 0; /* a fork child: the parent's server is not here */
 	}
-	pc->fc_server_tid = 0;
+	cpu->fc_server_tid = 0;
 }
 
 int fastcall_is_fast(long nr)
@@ -179,24 +181,24 @@ int fastcall_is_fast(long nr)
  * only competes with its own vCPU, so after many misses it is stopped for
  * a while.
  */
-void fastcall_after_exit(struct dune_percpu *pc)
+void fastcall_after_exit(struct dune_percpu *cpu)
 {
-	if (pc->fast_calls != pc->fc_seen_fast) {
-		pc->fc_seen_fast = pc->fast_calls;
-		pc->fc_misses = 0;
+	if (cpu->fast_calls != cpu->fc_seen_fast) {
+		cpu->fc_seen_fast = cpu->fast_calls;
+		cpu->fc_misses = 0;
 	}
-	if (pc->fc_state == FC_POLLING) {
-		if (++pc->fc_misses > MAX_MISSES) {
-			fastcall_stop(pc, 1);
-			pc->fc_backoff_until = pc->exit_calls + BACKOFF_CALLS;
-			pc->fc_misses = 0;
+	if (cpu->fc_state == FC_POLLING) {
+		if (++cpu->fc_misses > MAX_MISSES) {
+			fastcall_stop(cpu, 1);
+			cpu->fc_backoff_until = cpu->exit_calls + BACKOFF_CALLS;
+			cpu->fc_misses = 0;
 		}
 		return;
 	}
 	/* FC_EXIT with no server: a stopped one, long gone after the back-off */
-	if ((pc->fc_state == FC_IDLE || (pc->fc_state == FC_EXIT && !pc->fc_server_tid)) &&
-	    pc->exit_calls >= pc->fc_backoff_until) {
-		pc->fc_misses = 0;
-		fastcall_wake(pc);
+	if ((cpu->fc_state == FC_IDLE || (cpu->fc_state == FC_EXIT && !cpu->fc_server_tid)) &&
+	    cpu->exit_calls >= cpu->fc_backoff_until) {
+		cpu->fc_misses = 0;
+		fastcall_wake(cpu);
 	}
 }

@@ -6,6 +6,7 @@
  * with the parent's state are all it takes.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -25,16 +26,16 @@
 static void forget_other_vcpus(struct dune_percpu *keep)
 {
 	for (unsigned i = 0; i < vcpu_list_len(); i++) {
-		struct dune_percpu *pc = vcpu_list_get(i);
-		if (pc == keep)
+		struct dune_percpu *cpu = vcpu_list_get(i);
+		if (cpu == keep)
 			continue;
-		dune_state.hostside->vcpu_destroy(pc);
-		pc->state = VCPU_FREE;
-		pc->in_run = 0;
+		dune_state.hostside->vcpu_destroy(cpu);
+		cpu->state = VCPU_FREE;
+		cpu->in_run = 0;
 	}
 }
 
-static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+static void rebuild_in_child(struct dune_percpu *cpu, const struct vcpu_snapshot *snap)
 {
 	int r;
 
@@ -42,28 +43,41 @@ static void rebuild_in_child(struct dune_percpu *pc, const struct vcpu_snapshot 
 	 * cached tid is its parent's */
 	mirror_lock_after_fork();
 	vcpu_list_after_fork();
-	forget_other_vcpus(pc);
-	fastcall_stop(pc, 0); /* the parent's server thread is not ours */
-	dune_state.hostside->vcpu_destroy(pc);
+	forget_other_vcpus(cpu);
+	fastcall_stop(cpu, 0); /* the parent's server thread is not ours */
+	dune_state.hostside->vcpu_destroy(cpu);
 	if ((r = dune_state.hostside->vm_recreate()) < 0 || (r = slots_replay()) < 0 ||
-	    (r = dune_state.hostside->vcpu_create(pc)) < 0 || (r = dune_state.hostside->vcpu_restore(pc, snap)) < 0) {
+	    (r = dune_state.hostside->vcpu_create(cpu)) < 0 || (r = dune_state.hostside->vcpu_restore(cpu, snap)) < 0) {
 		dune_log("fork: the child cannot rebuild its virtual machine (error %d); "
 			 "ending the child", -r);
 		raw_syscall1(SYS_exit_group, 127);
 	}
-	pc->tid = (int)raw_syscall0(SYS_gettid);
+	cpu->tid = (int)raw_syscall0(SYS_gettid);
 }
 
-long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
-	       uintptr_t tls)
+long host_fork(struct dune_percpu *cpu, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
+	       uintptr_t ctid, uintptr_t tls)
 {
 	struct vcpu_snapshot snap;
 	long r;
 
-	if (dune_state.hostside->vcpu_save(pc, &snap) < 0)
+	if (dune_state.hostside->vcpu_save(cpu, &snap) < 0)
 		return -EIO;
-	r = raw_syscall6(SYS_clone, (long)flags, 0, (long)ptid, (long)ctid, (long)tls, 0);
-	if (r == 0)
-		rebuild_in_child(pc, &snap);
+	/* the child starts on the stack and with the TLS it was given (the
+	 * guest's: the host half keeps its own) */
+	if (newsp)
+		snap.regs.rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		snap.sregs.fs.base = tls;
+	/* the child builds a VM of its own and lets go of ours: with a shared
+	 * descriptor table it would close our VM and vCPUs under us, and
+	 * ours would hold its VM; it gets a copy of the table instead */
+	flags &= ~(unsigned long)(CLONE_FILES | CLONE_SETTLS);
+	r = raw_syscall6(SYS_clone, (long)flags, 0, (long)ptid, (long)ctid, 0, 0);
+	if (r == 0) {
+		rebuild_in_child(cpu, &snap);
+		if (tls && snap.sregs.fs.base == tls)
+			cpu->fs_base = tls;
+	}
 	return r;
 }

@@ -6,7 +6,7 @@
 
 #include "common/percpu.h"
 
-long host_fork(struct dune_percpu *pc, unsigned long flags, uintptr_t ptid, uintptr_t ctid,
-	       uintptr_t tls);
+long host_fork(struct dune_percpu *cpu, unsigned long flags, uintptr_t newsp, uintptr_t ptid,
+	       uintptr_t ctid, uintptr_t tls);
 
 #endif

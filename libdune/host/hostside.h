@@ -42,30 +42,36 @@ struct vcpu_exit {
 
 struct hostside_ops {
 	const char *name;
+	/* Opens the device only, once (dune_preopen); returns its descriptor.
+	 * vm_create and vm_recreate use it. */
+	int (*device_open)(void);
 	/* Opens the device and creates the VM; 0 or -errno with a message
 	 * already printed (cause and remedy). */
 	int (*vm_create)(void);
 	unsigned (*max_slots)(void);
 	unsigned (*phys_bits)(void);
 	int (*slot_set)(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva);
-	int (*vcpu_create)(struct dune_percpu *pc);
-	int (*vcpu_boot)(struct dune_percpu *pc, const struct guest_boot *boot);
+	int (*vcpu_create)(struct dune_percpu *cpu);
+	int (*vcpu_boot)(struct dune_percpu *cpu, const struct guest_boot *boot);
 	/* Runs the guest until it needs the host; returns 0 or -errno. */
-	int (*vcpu_run)(struct dune_percpu *pc, struct vcpu_exit *ex);
+	int (*vcpu_run)(struct dune_percpu *cpu, struct vcpu_exit *ex);
 	/* From a signal handler on the vCPU's own thread: make the current or
 	 * next run return at once (EXIT_INTR). */
-	void (*vcpu_kick)(struct dune_percpu *pc);
-	int (*vcpu_get_regs)(struct dune_percpu *pc, struct kvm_regs *regs);
-	int (*vcpu_set_regs)(struct dune_percpu *pc, const struct kvm_regs *regs);
-	int (*vcpu_get_sregs)(struct dune_percpu *pc, struct kvm_sregs *sregs);
-	int (*vcpu_set_sregs)(struct dune_percpu *pc, const struct kvm_sregs *sregs);
-	void (*vcpu_destroy)(struct dune_percpu *pc);
+	void (*vcpu_kick)(struct dune_percpu *cpu);
+	/* The host kernel's counts for this vCPU (exits, emulated
+	 * instructions, page faults) into k[0..2]; -ENOTSUP if unknown. */
+	int (*vcpu_kernel_counts)(struct dune_percpu *cpu, int64_t k[3]);
+	int (*vcpu_get_regs)(struct dune_percpu *cpu, struct kvm_regs *regs);
+	int (*vcpu_set_regs)(struct dune_percpu *cpu, const struct kvm_regs *regs);
+	int (*vcpu_get_sregs)(struct dune_percpu *cpu, struct kvm_sregs *sregs);
+	int (*vcpu_set_sregs)(struct dune_percpu *cpu, const struct kvm_sregs *sregs);
+	void (*vcpu_destroy)(struct dune_percpu *cpu);
 	/* the FPU image (XSAVE standard format, DUNE_XSAVE_SIZE bytes) for signal frames */
-	int (*vcpu_get_fpu)(struct dune_percpu *pc, void *xsave4k);
-	int (*vcpu_set_fpu)(struct dune_percpu *pc, const void *xsave4k);
+	int (*vcpu_get_fpu)(struct dune_percpu *cpu, void *xsave4k);
+	int (*vcpu_set_fpu)(struct dune_percpu *cpu, const void *xsave4k);
 	/* fork: the whole vCPU state, and a new VM in the child */
-	int (*vcpu_save)(struct dune_percpu *pc, struct vcpu_snapshot *snap);
-	int (*vcpu_restore)(struct dune_percpu *pc, const struct vcpu_snapshot *snap);
+	int (*vcpu_save)(struct dune_percpu *cpu, struct vcpu_snapshot *snap);
+	int (*vcpu_restore)(struct dune_percpu *cpu, const struct vcpu_snapshot *snap);
 	int (*vm_recreate)(void);
 };
 

@@ -42,10 +42,35 @@ static long dioctl(int fd, unsigned long req, void *arg)
 	return raw_syscall3(SYS_ioctl, fd, req, arg);
 }
 
+static int dev_path_fd = -1; /* dune_preopen: /dev/dune, O_PATH */
+
+/* One open is one VM: by name, or again through the kept O_PATH
+ * descriptor when /dev is out of sight (raw calls: a fork child's host half) */
 static int open_vm(void)
 {
-	dev_fd = dune_fd_take((int)raw_syscall3(SYS_open, DUNE_DEVICE, O_RDWR | O_CLOEXEC, 0));
+	char path[32] = "/proc/self/fd/";
+	const int prefix = 14;
+	int digits = 1;
+
+	for (int v = dev_path_fd; v >= 10; v /= 10)
+		digits++;
+	for (int v = dev_path_fd, i = digits - 1; v >= 0 && i >= 0; v /= 10, i--)
+		path[prefix + i] = (char)('0' + v % 10);
+	path[prefix + digits] = 0;
+	dev_fd = dune_fd_take((int)raw_syscall3(SYS_open, dev_path_fd >= 0 ? path : DUNE_DEVICE,
+						O_RDWR | O_CLOEXEC, 0));
 	return dev_fd;
+}
+
+static int kmod_device_open(void)
+{
+	if (dev_path_fd < 0) {
+		dev_path_fd = dune_fd_take((int)raw_syscall3(SYS_open, DUNE_DEVICE, O_PATH | O_CLOEXEC, 0));
+	}
+	if (dev_path_fd < 0)
+		dune_log("cannot open %s: error %d; is dune.ko loaded? (kmod/README.md)",
+			 DUNE_DEVICE, -dev_path_fd);
+	return dev_path_fd;
 }
 
 static int kmod_vm_create(void)
@@ -89,33 +114,33 @@ static int kmod_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 	return (int)dioctl(dev_fd, DUNE_SET_SLOT, &s);
 }
 
-static struct hostside_vcpu *hv(struct dune_percpu *pc)
+static struct hostside_vcpu *hv(struct dune_percpu *cpu)
 {
-	return (struct hostside_vcpu *)pc->hostside_priv;
+	return (struct hostside_vcpu *)cpu->hostside_priv;
 }
 
 /* The module's vCPU exists only once the thread that runs it asks. */
-static int kmod_vcpu_create(struct dune_percpu *pc)
+static int kmod_vcpu_create(struct dune_percpu *cpu)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	static struct dune_exit exits[1024];
 	static int next_exit;
 	int i;
 
-	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
+	_Static_assert(sizeof(*v) <= sizeof(cpu->hostside_priv), "hostside_priv too small");
 	i = __atomic_fetch_add(&next_exit, 1, __ATOMIC_RELAXED);
 	if (i >= 1024)
 		return -ENOSPC;
 	memset(v, 0, sizeof(*v));
 	v->fd = -1;
 	v->exit = &exits[i];
-	pc->vcpu = v;
+	cpu->vcpu = v;
 	return 0;
 }
 
-static int bind_to_me(struct dune_percpu *pc)
+static int bind_to_me(struct dune_percpu *cpu)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	int me = (int)raw_syscall0(SYS_gettid);
 	if (v->fd >= 0 && v->owner_tid == me)
 		return 0;
@@ -159,14 +184,14 @@ static int set_msrs(struct hostside_vcpu *v, const uint64_t *vals, int n)
 	return (int)dioctl(v->fd, DUNE_SET_MSRS, &m);
 }
 
-static int kmod_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
+static int kmod_vcpu_boot(struct dune_percpu *cpu, const struct guest_boot *b)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	uint64_t msrs[5] = { b->lstar, b->star, b->fmask, b->kernel_gs_base,
 			     PAT_DEFAULT };
 	long r;
 
-	if ((r = bind_to_me(pc)) < 0)
+	if ((r = bind_to_me(cpu)) < 0)
 		return (int)r;
 	if ((r = dioctl(v->fd, DUNE_SET_SREGS, (void *)&b->sregs)) < 0 ||
 	    (r = set_msrs(v, msrs, 5)) < 0 || (r = set_xcr0_fpu(v, b->xcr0, b->fcw, b->mxcsr)) < 0)
@@ -174,9 +199,9 @@ static int kmod_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 	return (int)dioctl(v->fd, DUNE_SET_REGS, (void *)&b->regs);
 }
 
-static int kmod_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
+static int kmod_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	struct dune_exit *e = v->exit;
 	long r;
 
@@ -235,56 +260,56 @@ static int kmod_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 	return 0;
 }
 
-static void kmod_vcpu_kick(struct dune_percpu *pc)
+static void kmod_vcpu_kick(struct dune_percpu *cpu)
 {
-	hv(pc)->kicked = 1; /* a run under way is interrupted by the signal */
+	hv(cpu)->kicked = 1; /* a run under way is interrupted by the signal */
 }
 
-static int kmod_get_regs(struct dune_percpu *pc, struct kvm_regs *regs)
+static int kmod_get_regs(struct dune_percpu *cpu, struct kvm_regs *regs)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_GET_REGS, regs);
+	return (int)dioctl(hv(cpu)->fd, DUNE_GET_REGS, regs);
 }
 
-static int kmod_set_regs(struct dune_percpu *pc, const struct kvm_regs *regs)
+static int kmod_set_regs(struct dune_percpu *cpu, const struct kvm_regs *regs)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_SET_REGS, (void *)regs);
+	return (int)dioctl(hv(cpu)->fd, DUNE_SET_REGS, (void *)regs);
 }
 
-static int kmod_get_sregs(struct dune_percpu *pc, struct kvm_sregs *sregs)
+static int kmod_get_sregs(struct dune_percpu *cpu, struct kvm_sregs *sregs)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_GET_SREGS, sregs);
+	return (int)dioctl(hv(cpu)->fd, DUNE_GET_SREGS, sregs);
 }
 
-static int kmod_set_sregs(struct dune_percpu *pc, const struct kvm_sregs *sregs)
+static int kmod_set_sregs(struct dune_percpu *cpu, const struct kvm_sregs *sregs)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_SET_SREGS, (void *)sregs);
+	return (int)dioctl(hv(cpu)->fd, DUNE_SET_SREGS, (void *)sregs);
 }
 
-static int kmod_get_fpu(struct dune_percpu *pc, void *xsave4k)
+static int kmod_get_fpu(struct dune_percpu *cpu, void *xsave4k)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_GET_FPU, xsave4k);
+	return (int)dioctl(hv(cpu)->fd, DUNE_GET_FPU, xsave4k);
 }
 
-static int kmod_set_fpu(struct dune_percpu *pc, const void *xsave4k)
+static int kmod_set_fpu(struct dune_percpu *cpu, const void *xsave4k)
 {
-	return (int)dioctl(hv(pc)->fd, DUNE_SET_FPU, (void *)xsave4k);
+	return (int)dioctl(hv(cpu)->fd, DUNE_SET_FPU, (void *)xsave4k);
 }
 
-static void kmod_vcpu_destroy(struct dune_percpu *pc)
+static void kmod_vcpu_destroy(struct dune_percpu *cpu)
 {
-	struct hostside_vcpu *v = hv(pc);
-	if (!pc->vcpu)
+	struct hostside_vcpu *v = hv(cpu);
+	if (!cpu->vcpu)
 		return;
 	if (v->fd >= 0)
 		dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
 	v->fd = -1;
-	pc->vcpu = NULL;
+	cpu->vcpu = NULL;
 }
 
-static int kmod_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
+static int kmod_vcpu_save(struct dune_percpu *cpu, struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	struct dune_msrs m;
 	struct dune_xcr0 x;
 	long r;
@@ -309,15 +334,15 @@ static int kmod_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 	return 0;
 }
 
-static int kmod_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+static int kmod_vcpu_restore(struct dune_percpu *cpu, const struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = hv(pc);
+	struct hostside_vcpu *v = hv(cpu);
 	uint64_t msrs[5] = { snap->msrs[0], snap->msrs[1], snap->msrs[2], snap->msrs[3],
 			     PAT_DEFAULT };
 	struct dune_xcr0 x = { snap->xcrs.xcrs[0].value };
 	long r;
 
-	if ((r = bind_to_me(pc)) < 0)
+	if ((r = bind_to_me(cpu)) < 0)
 		return (int)r;
 	if ((r = dioctl(v->fd, DUNE_SET_SREGS, (void *)&snap->sregs)) < 0 ||
 	    (r = dioctl(v->fd, DUNE_SET_XCR0, &x)) < 0 ||
@@ -346,6 +371,7 @@ int hostside_kmod_available(void)
 
 const struct hostside_ops hostside_kmod = {
 	.name = "kmod",
+	.device_open = kmod_device_open,
 	.vm_create = kmod_vm_create,
 	.max_slots = kmod_max_slots,
 	.phys_bits = kmod_phys_bits,

@@ -17,9 +17,11 @@
 #include "common/x86.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "host/kvm_counters.h"
 
 struct hostside_vcpu {
 	int fd;
+	int stats_fd;           /* KVM's counters, or -errno */
 	struct kvm_run *run;
 	size_t run_size;
 };
@@ -87,10 +89,11 @@ static int load_cpuid(void)
 	return 0;
 }
 
-static int kvm_vm_create(void)
+/* The system descriptor: new VMs (a fork child's too) come from it. */
+static int kvm_device_open(void)
 {
-	long r;
-
+	if (kvm_fd >= 0)
+		return kvm_fd;
 	kvm_fd = dune_fd_take((int)raw_syscall3(SYS_open, "/dev/kvm", O_RDWR | O_CLOEXEC, 0));
 	if (kvm_fd < 0) {
 		if (kvm_fd == -ENOENT)
@@ -102,8 +105,16 @@ static int kvm_vm_create(void)
 				 "add the user to the 'kvm' group");
 		else
 			dune_log("cannot open /dev/kvm: error %d", -kvm_fd);
-		return kvm_fd;
 	}
+	return kvm_fd;
+}
+
+static int kvm_vm_create(void)
+{
+	long r;
+
+	if ((r = kvm_device_open()) < 0)
+		return (int)r;
 	r = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (r != KVM_API_VERSION) {
 		dune_log("/dev/kvm speaks API version %ld, expected %d; the kernel's "
@@ -152,14 +163,14 @@ static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 	return (int)kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr);
 }
 
-static int kvm_vcpu_create(struct dune_percpu *pc)
+static int kvm_vcpu_create(struct dune_percpu *cpu)
 {
 	static int next_id;
-	struct hostside_vcpu *v = (struct hostside_vcpu *)pc->hostside_priv;
+	struct hostside_vcpu *v = (struct hostside_vcpu *)cpu->hostside_priv;
 	int id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	long r;
 
-	_Static_assert(sizeof(*v) <= sizeof(pc->hostside_priv), "hostside_priv too small");
+	_Static_assert(sizeof(*v) <= sizeof(cpu->hostside_priv), "hostside_priv too small");
 	memset(v, 0, sizeof(*v));
 	v->fd = dune_fd_take((int)kvm_ioctl(vm_fd, KVM_CREATE_VCPU, (void *)(long)id));
 	if (v->fd < 0)
@@ -173,7 +184,8 @@ static int kvm_vcpu_create(struct dune_percpu *pc)
 		r = -ENOMEM;
 		goto fail;
 	}
-	pc->vcpu = v;
+	v->stats_fd = dune_fd_take(kvm_counters_open(v->fd));
+	cpu->vcpu = v;
 	return 0;
 fail:
 	dune_fd_own(v->fd, 0);
@@ -206,9 +218,9 @@ static int set_msrs(struct hostside_vcpu *v, const struct guest_boot *b)
 	return 0;
 }
 
-static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
+static int kvm_vcpu_boot(struct dune_percpu *cpu, const struct guest_boot *b)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct kvm_fpu fpu;
 	struct kvm_xcrs xcrs = { .nr_xcrs = 1,
 				 .xcrs = { { .xcr = 0, .value = b->xcr0 & kvm_supported_xcr0 } } };
@@ -228,9 +240,9 @@ static int kvm_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
 	return (int)kvm_ioctl(v->fd, KVM_SET_REGS, (void *)&b->regs);
 }
 
-static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
+static int kvm_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct kvm_run *run = v->run;
 	long r = kvm_ioctl(v->fd, KVM_RUN, NULL);
 
@@ -293,61 +305,73 @@ static int kvm_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
 	return 0;
 }
 
-static void kvm_vcpu_kick(struct dune_percpu *pc)
+static void kvm_vcpu_kick(struct dune_percpu *cpu)
 {
 	/* a run that has not started yet returns at once; one under way is
 	 * interrupted by the signal itself */
-	if (pc->vcpu && pc->vcpu->run)
-		pc->vcpu->run->immediate_exit = 1;
+	if (cpu->vcpu && cpu->vcpu->run)
+		cpu->vcpu->run->immediate_exit = 1;
 }
 
-static int kvm_get_regs(struct dune_percpu *pc, struct kvm_regs *regs)
+static int kvm_get_regs(struct dune_percpu *cpu, struct kvm_regs *regs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_REGS, regs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_REGS, regs);
 }
 
-static int kvm_set_regs(struct dune_percpu *pc, const struct kvm_regs *regs)
+static int kvm_set_regs(struct dune_percpu *cpu, const struct kvm_regs *regs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_REGS, (void *)regs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_REGS, (void *)regs);
 }
 
-static int kvm_get_sregs(struct dune_percpu *pc, struct kvm_sregs *sregs)
+static int kvm_get_sregs(struct dune_percpu *cpu, struct kvm_sregs *sregs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_SREGS, sregs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_SREGS, sregs);
 }
 
-static int kvm_set_sregs(struct dune_percpu *pc, const struct kvm_sregs *sregs)
+static int kvm_set_sregs(struct dune_percpu *cpu, const struct kvm_sregs *sregs)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_SREGS, (void *)sregs);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_SREGS, (void *)sregs);
 }
 
-static void kvm_vcpu_destroy(struct dune_percpu *pc)
+static void kvm_vcpu_destroy(struct dune_percpu *cpu)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	if (!v)
 		return;
 	raw_syscall2(SYS_munmap, v->run, v->run_size);
 	dune_fd_own(v->fd, 0);
 	raw_syscall1(SYS_close, v->fd);
-	pc->vcpu = NULL;
+	if (v->stats_fd >= 0) {
+		dune_fd_own(v->stats_fd, 0);
+		raw_syscall1(SYS_close, v->stats_fd);
+	}
+	cpu->vcpu = NULL;
 }
 
-static int kvm_get_fpu(struct dune_percpu *pc, void *xsave4k)
+static int kvm_kernel_counts(struct dune_percpu *cpu, int64_t k[3])
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_GET_XSAVE, xsave4k);
+	_Static_assert(KVM_COUNTS == 3, "exits, emulated, faults");
+	if (!cpu->vcpu || cpu->vcpu->stats_fd < 0)
+		return -ENOTSUP;
+	return kvm_counters_read(cpu->vcpu->stats_fd, k);
 }
 
-static int kvm_set_fpu(struct dune_percpu *pc, const void *xsave4k)
+static int kvm_get_fpu(struct dune_percpu *cpu, void *xsave4k)
 {
-	return (int)kvm_ioctl(pc->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_GET_XSAVE, xsave4k);
+}
+
+static int kvm_set_fpu(struct dune_percpu *cpu, const void *xsave4k)
+{
+	return (int)kvm_ioctl(cpu->vcpu->fd, KVM_SET_XSAVE, (void *)xsave4k);
 }
 
 static const uint32_t snapshot_msrs[4] = { MSR_LSTAR, MSR_STAR, MSR_SYSCALL_MASK,
 					   MSR_KERNEL_GS_BASE };
 
-static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
+static int kvm_vcpu_save(struct dune_percpu *cpu, struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[4];
@@ -368,9 +392,9 @@ static int kvm_vcpu_save(struct dune_percpu *pc, struct vcpu_snapshot *snap)
 	return 0;
 }
 
-static int kvm_vcpu_restore(struct dune_percpu *pc, const struct vcpu_snapshot *snap)
+static int kvm_vcpu_restore(struct dune_percpu *cpu, const struct vcpu_snapshot *snap)
 {
-	struct hostside_vcpu *v = pc->vcpu;
+	struct hostside_vcpu *v = cpu->vcpu;
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[5];
@@ -404,6 +428,7 @@ static int kvm_vm_recreate(void)
 
 const struct hostside_ops hostside_kvm = {
 	.name = "kvm",
+	.device_open = kvm_device_open,
 	.vm_create = kvm_vm_create,
 	.max_slots = kvm_max_slots_get,
 	.phys_bits = kvm_phys_bits_get,
@@ -417,6 +442,7 @@ const struct hostside_ops hostside_kvm = {
 	.vcpu_get_sregs = kvm_get_sregs,
 	.vcpu_set_sregs = kvm_set_sregs,
 	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_kernel_counts = kvm_kernel_counts,
 	.vcpu_get_fpu = kvm_get_fpu,
 	.vcpu_set_fpu = kvm_set_fpu,
 	.vcpu_save = kvm_vcpu_save,

@@ -23,7 +23,7 @@
 int guest_probe_ring0_fpu(void)
 {
 	const struct hostside_ops *hs = dune_state.hostside;
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	struct guest_boot boot;
 	struct vcpu_exit ex;
 	const char *force = getenv("DUNE_GUEST_RING");
@@ -33,33 +33,33 @@ int guest_probe_ring0_fpu(void)
 		dune_state.deprivileged = 1;
 		return 0;
 	}
-	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
+	cpu = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pc == MAP_FAILED)
+	if (cpu == MAP_FAILED)
 		return -ENOMEM;
-	if ((r = guest_percpu_init(pc)) < 0) {
-		munmap(pc, DUNE_PERCPU_SIZE);
+	if ((r = guest_percpu_init(cpu)) < 0) {
+		munmap(cpu, DUNE_PERCPU_SIZE);
 		return r;
 	}
-	if ((r = mirror_sync_all()) < 0 || (r = hs->vcpu_create(pc)) < 0)
+	if ((r = mirror_sync_all()) < 0 || (r = hs->vcpu_create(cpu)) < 0)
 		goto out;
 	have_vcpu = 1;
-	pc->doorbell = dune_state.doorbell_va;
-	pc->enter.rip = (uint64_t)dune_probe_fpu;
-	pc->enter.rsp = pc->trap_sp;
+	cpu->doorbell = dune_state.doorbell_va;
+	cpu->enter.rip = (uint64_t)dune_probe_fpu;
+	cpu->enter.rsp = cpu->trap_sp;
 	dune_state.deprivileged = 0;
-	guest_boot_state(pc, &boot);
+	guest_boot_state(cpu, &boot);
 	boot.regs.rax = dune_state.doorbell_va;
-	if ((r = hs->vcpu_boot(pc, &boot)) < 0 || (r = hs->vcpu_run(pc, &ex)) < 0)
+	if ((r = hs->vcpu_boot(cpu, &boot)) < 0 || (r = hs->vcpu_run(cpu, &ex)) < 0)
 		goto out;
 	dune_state.deprivileged = !(ex.kind == EXIT_MMIO && ex.gpa == dune_state.doorbell_gpa);
 out:
 	/* the throwaway vCPU and its memory go, whatever happened */
 	if (have_vcpu)
-		hs->vcpu_destroy(pc);
-	mirror_remove((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
-	mirror_remove(pc->stacks, pc->stacks + pc->stacks_size);
-	guest_percpu_free(pc);
-	munmap(pc, DUNE_PERCPU_SIZE);
+		hs->vcpu_destroy(cpu);
+	mirror_remove((uintptr_t)cpu, (uintptr_t)cpu + DUNE_PERCPU_SIZE);
+	mirror_remove(cpu->stacks, cpu->stacks + cpu->stacks_size);
+	guest_percpu_free(cpu);
+	munmap(cpu, DUNE_PERCPU_SIZE);
 	return r < 0 ? r : 0;
 }

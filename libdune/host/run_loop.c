@@ -13,6 +13,7 @@
 
 #include "common/ksigaction.h"
 #include "common/log.h"
+#include "common/ownfd.h"
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
@@ -20,6 +21,7 @@
 #include "guest/x86/boot.h"
 #include "guest/x86/entry.h"
 #include "host/clone.h"
+#include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/fork.h"
 #include "host/hostside.h"
@@ -27,17 +29,18 @@
 #include "host/run_loop.h"
 #include "host/signals.h"
 #include "host/threads.h"
+#include "host/user_fast.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
 #include "mm/procmap.h"
 #include "mm/tlb.h"
 
-static void dump_vcpu(struct dune_percpu *pc)
+static void dump_vcpu(struct dune_percpu *cpu)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
-	if (dune_state.hostside->vcpu_get_regs(pc, &r) < 0 || dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+	if (dune_state.hostside->vcpu_get_regs(cpu, &r) < 0 || dune_state.hostside->vcpu_get_sregs(cpu, &s) < 0)
 		return;
 	dune_log("rip 0x%llx rsp 0x%llx rflags 0x%llx cr2 0x%llx cr3 0x%llx",
 		 r.rip, r.rsp, r.rflags, s.cr2, s.cr3);
@@ -45,17 +48,17 @@ static void dump_vcpu(struct dune_percpu *pc)
 		 r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi);
 }
 
-static long arch_prctl(struct dune_percpu *pc, long code, long addr)
+static long arch_prctl(struct dune_percpu *cpu, long code, long addr)
 {
 	struct kvm_sregs s;
-	long r = dune_state.hostside->vcpu_get_sregs(pc, &s);
+	long r = dune_state.hostside->vcpu_get_sregs(cpu, &s);
 	if (r < 0)
 		return r;
 	switch (code) {
 	case ARCH_SET_FS: /* the guest's FS only */
 		s.fs.base = (uint64_t)addr;
-		pc->fs_base = (uint64_t)addr;
-		return dune_state.hostside->vcpu_set_sregs(pc, &s);
+		cpu->fs_base = (uint64_t)addr;
+		return dune_state.hostside->vcpu_set_sregs(cpu, &s);
 	case ARCH_GET_FS: /* the host half writes: only where the guest may */
 		if (!guest_range_ok((uint64_t)addr, sizeof(uint64_t), PROT_WRITE))
 			return -EFAULT;
@@ -69,43 +72,57 @@ static long arch_prctl(struct dune_percpu *pc, long code, long addr)
 	}
 }
 
-static long host_syscall(struct dune_percpu *pc)
+static long host_syscall(struct dune_percpu *cpu)
 {
-	uint64_t *a = pc->hc_args;
+	uint64_t *a = cpu->hc_args;
 	long nr = (long)a[0];
 	struct kvm_regs regs;
 
+	/* libdune's own descriptors look closed to the program */
+	if (ownfd_named(nr, a + 1))
+		return -EBADF;
 	switch (nr) {
+	case SYS_close_range:
+		return ownfd_close_range((unsigned)a[1], (unsigned)a[2], (unsigned)a[3]);
+	case SYS_close: {
+		long r = raw_syscall1(SYS_close, (long)a[1]);
+		if (r == 0)
+			ownfd_closed((int)a[1]);
+		return r;
+	}
+	case SYS_getdents:
+	case SYS_getdents64:
+		return ownfd_getdents(nr, (int)a[1], (void *)a[2], (unsigned)a[3]);
 	case SYS_rt_sigsuspend:
 		/* a signal libdune took for the guest earlier, while the mask let
 		 * it through, is still to come for the program: the host has
 		 * nothing pending, so sigsuspend must not wait for it */
 		if (a[2] == 8 && guest_range_ok(a[1], 8, PROT_READ) &&
-		    signals_suspend_now(pc, *(const uint64_t *)a[1]))
+		    signals_suspend_now(cpu, *(const uint64_t *)a[1]))
 			return -EINTR;
 		break;
 	case SYS_clone:
 		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
-			return host_clone_thread(pc, a[1], a[2], a[3], a[4], a[5]);
+			return host_clone_thread(cpu, a[1], a[2], a[3], a[4], a[5]);
 		if (!(a[1] & CLONE_VM))
-			return host_fork(pc, a[1], a[3], a[4], a[5]);
+			return host_fork(cpu, a[1], a[2], a[3], a[4], a[5]);
 		/* CLONE_VM without a thread (vfork, posix_spawn): the child
 		 * shares our memory and bookkeeping, so it runs natively,
 		 * outside dune mode, until it execs or exits */
-		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 			return -EIO;
 		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
 					 (long)a[4], (long)a[5], &regs);
 	case SYS_fork:
-		return host_fork(pc, SIGCHLD, 0, 0, 0);
+		return host_fork(cpu, SIGCHLD, 0, 0, 0, 0);
 	case SYS_vfork:
-		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 			return -EIO;
 		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
 	case SYS_clone3:
 		return -ENOSYS; /* libc falls back to clone */
 	case SYS_arch_prctl:
-		return arch_prctl(pc, (long)a[1], (long)a[2]);
+		return arch_prctl(cpu, (long)a[1], (long)a[2]);
 	case SYS_rt_sigaction:
 		if ((a[2] && !guest_range_ok(a[2], sizeof(struct dune_ksigaction), PROT_READ)) ||
 		    (a[3] && !guest_range_ok(a[3], sizeof(struct dune_ksigaction), PROT_WRITE)))
@@ -117,51 +134,63 @@ static long host_syscall(struct dune_percpu *pc)
 		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
 		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))
 			return -EFAULT;
-		if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 			return -EIO;
-		return signals_sigaltstack(pc, (const void *)a[1], (void *)a[2], regs.rsp);
+		return signals_sigaltstack(cpu, (const void *)a[1], (void *)a[2], regs.rsp);
+	case SYS_exit_group:
+		exit_stats_report();
+		break;
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
-		fastcall_stop(pc, 1);
-		vcpu_put(pc);
+		fastcall_stop(cpu, 1);
+		vcpu_put(cpu);
 		break;
 	}
 	return raw_syscall6(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4],
 			    (long)a[5], (long)a[6]);
 }
 
-static void handle_hypercall(struct dune_percpu *pc)
+static void handle_hypercall(struct dune_percpu *cpu)
 {
-	uint64_t *a = pc->hc_args;
+	uint64_t *a = cpu->hc_args;
 	struct host_vma v;
 
-	switch (pc->hc_op) {
+	if (cpu->hc_op < HC_OPS)
+		cpu->counts.hypercalls[cpu->hc_op]++;
+	switch (cpu->hc_op) {
 	case HC_SYSCALL:
 		if (a[0] == SYS_rt_sigreturn) {
-			signals_sigreturn(pc); /* restores hc_ret too */
-			signals_deliver(pc, 0, 0, 0); /* what the old mask held back */
+			signals_sigreturn(cpu); /* restores hc_ret too */
+			signals_deliver(cpu, 0, 0, 0); /* what the old mask held back */
 			return;
 		}
-		pc->exit_calls++;
-		pc->hc_ret = host_syscall(pc);
+		cpu->exit_calls++;
+		cpu->hc_ret = host_syscall(cpu);
 		if (dune_fastcall_enabled && fastcall_is_fast((long)a[0]))
-			fastcall_after_exit(pc);
-		signals_deliver(pc, 1, (long)a[0], pc->hc_ret);
-		signals_suspend_done(pc);
+			fastcall_after_exit(cpu);
+		signals_deliver(cpu, 1, (long)a[0], cpu->hc_ret);
+		signals_suspend_done(cpu);
 		break;
 	case HC_SIGNALS:
-		pc->hc_ret = 0;
-		signals_deliver(pc, 0, 0, 0);
+		cpu->hc_ret = 0;
+		signals_deliver(cpu, 0, 0, 0);
+		break;
+	case HC_USER_SYSCALL:
+		user_fast_syscall(cpu);
+		break;
+	case HC_EXIT_STATS:
+		exit_stats_fill((struct dune_exit_stats *)a[0]);
+		cpu->hc_ret = 0;
 		break;
 	case HC_SIGFAULT:
-		pc->hc_ret = signals_fault(pc, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
+		cpu->hc_ret = signals_fault(cpu, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
 		break;
 	case HC_SLOT_SET:
-		pc->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
+		cpu->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
 		break;
 	case HC_QUERY_VMA:
-		pc->hc_ret = procmap_find((uintptr_t)a[0], &v);
-		if (pc->hc_ret == 0) {
+		cpu->hc_ret = procmap_find((uintptr_t)a[0], &v);
+		if (cpu->hc_ret == 0) {
 			a[1] = v.start;
 			a[2] = v.end;
 			a[3] = (uint64_t)v.prot;
@@ -170,85 +199,88 @@ static void handle_hypercall(struct dune_percpu *pc)
 	case HC_FATAL:
 		if (a[1] == 1) {
 			dune_log("exception inside the trap path (trap stacks %s); ending the "
-				 "process with SIGSEGV", pc->trap_sp <= pc->trap_sp_limit
+				 "process with SIGSEGV", cpu->trap_sp <= cpu->trap_sp_limit
 				 ? "exhausted: handlers nested too deep" : "intact: a fault in ring 0");
 			if (a[2]) { /* the frame on the interrupt stack */
 				uint64_t *f = (uint64_t *)a[2];
 				dune_log("last exception: vector %lu error 0x%lx at rip 0x%lx cs 0x%lx "
 					 "rsp 0x%lx, cr2 0x%lx", (unsigned long)f[2], (unsigned long)f[3],
 					 (unsigned long)f[4], (unsigned long)f[5], (unsigned long)f[7],
-					 (unsigned long)pc->cr2);
+					 (unsigned long)cpu->cr2);
 			}
 			{
 				ptent_t *pte = NULL;
 				int prot = -1;
-				int lr = dune_vm_lookup(pgroot, (void *)pc->cr2, CREATE_NONE, &pte);
-				int mr = mirror_lookup(pc->cr2, &prot);
+				int lr = dune_vm_lookup(pgroot, (void *)cpu->cr2, CREATE_NONE, &pte);
+				int mr = mirror_lookup(cpu->cr2, &prot);
 				dune_log("cr2 in pgroot: %d pte 0x%lx; mirrored %d prot %d; pa 0x%lx",
 					 lr, lr ? 0UL : (unsigned long)*pte, mr, prot,
-					 (unsigned long)dune_va_to_pa((void *)pc->cr2));
+					 (unsigned long)dune_va_to_pa((void *)cpu->cr2));
 			}
-			dump_vcpu(pc);
+			dump_vcpu(cpu);
 		}
 		die_with_signal((int)a[0]);
 	default:
-		dune_log("unknown hypercall %lu from the guest", (unsigned long)pc->hc_op);
-		pc->hc_ret = -ENOSYS;
+		dune_log("unknown hypercall %lu from the guest", (unsigned long)cpu->hc_op);
+		cpu->hc_ret = -ENOSYS;
 	}
 }
 
-static void host_loop(struct dune_percpu *pc) __attribute__((noreturn));
-static void host_loop(struct dune_percpu *pc)
+static void host_loop(struct dune_percpu *cpu) __attribute__((noreturn));
+static void host_loop(struct dune_percpu *cpu)
 {
 	struct vcpu_exit ex;
 
 	for (;;) {
 		int r;
-		pc->in_run = 1;
+		cpu->in_run = 1;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		tlb_sync(pc);
+		tlb_sync(cpu);
 		dune_guest_mode = 1;
-		r = dune_state.hostside->vcpu_run(pc, &ex);
+		r = dune_state.hostside->vcpu_run(cpu, &ex);
 		dune_guest_mode = 0;
-		pc->in_run = 0;
+		cpu->in_run = 0;
+		cpu->counts.runs++;
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
 		}
 		switch (ex.kind) {
 		case EXIT_HYPERCALL:
-			handle_hypercall(pc);
+			handle_hypercall(cpu);
 			break;
 		case EXIT_INTR:
-			signals_deliver(pc, 0, 0, 0);
+			cpu->counts.interrupts++;
+			signals_deliver(cpu, 0, 0, 0);
 			break;
 		case EXIT_MMIO:
 			if (ex.gpa == dune_state.doorbell_gpa) {
-				handle_hypercall(pc);
+				handle_hypercall(cpu);
 				break;
 			}
+			cpu->counts.mmio++;
 			if (host_mmio_access(&ex) == 0)
 				break;
 			dune_log("guest access to guest-physical 0x%llx has no host memory "
 				 "behind it; ending the process with SIGBUS",
 				 (unsigned long long)ex.gpa);
-			dump_vcpu(pc);
+			dump_vcpu(cpu);
 			die_with_signal(SIGBUS);
 		case EXIT_MEMFAULT:
 			dune_log("the host could not back a guest access (gpa 0x%llx): memory "
 				 "unmapped by another thread?; ending the process with SIGSEGV",
 				 (unsigned long long)ex.gpa);
-			dump_vcpu(pc);
+			dump_vcpu(cpu);
 			die_with_signal(SIGSEGV);
 		case EXIT_SHUTDOWN:
 			dune_log("the guest triple-faulted (an exception while delivering "
 				 "one); ending the process with SIGSEGV");
-			dump_vcpu(pc);
+			dump_vcpu(cpu);
 			die_with_signal(SIGSEGV);
 		case EXIT_OTHER:
 			dune_log("%s (code 0x%x); ending the process", ex.what ? ex.what : "exit",
 				 ex.code);
-			dump_vcpu(pc);
+			dump_vcpu(cpu);
 			die_with_signal(SIGSEGV);
 		}
 	}
@@ -256,38 +288,38 @@ static void host_loop(struct dune_percpu *pc)
 
 /* First code on the host stack (__dune_enter, entry.S): boot the vCPU
  * where __dune_enter recorded. */
-void dune_host_main(struct dune_percpu *pc)
+void dune_host_main(struct dune_percpu *cpu)
 {
 	struct guest_boot boot;
 	int r;
 
-	guest_boot_state(pc, &boot);
-	r = dune_state.hostside->vcpu_boot(pc, &boot);
+	guest_boot_state(cpu, &boot);
+	r = dune_state.hostside->vcpu_boot(cpu, &boot);
 	if (r < 0) {
 		dune_log("the host refused the vCPU's boot state (error %d)", -r);
 		dune_self = NULL;
-		vcpu_put(pc);
-		dune_host_return(&pc->enter, r);
+		vcpu_put(cpu);
+		dune_host_return(&cpu->enter, r);
 	}
 	if (dune_debug) {
 		struct kvm_sregs sr;
-		dune_state.hostside->vcpu_get_sregs(pc, &sr);
+		dune_state.hostside->vcpu_get_sregs(cpu, &sr);
 		dune_log("thread %d enters dune mode on host side %s (cr0 0x%llx cr4 0x%llx "
-			 "efer 0x%llx cs 0x%x)", pc->tid, dune_state.hostside->name, sr.cr0, sr.cr4,
+			 "efer 0x%llx cs 0x%x)", cpu->tid, dune_state.hostside->name, sr.cr0, sr.cr4,
 			 sr.efer, sr.cs.selector);
 	}
-	host_loop(pc);
+	host_loop(cpu);
 }
 
 /* First code of a new thread's host half (host_clone_raw, clone.S). */
-void dune_thread_main(struct dune_percpu *pc)
+void dune_thread_main(struct dune_percpu *cpu)
 {
-	dune_self = pc;
+	dune_self = cpu;
 	dune_guest_mode = 0;
-	pc->tid = (int)raw_syscall0(SYS_gettid);
-	if (dune_state.hostside->vcpu_boot(pc, &pc->boot) < 0) {
+	cpu->tid = (int)raw_syscall0(SYS_gettid);
+	if (dune_state.hostside->vcpu_boot(cpu, &cpu->boot) < 0) {
 		dune_log("a new thread's vCPU refused its state; ending the process");
 		die_with_signal(SIGSEGV);
 	}
-	host_loop(pc);
+	host_loop(cpu);
 }

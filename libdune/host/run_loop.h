@@ -7,8 +7,8 @@
 #include "common/percpu.h"
 
 /* __dune_enter (entry.S): the thread that called dune_enter */
-void dune_host_main(struct dune_percpu *pc) __attribute__((noreturn));
+void dune_host_main(struct dune_percpu *cpu) __attribute__((noreturn));
 /* host_clone_raw (clone.S): a thread the guest cloned */
-void dune_thread_main(struct dune_percpu *pc) __attribute__((noreturn));
+void dune_thread_main(struct dune_percpu *cpu) __attribute__((noreturn));
 
 #endif

@@ -25,6 +25,7 @@
 #include "common/util.h"
 #include "common/x86.h"
 #include "dune.h"
+#include "dune_sigframe.h"
 #include "guest/x86/entry.h"
 #include "host/hostside.h"
 #include "host/signals.h"
@@ -34,23 +35,16 @@
 /* the program's view of each signal's action */
 static struct dune_ksigaction actions[65];
 
-/* What a signal frame holds beyond the kernel's: libdune's hypercall block,
- * which the handler's own system calls overwrite. */
+/* What a signal frame holds beyond the kernel's (its extra bytes,
+ * dune_sigframe.h): libdune's hypercall block, which the handler's own
+ * system calls overwrite. */
 struct frame_extra {
 	uint64_t magic;
 	uint64_t hc_ret;
 	uint64_t hc_args[7];
-	int restart_nr;
-	int pad;
 };
 #define FRAME_MAGIC 0x64756e6573696721ULL
 
-struct sigframe {
-	void *pretcode; /* the handler returns here: the program's restorer */
-	ucontext_t uc;
-	siginfo_t info;
-	struct frame_extra extra;
-};
 
 static int is_handler(void *h)
 {
@@ -61,10 +55,10 @@ static int is_handler(void *h)
 
 static void host_handler(int sig, siginfo_t *info, void *ucv)
 {
-	struct dune_percpu *pc = dune_self;
+	struct dune_percpu *cpu = dune_self;
 	struct dune_ksigaction *a = &actions[sig];
 
-	if (!pc || pc->state != VCPU_ACTIVE) { /* not a thread in dune mode */
+	if (!cpu || cpu->state != VCPU_ACTIVE) { /* not a thread in dune mode */
 		/* a native thread: the program's handler, as the kernel would */
 		if (a->flags & SA_SIGINFO)
 			((void (*)(int, siginfo_t *, void *))a->handler)(sig, info, ucv);
@@ -72,8 +66,8 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 			((void (*)(int))a->handler)(sig);
 		return;
 	}
-	memcpy(&pc->sig_info[sig], info, sizeof(pc->sig_info[sig]));
-	__atomic_or_fetch(&pc->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+	memcpy(&cpu->sig_info[sig], info, sizeof(cpu->sig_info[sig]));
+	__atomic_or_fetch(&cpu->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
 void signals_foreign_kick(int sig, siginfo_t *info, void *ucv)
@@ -138,26 +132,26 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 	return sig == dune_state.kick_signal ? 0 : install(sig, act);
 }
 
-long signals_sigaltstack(struct dune_percpu *pc, const void *ssv, void *ossv, uint64_t rsp)
+long signals_sigaltstack(struct dune_percpu *cpu, const void *ssv, void *ossv, uint64_t rsp)
 {
 	const stack_t *ss = ssv;
 	stack_t *oss = ossv;
-	int on = pc->altstack_size && rsp - pc->altstack_sp < pc->altstack_size;
+	int on = cpu->altstack_size && rsp - cpu->altstack_sp < cpu->altstack_size;
 	if (oss) {
-		oss->ss_sp = (void *)pc->altstack_sp;
-		oss->ss_size = pc->altstack_size;
-		oss->ss_flags = !pc->altstack_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
+		oss->ss_sp = (void *)cpu->altstack_sp;
+		oss->ss_size = cpu->altstack_size;
+		oss->ss_flags = !cpu->altstack_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
 	}
 	if (ss) {
 		if (on)
 			return -EPERM;
 		if (ss->ss_flags & SS_DISABLE) {
-			pc->altstack_sp = pc->altstack_size = 0;
+			cpu->altstack_sp = cpu->altstack_size = 0;
 		} else {
 			if (ss->ss_size < (size_t)MINSIGSTKSZ)
 				return -ENOMEM;
-			pc->altstack_sp = (uint64_t)ss->ss_sp;
-			pc->altstack_size = ss->ss_size;
+			cpu->altstack_sp = (uint64_t)ss->ss_sp;
+			cpu->altstack_size = ss->ss_size;
 		}
 	}
 	return 0;
@@ -184,72 +178,48 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 /* Not inside libdune's exception entry (on the interrupt stack, or in ring
  * 0 on a deprivileged guest): a signal frame there would break it. Nor in
  * user code: the program's handler can't run on its stack. */
-static int guest_at_safe_point(struct dune_percpu *pc, const struct kvm_regs *regs)
+static int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *regs)
 {
-	uint64_t ist = pc->stacks + pc->stacks_size - IST_STACK_SIZE;
+	uint64_t ist = cpu->stacks + cpu->stacks_size - IST_STACK_SIZE;
 	struct kvm_sregs s;
 
-	if (regs->rsp >= ist && regs->rsp < pc->stacks + pc->stacks_size)
+	if (regs->rsp >= ist && regs->rsp < cpu->stacks + cpu->stacks_size)
 		return UNSAFE;
 	/* entering or leaving a trap stack: a fault in the handler would
 	 * reuse the stack the frame is being popped from */
 	if (regs->rip >= (uint64_t)dune_trap_code_start && regs->rip < (uint64_t)dune_trap_code_end)
 		return UNSAFE;
-	if (dune_state.deprivileged && ((struct ist_head *)pc->ist_page)->uview_on)
+	if (dune_state.deprivileged && ((struct ist_head *)cpu->ist_page)->uview_on)
 		return IN_USER_CODE;
-	if (!dune_state.deprivileged && !pc->in_user)
+	if (!dune_state.deprivileged && !cpu->in_user)
 		return SAFE;
-	if (dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+	if (dune_state.hostside->vcpu_get_sregs(cpu, &s) < 0)
 		return UNSAFE;
 	if (dune_state.deprivileged)
 		return (s.cs.selector & 3) == 3 ? SAFE : UNSAFE;
 	return (s.cs.selector & 3) == 3 ? IN_USER_CODE : SAFE;
 }
 
-static void regs_to_mcontext(const struct kvm_regs *r, mcontext_t *m)
+static void regs_to_sigcontext(const struct kvm_regs *r, struct sigcontext *sc)
 {
-	m->gregs[REG_R8] = (long long)r->r8;
-	m->gregs[REG_R9] = (long long)r->r9;
-	m->gregs[REG_R10] = (long long)r->r10;
-	m->gregs[REG_R11] = (long long)r->r11;
-	m->gregs[REG_R12] = (long long)r->r12;
-	m->gregs[REG_R13] = (long long)r->r13;
-	m->gregs[REG_R14] = (long long)r->r14;
-	m->gregs[REG_R15] = (long long)r->r15;
-	m->gregs[REG_RDI] = (long long)r->rdi;
-	m->gregs[REG_RSI] = (long long)r->rsi;
-	m->gregs[REG_RBP] = (long long)r->rbp;
-	m->gregs[REG_RBX] = (long long)r->rbx;
-	m->gregs[REG_RDX] = (long long)r->rdx;
-	m->gregs[REG_RAX] = (long long)r->rax;
-	m->gregs[REG_RCX] = (long long)r->rcx;
-	m->gregs[REG_RSP] = (long long)r->rsp;
-	m->gregs[REG_RIP] = (long long)r->rip;
-	m->gregs[REG_EFL] = (long long)r->rflags;
+	memset(sc, 0, sizeof(*sc));
+	sc->r8 = r->r8; sc->r9 = r->r9; sc->r10 = r->r10; sc->r11 = r->r11;
+	sc->r12 = r->r12; sc->r13 = r->r13; sc->r14 = r->r14; sc->r15 = r->r15;
+	sc->rdi = r->rdi; sc->rsi = r->rsi; sc->rbp = r->rbp; sc->rbx = r->rbx;
+	sc->rdx = r->rdx; sc->rax = r->rax; sc->rcx = r->rcx; sc->rsp = r->rsp;
+	sc->rip = r->rip; sc->eflags = r->rflags;
 }
 
-static void mcontext_to_regs(const mcontext_t *m, struct kvm_regs *r)
+static void sigcontext_to_regs(const struct sigcontext *sc, struct kvm_regs *r)
 {
-	r->r8 = (uint64_t)m->gregs[REG_R8];
-	r->r9 = (uint64_t)m->gregs[REG_R9];
-	r->r10 = (uint64_t)m->gregs[REG_R10];
-	r->r11 = (uint64_t)m->gregs[REG_R11];
-	r->r12 = (uint64_t)m->gregs[REG_R12];
-	r->r13 = (uint64_t)m->gregs[REG_R13];
-	r->r14 = (uint64_t)m->gregs[REG_R14];
-	r->r15 = (uint64_t)m->gregs[REG_R15];
-	r->rdi = (uint64_t)m->gregs[REG_RDI];
-	r->rsi = (uint64_t)m->gregs[REG_RSI];
-	r->rbp = (uint64_t)m->gregs[REG_RBP];
-	r->rbx = (uint64_t)m->gregs[REG_RBX];
-	r->rdx = (uint64_t)m->gregs[REG_RDX];
-	r->rax = (uint64_t)m->gregs[REG_RAX];
-	r->rcx = (uint64_t)m->gregs[REG_RCX];
-	r->rsp = (uint64_t)m->gregs[REG_RSP];
-	r->rip = (uint64_t)m->gregs[REG_RIP];
+	r->r8 = sc->r8; r->r9 = sc->r9; r->r10 = sc->r10; r->r11 = sc->r11;
+	r->r12 = sc->r12; r->r13 = sc->r13; r->r14 = sc->r14; r->r15 = sc->r15;
+	r->rdi = sc->rdi; r->rsi = sc->rsi; r->rbp = sc->rbp; r->rbx = sc->rbx;
+	r->rdx = sc->rdx; r->rax = sc->rax; r->rcx = sc->rcx; r->rsp = sc->rsp;
+	r->rip = sc->rip;
 	/* the handler may change the arithmetic flags, not IF or IOPL */
 	r->rflags = (r->rflags & ~(uint64_t)EFLAGS_USER_CHANGEABLE) |
-		    ((uint64_t)m->gregs[REG_EFL] & EFLAGS_USER_CHANGEABLE);
+		    (sc->eflags & EFLAGS_USER_CHANGEABLE);
 }
 
 static int restartable(int nr)
@@ -277,49 +247,40 @@ static int restartable(int nr)
  * handler. regs is the interrupted context; fpu the FPU image to save (NULL:
  * the vCPU's own). Returns 0, or -EFAULT if the stack cannot take it.
  */
-static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
+static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 		       const void *fpu)
 {
 	struct dune_ksigaction *a = &actions[sig];
+	stack_t alt = { .ss_sp = (void *)cpu->altstack_sp, .ss_size = cpu->altstack_size };
+	struct dune_sigframe f = { .sp = regs->rsp, .altstack = &alt,
+				   .onstack = (a->flags & SA_ONSTACK) != 0,
+				   .fpu_size = DUNE_XSAVE_SIZE,
+				   .extra_size = sizeof(struct frame_extra) };
+	struct frame_extra *extra;
+	struct sigcontext sc;
 	struct kvm_xsave xs;
-	uint64_t sp = regs->rsp, mask, newmask;
-	struct sigframe *f;
-	uint8_t *fpstate;
-	int on_alt = pc->altstack_size && sp - pc->altstack_sp < pc->altstack_size;
+	uint64_t mask, newmask;
 
 	if (!fpu) {
-		if (dune_state.hostside->vcpu_get_fpu(pc, &xs) < 0)
+		if (dune_state.hostside->vcpu_get_fpu(cpu, &xs) < 0)
 			return -EIO;
 		fpu = &xs;
 	}
-	if ((a->flags & SA_ONSTACK) && pc->altstack_size && !on_alt)
-		sp = pc->altstack_sp + pc->altstack_size;
-	else
-		sp -= RED_ZONE_SIZE;
-	sp = (sp - DUNE_XSAVE_SIZE) & ~(uint64_t)(XSAVE_ALIGN - 1);
-	fpstate = (uint8_t *)sp;
-	/* as at a function's entry: rsp + 8 aligned (pretcode is the return address) */
-	sp = ((sp - sizeof(*f)) & ~(uint64_t)(STACK_ALIGN - 1)) - sizeof(f->pretcode);
-	f = (struct sigframe *)sp;
-	if (!guest_range_ok(sp, (uint64_t)fpstate + DUNE_XSAVE_SIZE - sp, PROT_WRITE))
+	dune_sigframe_place(&f);
+	if (!guest_range_ok(f.frame, f.end - f.frame, PROT_WRITE))
 		return -EFAULT;
-	memcpy(fpstate, fpu, DUNE_XSAVE_SIZE);
-	memset(f, 0, sizeof(*f));
-	f->pretcode = a->restorer;
-	memcpy(&f->info, &pc->sig_info[sig], sizeof(f->info));
-	f->uc.uc_stack.ss_sp = (void *)pc->altstack_sp;
-	f->uc.uc_stack.ss_size = pc->altstack_size;
-	f->uc.uc_stack.ss_flags = !pc->altstack_size ? SS_DISABLE : on_alt ? SS_ONSTACK : 0;
-	regs_to_mcontext(regs, &f->uc.uc_mcontext);
-	f->uc.uc_mcontext.fpregs = (fpregset_t)fpstate;
+	regs_to_sigcontext(regs, &sc);
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
 	/* after sigsuspend the handler's return restores the mask from
 	 * before it (signals_suspend_now) */
-	memcpy(&f->uc.uc_sigmask, pc->sig_suspended ? &pc->sig_suspend_old : &mask, sizeof(mask));
-	pc->sig_suspended = 0;
-	f->extra.magic = FRAME_MAGIC;
-	f->extra.hc_ret = (uint64_t)pc->hc_ret;
-	memcpy(f->extra.hc_args, pc->hc_args, sizeof(f->extra.hc_args));
+	dune_sigframe_write(&f, a->restorer, &sc, (const siginfo_t *)&cpu->sig_info[sig],
+			    cpu->sig_suspended ? cpu->sig_suspend_old : mask, fpu);
+	cpu->sig_suspended = 0;
+	extra = f.extra;
+	memset(extra, 0, sizeof(*extra));
+	extra->magic = FRAME_MAGIC;
+	extra->hc_ret = (uint64_t)cpu->hc_ret;
+	memcpy(extra->hc_args, cpu->hc_args, sizeof(extra->hc_args));
 
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
@@ -330,11 +291,11 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 		signals_sigaction(sig, &dfl, NULL);
 	}
 
-	regs->rsp = sp;
+	regs->rsp = f.frame;
 	regs->rip = (uint64_t)a->handler;
 	regs->rdi = (uint64_t)sig;
-	regs->rsi = (uint64_t)&f->info;
-	regs->rdx = (uint64_t)&f->uc;
+	regs->rsi = (uint64_t)f.info;
+	regs->rdx = (uint64_t)f.uc;
 	regs->rax = 0;
 	regs->rflags &= ~(uint64_t)(EFLAGS_DF | EFLAGS_TF);
 	return 0;
@@ -343,31 +304,31 @@ static int setup_frame(struct dune_percpu *pc, int sig, struct kvm_regs *regs,
 /* sigsuspend(newmask) from the guest: 1 if a signal libdune holds is let
  * through by newmask; then newmask is in force and the frame to come
  * restores the old mask, as the kernel's sigsuspend does. */
-int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask)
+int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask)
 {
 	uint64_t old;
 	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
-	if (!(pc->sig_pending & ~newmask))
+	if (!(cpu->sig_pending & ~newmask))
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
-	pc->sig_suspend_old = old;
-	pc->sig_suspended = 1;
+	cpu->sig_suspend_old = old;
+	cpu->sig_suspended = 1;
 	return 1;
 }
 
 /* The frame could not be built after all: the old mask comes back. */
-void signals_suspend_done(struct dune_percpu *pc)
+void signals_suspend_done(struct dune_percpu *cpu)
 {
-	if (!pc->sig_suspended)
+	if (!cpu->sig_suspended)
 		return;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &pc->sig_suspend_old, NULL, 8);
-	pc->sig_suspended = 0;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &cpu->sig_suspend_old, NULL, 8);
+	cpu->sig_suspended = 0;
 }
 
 /* The lowest pending signal that the thread does not block, or 0. */
-static int next_signal(struct dune_percpu *pc)
+static int next_signal(struct dune_percpu *cpu)
 {
-	uint64_t blocked, pend = pc->sig_pending;
+	uint64_t blocked, pend = cpu->sig_pending;
 	if (!pend)
 		return 0;
 	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
@@ -382,33 +343,44 @@ static int next_signal(struct dune_percpu *pc)
  * pending signal. result is the return value of a forwarded system call the
  * vCPU is about to see (after HC_SYSCALL in the stub), or unused.
  */
-void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result)
+void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result)
 {
 	struct kvm_regs regs;
 	int sig;
 
-	if (!pc->sig_pending || mirror_locked_by_me())
+	if (!cpu->sig_pending || mirror_locked_by_me())
 		return; /* libdune's guest code is mid-update: next exit */
-	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 		return;
-	switch (guest_at_safe_point(pc, &regs)) {
+	switch (guest_at_safe_point(cpu, &regs)) {
 	case UNSAFE:
-		return; /* in libdune's trap entry: very soon out of it */
+		/* in libdune's trap entry: very soon out of it. If that is
+		 * back into user code, which may then run long without an
+		 * exit, the way back single-steps it (entry.S looks at
+		 * sig_step); a frame still on the IST stack (user code's
+		 * system call handed over from ring 0) carries TF itself */
+		if (cpu->in_user && next_signal(cpu)) {
+			uint64_t ist_top = cpu->ist_page + IST_STACK_SIZE;
+			cpu->sig_step = 1;
+			if (regs.rsp >= cpu->ist_page && regs.rsp < ist_top)
+				((struct iret_frame *)ist_top - 1)->rflags |= EFLAGS_TF;
+		}
+		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps (trap.c), and the
 		 * handler runs in the program's context */
-		if (!next_signal(pc) || (regs.rflags & EFLAGS_TF))
+		if (!next_signal(cpu) || (regs.rflags & EFLAGS_TF))
 			return;
-		pc->sig_step = 1;
+		cpu->sig_step = 1;
 		regs.rflags |= EFLAGS_TF;
-		dune_state.hostside->vcpu_set_regs(pc, &regs);
+		dune_state.hostside->vcpu_set_regs(cpu, &regs);
 		return;
 	}
-	while ((sig = next_signal(pc))) {
-		__atomic_and_fetch(&pc->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+	while ((sig = next_signal(cpu))) {
+		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 		if (!is_handler(actions[sig].handler))
 			continue; /* changed to default or ignore meanwhile */
-		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, pc->tid,
+		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, cpu->tid,
 			 after_syscall ? nr : -1L, result,
 			 regs.rip == (uint64_t)dune_syscall_stub_resume ? "in the stub" : "elsewhere");
 		if (after_syscall && regs.rip == (uint64_t)dune_syscall_stub_resume) {
@@ -422,45 +394,48 @@ void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long re
 			}
 			after_syscall = 0;
 		}
-		if (setup_frame(pc, sig, &regs, NULL) < 0) {
+		if (setup_frame(cpu, sig, &regs, NULL) < 0) {
 			dune_log("cannot deliver signal %d: the guest stack 0x%llx is unusable; "
 				 "ending the process with SIGSEGV", sig, regs.rsp);
 			die_with_signal(SIGSEGV);
 		}
 	}
-	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 }
 
 /* rt_sigreturn from the guest: back to exactly where the signal hit. */
-long signals_sigreturn(struct dune_percpu *pc)
+long signals_sigreturn(struct dune_percpu *cpu)
 {
 	struct kvm_regs regs;
-	struct sigframe *f;
+	struct dune_kucontext *uc;
+	struct frame_extra *extra;
 	const void *fpu;
 
-	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 		return -EIO;
-	/* the restorer's `ret`-popped frame: uc sits at rsp */
-	f = (struct sigframe *)(regs.rsp - offsetof(struct sigframe, uc));
-	if (!guest_range_ok((uint64_t)f, sizeof(*f), PROT_READ) || f->extra.magic != FRAME_MAGIC) {
+	/* the restorer's `ret` popped the return address: uc sits at rsp */
+	uc = (struct dune_kucontext *)regs.rsp;
+	extra = dune_sigframe_extra(uc);
+	if (!guest_range_ok((uint64_t)uc, (uint64_t)(extra + 1) - (uint64_t)uc, PROT_READ) ||
+	    extra->magic != FRAME_MAGIC) {
 		dune_log("rt_sigreturn without a signal frame at 0x%llx; ending the process "
 			 "with SIGSEGV", regs.rsp);
 		die_with_signal(SIGSEGV);
 	}
-	mcontext_to_regs(&f->uc.uc_mcontext, &regs);
+	sigcontext_to_regs(&uc->uc_mcontext, &regs);
 	/* the image comes from the program's memory: read only where it may
 	 * read, and one the host refuses ends the process, as in Linux */
-	fpu = f->uc.uc_mcontext.fpregs;
+	fpu = uc->uc_mcontext.fpstate;
 	if (fpu && (!guest_range_ok((uint64_t)fpu, DUNE_XSAVE_SIZE, PROT_READ) ||
-		    dune_state.hostside->vcpu_set_fpu(pc, fpu) < 0)) {
+		    dune_state.hostside->vcpu_set_fpu(cpu, fpu) < 0)) {
 		dune_log("rt_sigreturn with a bad FPU image at %p (unreadable, or refused by "
 			 "the host); ending the process with SIGSEGV", (void *)fpu);
 		die_with_signal(SIGSEGV);
 	}
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask, NULL, 8);
-	pc->hc_ret = (int64_t)f->extra.hc_ret;
-	memcpy(pc->hc_args, f->extra.hc_args, sizeof(pc->hc_args));
-	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL, 8);
+	cpu->hc_ret = (int64_t)extra->hc_ret;
+	memcpy(cpu->hc_args, extra->hc_args, sizeof(cpu->hc_args));
+	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return (long)regs.rax;
 }
 
@@ -470,15 +445,15 @@ long signals_sigreturn(struct dune_percpu *pc)
  * state the trap path saved); returns 0. Otherwise -1: the caller ends the
  * process.
  */
-int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec)
+int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec)
 {
 	struct kvm_regs regs;
-	siginfo_t *si = (siginfo_t *)&pc->sig_info[sig];
+	siginfo_t *si = (siginfo_t *)&cpu->sig_info[sig];
 	const void *fpu;
 
 	if (!is_handler(actions[sig].handler) || !tf)
 		return -1;
-	memset(si, 0, sizeof(pc->sig_info[sig]));
+	memset(si, 0, sizeof(cpu->sig_info[sig]));
 	si->si_signo = sig;
 	switch (vec) {
 	case T_PGFLT:
@@ -499,7 +474,7 @@ int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t 
 	default:
 		si->si_code = SI_KERNEL;
 	}
-	if (dune_state.hostside->vcpu_get_regs(pc, &regs) < 0)
+	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
 		return -1;
 	regs.rax = tf->rax; regs.rbx = tf->rbx; regs.rcx = tf->rcx; regs.rdx = tf->rdx;
 	regs.rsi = tf->rsi; regs.rdi = tf->rdi; regs.rbp = tf->rbp; regs.rsp = tf->rsp;
@@ -510,9 +485,9 @@ int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t 
 	/* the trap path saved the interrupted FPU state just below the frame */
 	fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
 	/* leave the trap stack the fault came in on */
-	pc->trap_sp += TRAP_STACK_SIZE;
-	if (setup_frame(pc, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)
+	cpu->trap_sp += TRAP_STACK_SIZE;
+	if (setup_frame(cpu, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0)
 		return -1;
-	dune_state.hostside->vcpu_set_regs(pc, &regs);
+	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return 0;
 }

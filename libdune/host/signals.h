@@ -15,14 +15,14 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 /* The kick signal from anyone but libdune (kill, sigqueue): the program's
  * handler for it, or its default action (the kick handler calls this). */
 void signals_foreign_kick(int sig, siginfo_t *info, void *ucv);
-long signals_sigaltstack(struct dune_percpu *pc, const void *ss, void *oss, uint64_t rsp);
+long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uint64_t rsp);
 /* Before the vCPU runs: the program's handler for each pending signal. */
-void signals_deliver(struct dune_percpu *pc, int after_syscall, long nr, long result);
-long signals_sigreturn(struct dune_percpu *pc);
+void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);
+long signals_sigreturn(struct dune_percpu *cpu);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
-int signals_fault(struct dune_percpu *pc, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
-int signals_suspend_now(struct dune_percpu *pc, uint64_t newmask);
-void signals_suspend_done(struct dune_percpu *pc);
+int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask);
+void signals_suspend_done(struct dune_percpu *cpu);
 /* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before
  * the host half dereferences them) */
 int guest_range_ok(uint64_t addr, uint64_t len, int prot);

@@ -20,30 +20,30 @@
 long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_t newsp,
 		       uintptr_t ptid, uintptr_t ctid, uintptr_t tls)
 {
-	struct dune_percpu *pc = vcpu_get();
+	struct dune_percpu *cpu = vcpu_get();
 	struct guest_boot *b;
 	long r;
 
-	if (!pc)
+	if (!cpu)
 		return -EAGAIN;
-	b = &pc->boot;
+	b = &cpu->boot;
 	memset(b, 0, sizeof(*b));
 	if (dune_state.hostside->vcpu_get_regs(parent, &b->regs) < 0 ||
 	    dune_state.hostside->vcpu_get_sregs(parent, &b->sregs) < 0) {
-		vcpu_put(pc);
+		vcpu_put(cpu);
 		return -EIO;
 	}
 	guest_boot_msrs(b);
 	b->regs.rsp = newsp ? newsp : b->regs.rsp;
-	pc->hc_ret = 0;
-	pc->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
-	b->sregs.fs.base = pc->fs_base;
-	b->sregs.gs.base = (uint64_t)pc;
-	b->sregs.tr.base = (uint64_t)&pc->tss;
-	b->sregs.gdt.base = (uint64_t)pc->gdt;
-	pc->tlb_gen_done = tlb_generation();
-	r = host_clone_raw(flags, pc->host_stack + pc->host_stack_size, ptid, ctid, tls, pc);
+	cpu->hc_ret = 0;
+	cpu->fs_base = (flags & CLONE_SETTLS) ? tls : parent->fs_base;
+	b->sregs.fs.base = cpu->fs_base;
+	b->sregs.gs.base = (uint64_t)cpu;
+	b->sregs.tr.base = (uint64_t)&cpu->tss;
+	b->sregs.gdt.base = (uint64_t)cpu->gdt;
+	cpu->tlb_gen_done = tlb_generation();
+	r = host_clone_raw(flags, cpu->host_stack + cpu->host_stack_size, ptid, ctid, tls, cpu);
 	if (r < 0)
-		vcpu_put(pc);
+		vcpu_put(cpu);
 	return r;
 }

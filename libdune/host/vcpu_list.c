@@ -57,31 +57,31 @@ void vcpu_list_unreserve(void)
 	reg_unlock();
 }
 
-void vcpu_list_add(struct dune_percpu *pc)
+void vcpu_list_add(struct dune_percpu *cpu)
 {
 	reg_lock();
 	nr_reserved--;
-	all[nr_all] = pc;
+	all[nr_all] = cpu;
 	__atomic_store_n(&nr_all, nr_all + 1, __ATOMIC_RELEASE);
 	reg_unlock();
 }
 
 struct dune_percpu *vcpu_list_take_parked(void)
 {
-	struct dune_percpu *pc = NULL;
+	struct dune_percpu *cpu = NULL;
 
 	reg_lock();
 	for (int i = 0; i < nr_all; i++)
 		if (all[i]->state == VCPU_FREE && all[i]->vcpu && thread_gone(all[i]->tid)) {
-			pc = all[i];
+			cpu = all[i];
 			break;
 		}
-	if (pc) {
-		pc->state = VCPU_ACTIVE;
-		pc->tid = 0;
+	if (cpu) {
+		cpu->state = VCPU_ACTIVE;
+		cpu->tid = 0;
 	}
 	reg_unlock();
-	return pc;
+	return cpu;
 }
 
 unsigned vcpu_list_len(void)

@@ -13,7 +13,7 @@
 /* Room for one more vCPU, promised (0), or -ENOSPC at MAX_VCPUS. */
 int vcpu_list_reserve(void);
 void vcpu_list_unreserve(void);              /* making it failed */
-void vcpu_list_add(struct dune_percpu *pc); /* into the room reserved */
+void vcpu_list_add(struct dune_percpu *cpu); /* into the room reserved */
 /* A parked vCPU whose thread is gone, now VCPU_ACTIVE, or NULL. */
 struct dune_percpu *vcpu_list_take_parked(void);
 /* Entries are never removed: i < vcpu_list_len() stays valid. */

@@ -28,15 +28,15 @@
 
 static void kick_handler(int sig, siginfo_t *info, void *uc)
 {
-	struct dune_percpu *pc = dune_self;
+	struct dune_percpu *cpu = dune_self;
 	if (!kick_is_libdunes(info)) {
 		/* the program's own use of the signal (kill, sigqueue...) */
 		signals_foreign_kick(sig, info, uc);
 		return;
 	}
 	/* the kick may land just before KVM_RUN: make that run return too */
-	if (pc && pc->vcpu)
-		dune_state.hostside->vcpu_kick(pc);
+	if (cpu && cpu->vcpu)
+		dune_state.hostside->vcpu_kick(cpu);
 }
 
 int vcpus_init(void)
@@ -54,34 +54,34 @@ int vcpus_init(void)
  * and its host half's stack. NULL, with nothing left mapped, on failure. */
 static struct dune_percpu *percpu_map(void)
 {
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	void *hstack;
 
-	pc = descriptor_area_map(DUNE_PERCPU_SIZE); /* its GDT, at an address that tells nothing */
-	if (pc == MAP_FAILED)
+	cpu = descriptor_area_map(DUNE_PERCPU_SIZE); /* its GDT, at an address that tells nothing */
+	if (cpu == MAP_FAILED)
 		return NULL;
 	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (hstack == MAP_FAILED) {
-		munmap(pc, DUNE_PERCPU_SIZE);
+		munmap(cpu, DUNE_PERCPU_SIZE);
 		return NULL;
 	}
 	mprotect(hstack, PGSIZE, PROT_NONE); /* guard */
-	if (guest_percpu_init(pc) < 0) {
+	if (guest_percpu_init(cpu) < 0) {
 		munmap(hstack, HOST_STACK_SIZE + PGSIZE);
-		munmap(pc, DUNE_PERCPU_SIZE);
+		munmap(cpu, DUNE_PERCPU_SIZE);
 		return NULL;
 	}
-	pc->host_stack = (uintptr_t)hstack;
-	pc->host_stack_size = HOST_STACK_SIZE + PGSIZE;
-	return pc;
+	cpu->host_stack = (uintptr_t)hstack;
+	cpu->host_stack_size = HOST_STACK_SIZE + PGSIZE;
+	return cpu;
 }
 
-static void percpu_unmap(struct dune_percpu *pc)
+static void percpu_unmap(struct dune_percpu *cpu)
 {
-	munmap((void *)pc->host_stack, pc->host_stack_size);
-	guest_percpu_free(pc);
-	munmap(pc, DUNE_PERCPU_SIZE);
+	munmap((void *)cpu->host_stack, cpu->host_stack_size);
+	guest_percpu_free(cpu);
+	munmap(cpu, DUNE_PERCPU_SIZE);
 }
 
 /* A new vCPU: the guest reaches its page and stacks through GS and the TSS,
@@ -89,65 +89,65 @@ static void percpu_unmap(struct dune_percpu *pc)
  * NULL, with nothing left behind, on failure. */
 static struct dune_percpu *percpu_new(void)
 {
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	int r;
 
 	/* mapping and mirroring are one step for the guest's threads */
 	mirror_lock();
-	pc = percpu_map();
-	if (!pc || dune_state.hostside->vcpu_create(pc) < 0) {
-		if (pc)
-			percpu_unmap(pc);
+	cpu = percpu_map();
+	if (!cpu || dune_state.hostside->vcpu_create(cpu) < 0) {
+		if (cpu)
+			percpu_unmap(cpu);
 		mirror_unlock();
 		return NULL;
 	}
-	r = mirror_add((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE);
+	r = mirror_add((uintptr_t)cpu, (uintptr_t)cpu + DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE);
 	if (r == 0)
-		r = mirror_add(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+		r = mirror_add(cpu->stacks + PGSIZE, cpu->stacks + cpu->stacks_size,
 			       PROT_READ | PROT_WRITE);
 	if (r < 0) {
-		mirror_remove((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
-		mirror_remove(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size);
-		dune_state.hostside->vcpu_destroy(pc);
-		percpu_unmap(pc);
+		mirror_remove((uintptr_t)cpu, (uintptr_t)cpu + DUNE_PERCPU_SIZE);
+		mirror_remove(cpu->stacks + PGSIZE, cpu->stacks + cpu->stacks_size);
+		dune_state.hostside->vcpu_destroy(cpu);
+		percpu_unmap(cpu);
 		mirror_unlock();
 		return NULL;
 	}
 	/* GS and the TSS lead here from any ring: not for user code (the
 	 * table has room for every vCPU's two ranges: mirror.c) */
-	mirror_kernel_only((uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE,
+	mirror_kernel_only((uintptr_t)cpu, (uintptr_t)cpu + DUNE_PERCPU_SIZE,
 			   PROT_READ | PROT_WRITE, 1);
-	mirror_kernel_only(pc->stacks + PGSIZE, pc->stacks + pc->stacks_size,
+	mirror_kernel_only(cpu->stacks + PGSIZE, cpu->stacks + cpu->stacks_size,
 			   PROT_READ | PROT_WRITE, 1);
 	mirror_unlock();
-	return pc;
+	return cpu;
 }
 
 /* A vCPU for the calling thread, or for a thread about to be created. */
 struct dune_percpu *vcpu_get(void)
 {
-	struct dune_percpu *pc = vcpu_list_take_parked();
+	struct dune_percpu *cpu = vcpu_list_take_parked();
 
-	if (pc) {
-		guest_percpu_reset(pc);
-		return pc;
+	if (cpu) {
+		guest_percpu_reset(cpu);
+		return cpu;
 	}
 	if (vcpu_list_reserve() < 0) /* MAX_VCPUS, counted under the list's lock */
 		return NULL;
-	if (!(pc = percpu_new())) {
+	if (!(cpu = percpu_new())) {
 		vcpu_list_unreserve();
 		return NULL;
 	}
-	pc->doorbell = dune_state.doorbell_va;
-	pc->state = VCPU_ACTIVE;
-	pc->tlb_gen_done = tlb_generation();
-	vcpu_list_add(pc);
-	return pc;
+	cpu->doorbell = dune_state.doorbell_va;
+	cpu->state = VCPU_ACTIVE;
+	cpu->tlb_gen_done = tlb_generation();
+	vcpu_list_add(cpu);
+	return cpu;
 }
 
 /* The calling thread is leaving (exit): park its vCPU for reuse. */
-void vcpu_put(struct dune_percpu *pc)
+void vcpu_put(struct dune_percpu *cpu)
 {
-	pc->in_run = 0;
-	__atomic_store_n(&pc->state, VCPU_FREE, __ATOMIC_RELEASE);
+	cpu->in_run = 0;
+	__atomic_store_n(&cpu->state, VCPU_FREE, __ATOMIC_RELEASE);
 }

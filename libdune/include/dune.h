@@ -258,6 +258,17 @@ int dune_owns_fd(int fd);
  * entries do not exist before that touch, so dune_vm_* calls on untouched
  * parts change nothing. 0 (the default) mirrors everything at once. */
 void dune_mirror_lazily(size_t min_len);
+/* Moves fd to the top of the descriptor space (out of the numbers
+ * programs use) and makes it libdune's: the program's calls cannot reach
+ * it, listings of /proc/self/fd leave it out. Returns the new number. */
+int dune_fd_take(int fd);
+/* Moves fd up there too and leaves it out of /proc/self/fd listings, but
+ * lets calls reach it: for a sandbox's own descriptors, which the sandbox
+ * keeps its program's calls off itself. Returns the new number. */
+int dune_fd_hide(int fd);
+/* Which arguments of system call nr are descriptors, a bit per argument
+ * (mmap's descriptor unless MAP_ANONYMOUS). */
+unsigned dune_syscall_fd_args(long nr);
 
 /* (libdune addition) The kernel's struct sigaction on x86-64, as
  * rt_sigaction takes it (libc's struct sigaction differs): for code that
@@ -324,6 +335,12 @@ void dune_procmap_dump(void);
  * naming the cause and the remedy. */
 int dune_init(bool map_full);
 
+/* Addition: opens the host side's device now, for a process about to lose
+ * sight of /dev (a sandbox's jail); dune_init and every fork child's new VM
+ * then use it. Returns the descriptor to keep open (libdune owns it), or
+ * -errno with a line printed. Optional: dune_init opens it otherwise. */
+int dune_preopen(void);
+
 /* Moves the calling thread into guest ring 0. Returns 0 there, or -errno
  * (still in host mode) on failure. */
 int dune_enter(void);
@@ -374,6 +391,46 @@ struct dune_call_stats {
 	uint64_t fast_calls;
 };
 void dune_get_call_stats(struct dune_call_stats *st);
+
+/* (libdune addition) VM exits, summed over this process's vCPUs. Read it
+ * before and after an operation: the difference is what the operation
+ * cost in crossings, whatever the host's speed. Reading it from the guest
+ * is itself one hypercall (counted). */
+struct dune_exit_stats {
+	uint64_t runs;          /* the vCPU came back to libdune's host half */
+	uint64_t syscalls;      /* ... to run a forwarded system call */
+	uint64_t hypercalls;    /* ... for libdune's other requests */
+	uint64_t interrupts;    /* ... for a signal or a kick */
+	uint64_t fast_calls;    /* system calls the fast-call server ran: no exit */
+	uint64_t user_fast_calls; /* user code's calls ring 0 handed straight to the
+				   * host half (dune_set_user_fast_syscalls) */
+	/* the host kernel's own counts (KVM's binary stats), the exits it
+	 * handled without returning to userspace included; -1 where the
+	 * host side cannot tell (dune.ko) */
+	int64_t kernel_exits;   /* every VM exit */
+	int64_t kernel_emulated; /* instructions the kernel emulated (PVM: all of ring 0) */
+	int64_t kernel_faults;  /* page faults the kernel took for the guest */
+};
+void dune_get_exit_stats(struct dune_exit_stats *st);
+
+/* (libdune addition) User code's system calls that skip the syscall
+ * handler: ring 0 hands a call whose number is in set (a bit per number
+ * below 512) straight to the host half, which runs it if ok(nr, args)
+ * says yes. Otherwise, or if it comes back -EINTR, or a signal waits, the
+ * handler takes the call as usual. ok runs in the host half, as any
+ * thread: no locks, no TLS, no allocation, no system calls. On a
+ * deprivileged guest this saves two CR3 switches and the trip through the
+ * handler. NULL turns it off (the default). */
+typedef int (*dune_user_fast_ok)(long nr, const long args[6]);
+
+/* (libdune addition) A user page fault copies up to `pages` neighbours
+ * too (the aligned block around the fault, at most 512) into user code's
+ * page table, writable where pgroot allows, so sequential first touches
+ * cost one trap a block. Their pgroot entries are marked accessed and
+ * dirty: for user memory, dirty then means "may have been written".
+ * Default 1: exact dirty bits. */
+void dune_set_user_fault_around(unsigned pages);
+void dune_set_user_fast_syscalls(const uint64_t set[8], dune_user_fast_ok ok);
 
 #ifdef __cplusplus
 }

@@ -63,7 +63,8 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 	uintptr_t end = PAGE_ALIGN_UP((uintptr_t)va + len);
 	ptent_t flags = perm_to_pte(perm);
 	const ptent_t keep = PTE_ADDR_MASK | PTE_A | PTE_D;
-	int ret = 0;
+	const ptent_t grants = PTE_P | PTE_W | PTE_U;
+	int ret = 0, narrowed = 0;
 
 	if (!(perm & PERM_R) && (perm & PERM_W))
 		return -EINVAL;
@@ -79,10 +80,19 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 			ret = -ENOMEM;
 			break;
 		}
-		*pte = (*pte & keep) | flags;
+		ptent_t old = *pte, new = (old & keep) | flags;
+		/* anything but a grant added or NX taken away needs a flush */
+		narrowed |= ((old & ~new) & ~PTE_NX) || ((new & ~old) & ~grants);
+		*pte = new;
 	}
 	mirror_unlock();
-	tlb_flush_range(p, end);
+	/* Only widened: stale entries allow less, and an access they refuse
+	 * faults once and finds the new entry (shadow paging re-walks; on
+	 * VT-x/AMD-V the fault drops the stale entry and trap.c lets it
+	 * retry; the user view refills). No flush, no shootdown: what makes
+	 * a fault handler's unprotect cheap. */
+	if (narrowed || ret < 0)
+		tlb_flush_range(p, end);
 	return ret;
 }
 

@@ -42,16 +42,16 @@ int layout_init(unsigned phys_bits)
 static int pa_chunk_alloc(unsigned vc)
 {
 	for (unsigned n = 0; n < nr_pa_chunks; n++) {
-		unsigned pc = next_free_hint + n;
-		if (pc >= nr_pa_chunks)
-			pc = FIRST_PA_CHUNK + (pc - nr_pa_chunks);
-		if (pc < FIRST_PA_CHUNK || pc >= nr_pa_chunks)
+		unsigned pa_c = next_free_hint + n;
+		if (pa_c >= nr_pa_chunks)
+			pa_c = FIRST_PA_CHUNK + (pa_c - nr_pa_chunks);
+		if (pa_c < FIRST_PA_CHUNK || pa_c >= nr_pa_chunks)
 			continue;
-		if (!pa_chunk[pc]) {
-			pa_chunk[pc] = vc + 1;
-			next_free_hint = pc + 1;
+		if (!pa_chunk[pa_c]) {
+			pa_chunk[pa_c] = vc + 1;
+			next_free_hint = pa_c + 1;
 			chunks_in_use++;
-			return (int)pc;
+			return (int)pa_c;
 		}
 	}
 	return -ENOSPC;
@@ -68,12 +68,12 @@ int layout_reserve(uintptr_t start, uintptr_t end)
 		if (hi > end)
 			hi = end;
 		if (!va_chunk[c]) {
-			int pc = pa_chunk_alloc(c);
-			if (pc < 0) {
+			int pa_c = pa_chunk_alloc(c);
+			if (pa_c < 0) {
 				layout_release(start, lo);
-				return pc;
+				return pa_c;
 			}
-			va_chunk[c] = pc + 1;
+			va_chunk[c] = pa_c + 1;
 		}
 		va_refs[c] += (hi - lo) >> PGSHIFT;
 	}
@@ -105,21 +105,21 @@ void layout_release(uintptr_t start, uintptr_t end)
 
 uint64_t layout_va_to_pa(uintptr_t va)
 {
-	uint32_t pc;
+	uint32_t pa_c;
 	if (va >= (1UL << VA_BITS) || !va_chunk)
 		return 0;
-	pc = va_chunk[va >> CHUNK_SHIFT];
-	if (!pc)
+	pa_c = va_chunk[va >> CHUNK_SHIFT];
+	if (!pa_c)
 		return 0;
-	return ((uint64_t)(pc - 1) << CHUNK_SHIFT) | (va & (CHUNK_SIZE - 1));
+	return ((uint64_t)(pa_c - 1) << CHUNK_SHIFT) | (va & (CHUNK_SIZE - 1));
 }
 
 void *layout_pa_to_va(uint64_t pa)
 {
-	uint64_t pc = pa >> CHUNK_SHIFT;
-	if (!pa_chunk || pc >= nr_pa_chunks || !pa_chunk[pc])
+	uint64_t pa_c = pa >> CHUNK_SHIFT;
+	if (!pa_chunk || pa_c >= nr_pa_chunks || !pa_chunk[pa_c])
 		return NULL;
-	return (void *)(((uintptr_t)(pa_chunk[pc] - 1) << CHUNK_SHIFT) |
+	return (void *)(((uintptr_t)(pa_chunk[pa_c] - 1) << CHUNK_SHIFT) |
 			(pa & (CHUNK_SIZE - 1)));
 }
 

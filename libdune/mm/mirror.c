@@ -516,7 +516,7 @@ static int materialize(uintptr_t va)
  * grows). Asks the host half and mirrors what it finds. */
 int mirror_resolve_fault(uintptr_t va)
 {
-	struct dune_percpu *pc = dune_self;
+	struct dune_percpu *cpu = dune_self;
 	uintptr_t start, end;
 	int prot;
 	long r;
@@ -534,9 +534,9 @@ int mirror_resolve_fault(uintptr_t va)
 	r = hypercall(HC_QUERY_VMA, (long)va, 0, 0, 0);
 	if (r < 0)
 		goto out;
-	start = pc->hc_args[1];
-	end = pc->hc_args[2];
-	prot = (int)pc->hc_args[3];
+	start = cpu->hc_args[1];
+	end = cpu->hc_args[2];
+	prot = (int)cpu->hc_args[3];
 	if (!prot_to_pte(prot) || va < start || va >= end)
 		goto out;
 	r = mirror_add(start, end, prot);

@@ -104,6 +104,25 @@ int vm_walk(ptent_t *root, uintptr_t va, int level, int create,
 	return 0;
 }
 
+int vm_permits(ptent_t *root, uintptr_t va, uint64_t fec)
+{
+	ptent_t *t = root;
+
+	if (fec & ~(uint64_t)(FEC_P | FEC_W | FEC_U | FEC_I))
+		return 0; /* reserved bits, protection keys: not a stale entry */
+	for (int l = NPTLVLS; l >= 0; l--) {
+		ptent_t e = t[PDX(l, va)];
+		if (!(e & PTE_P) || ((fec & FEC_W) && !(e & PTE_W)) ||
+		    ((fec & FEC_U) && !(e & PTE_U)) || ((fec & FEC_I) && (e & PTE_NX)))
+			return 0;
+		if (l == 0 || (l <= 2 && (e & PTE_PS)))
+			return 1;
+		if (!(t = vm_table_of(e)))
+			return 0;
+	}
+	return 0;
+}
+
 int vm_map_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags)
 {
 	while (va < end) {

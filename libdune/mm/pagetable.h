@@ -25,5 +25,9 @@ void vm_protect_range(ptent_t *root, uintptr_t va, uintptr_t end, ptent_t flags)
 /* A leaf entry goes: its page back to the pool if it came from there. */
 void vm_release_leaf(ptent_t e);
 ptent_t prot_to_pte(int prot); /* PROT_* of a host mapping; 0: no access */
+/* Do root's entries for va, at every level, grant the access a page fault
+ * with error code fec asked for? (Then the fault came from a stale TLB
+ * entry: permissions were widened without a flush.) */
+int vm_permits(ptent_t *root, uintptr_t va, uint64_t fec);
 
 #endif

@@ -199,9 +199,30 @@ int slots_cover(uintptr_t hva, uint64_t size)
 	return 1;
 }
 
-/* A forked child's new VM: register every slot again, same ids. */
+/* Neighbours contiguous in both spaces become one entry, without telling
+ * the host: for a VM that has no slots yet. */
+static void merge_in_table(void)
+{
+	unsigned out = 0;
+	for (unsigned i = 0; i < nr_slots; i++) {
+		struct slot *prev = out ? &slots[out - 1] : NULL, s = slots[i];
+		if (prev && prev->hva + prev->size == s.hva && prev->gpa + prev->size == s.gpa &&
+		    (prev->hva >> CHUNK_SHIFT) == (s.hva >> CHUNK_SHIFT)) {
+			prev->size += s.size;
+			id_used[s.id] = 0;
+			continue;
+		}
+		slots[out++] = s;
+	}
+	nr_slots = out;
+}
+
+/* A forked child's new VM: register every slot again, same ids, merged
+ * first (each registration costs the host work, up to a millisecond on
+ * a shadow-paging host; fork pays them all). */
 int slots_replay(void)
 {
+	merge_in_table();
 	for (unsigned i = 0; i < nr_slots; i++) {
 		int r = slot_set(slots[i].id, slots[i].gpa, slots[i].size, slots[i].hva);
 		if (r < 0)

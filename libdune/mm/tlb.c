@@ -4,6 +4,7 @@
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/uview.h"
 #include "host/hostside.h"
@@ -27,9 +28,10 @@ void tlb_flush_range(uintptr_t va, uintptr_t end)
 		return;
 	uview_invalidate(va, end);
 	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
-	/* on a deprivileged guest every flush instruction is a trap: one
-	 * full flush beats several single ones */
-	if (end - va > 64 * PGSIZE || (dune_state.deprivileged && end - va > PGSIZE))
+	/* on a deprivileged guest a flush is a trap: one gate for the range */
+	if (dune_state.deprivileged)
+		dune_flush_gate(va, end);
+	else if (end - va > 64 * PGSIZE)
 		dune_flush_tlb();
 	else
 		for (uintptr_t p = va; p < end; p += PGSIZE)
@@ -55,12 +57,12 @@ void tlb_shootdown(void)
 	gen = __atomic_add_fetch(&tlb_gen, 1, __ATOMIC_SEQ_CST);
 	pid = dune_sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	for (unsigned i = 0; i < n; i++) {
-		struct dune_percpu *pc = vcpu_list_get(i);
-		if (pc == self || pc->state != VCPU_ACTIVE)
+		struct dune_percpu *cpu = vcpu_list_get(i);
+		if (cpu == self || cpu->state != VCPU_ACTIVE)
 			continue;
-		if (pc->in_run && pc->tlb_gen_done < gen)
-			kick_thread(pid, pc->tid);
-		for (int spins = 0; pc->in_run && pc->tlb_gen_done < gen && pc->state == VCPU_ACTIVE;
+		if (cpu->in_run && cpu->tlb_gen_done < gen)
+			kick_thread(pid, cpu->tid);
+		for (int spins = 0; cpu->in_run && cpu->tlb_gen_done < gen && cpu->state == VCPU_ACTIVE;
 		     spins++) {
 			__builtin_ia32_pause();
 			/* more threads than CPUs: let the target run to answer */
@@ -69,27 +71,27 @@ void tlb_shootdown(void)
 			/* a host side without an immediate-exit flag may miss a
 			 * kick that lands just before its run: kick again */
 			if (spins % 1000 == 999)
-				kick_thread(pid, pc->tid);
+				kick_thread(pid, cpu->tid);
 		}
 	}
 }
 
-void tlb_sync(struct dune_percpu *pc)
+void tlb_sync(struct dune_percpu *cpu)
 {
 	uint64_t gen = tlb_generation();
 	struct kvm_sregs s;
 
-	if (pc->tlb_gen_done >= gen)
+	if (cpu->tlb_gen_done >= gen)
 		return;
 	/* rewriting the control registers makes the host drop every cached
 	 * translation of this vCPU */
-	if (dune_state.hostside->vcpu_get_sregs(pc, &s) < 0)
+	if (dune_state.hostside->vcpu_get_sregs(cpu, &s) < 0)
 		return;
 	/* On a deprivileged (PVM) guest stopped in ring 0, writing the
 	 * segment state back loses the ring-3 FS base: the vCPU will exit
 	 * again soon (the initiator keeps kicking) and flush from ring 3. */
 	if (dune_state.deprivileged && (s.cs.selector & 3) != 3)
 		return;
-	dune_state.hostside->vcpu_set_sregs(pc, &s);
-	pc->tlb_gen_done = gen;
+	dune_state.hostside->vcpu_set_sregs(cpu, &s);
+	cpu->tlb_gen_done = gen;
 }

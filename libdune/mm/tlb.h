@@ -13,7 +13,7 @@ void tlb_flush_range(uintptr_t va, uintptr_t end);
 /* Guest: every other vCPU drops stale translations before we go on. */
 void tlb_shootdown(void);
 /* Host loop, before each entry and after a kick: honour shootdowns. */
-void tlb_sync(struct dune_percpu *pc);
+void tlb_sync(struct dune_percpu *cpu);
 /* The current shootdown generation: a new vCPU has honoured it. */
 uint64_t tlb_generation(void);
 

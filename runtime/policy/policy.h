@@ -97,6 +97,13 @@ struct decision policy_check_namespaces(const struct policy *p, unsigned long cl
 struct decision policy_check_socket_family(const struct policy *p, long family);
 int decision_rewrite(const struct decision *d, const char *abs_path, char *out, size_t outlen);
 
+/* For the outer layer (policy_export.c). policy_path_at copies rule i's
+ * path into out (0, or -1 past the end or when out is too small). */
+bool policy_syscall_allowed(const struct policy *p, long nr);
+unsigned policy_path_count(const struct policy *p);
+int policy_path_at(const struct policy *p, unsigned i, char *out, size_t outlen,
+		   enum fs_mode *mode);
+
 /* Paths: both return the length written, or -ENAMETOOLONG / -EINVAL /
  * -ENOENT (empty path). */
 int path_normalize(const char *cwd, const char *path, char *out, size_t outlen);

@@ -48,13 +48,20 @@ int sysargs_known(long nr)
 	return m && !m->unchecked;
 }
 
-int sysargs_check(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
-		  char *why, size_t whylen)
+/* A buffer or an array: the call may carry SYSARGS_POISON in its place. */
+static int may_poison(const struct arg_mem *m)
+{
+	return m->kind == ARG_FIXED || m->kind == ARG_ARRAY || m->kind == ARG_IOVEC;
+}
+
+int sysargs_check_arg(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
+		      char *why, size_t whylen, int *bad_arg)
 {
 	struct sa_call c = { .ok = ok, .ctx = ctx, .why = why, .whylen = whylen };
 	const struct call_mem *m = lookup(nr);
 	int r;
 
+	*bad_arg = -1;
 	if (why && whylen)
 		why[0] = '\0';
 	if (!m)
@@ -63,9 +70,22 @@ int sysargs_check(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
 	if (m->unchecked)
 		return sa_fail(&c, -ENOSYS, "left out: %s", m->unchecked);
 	for (int i = 0; i < 6; i++) {
+		if (may_poison(&m->arg[i]) && (uintptr_t)args[i] == SYSARGS_POISON)
+			continue; /* the kernel refuses it itself */
 		r = sa_arg(&c, &m->arg[i], i, args);
-		if (r)
+		if (r) {
+			if (may_poison(&m->arg[i]))
+				*bad_arg = i;
 			return r;
+		}
 	}
 	return m->check ? m->check(&c, args) : 0;
+}
+
+int sysargs_check(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
+		  char *why, size_t whylen)
+{
+	int bad_arg;
+
+	return sysargs_check_arg(nr, args, ok, ctx, why, whylen, &bad_arg);
 }

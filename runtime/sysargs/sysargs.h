@@ -86,6 +86,25 @@ typedef int (*sysargs_range_fn)(void *ctx, uintptr_t addr, size_t len, int write
 int sysargs_check(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
 		  char *why, size_t whylen);
 
+/*
+ * A pointer the kernel refuses whatever the call (not a user address): a
+ * caller may put it in place of a buffer or array argument that
+ * sysargs_check refused, check again, and forward the call; the kernel
+ * then answers with its own errno, in its own order (EINVAL for a count,
+ * EBADF for a descriptor, EMSGSIZE, ...), or EFAULT when it gets as far as
+ * the memory, as for an unmapped buffer. sysargs_check passes an argument
+ * that is exactly SYSARGS_POISON without looking at it.
+ */
+#define SYSARGS_POISON (1UL << 63)
+
+/*
+ * As sysargs_check; *bad_arg is the argument whose memory or count was
+ * refused when it is a buffer or an array the call could carry as
+ * SYSARGS_POISON, else -1 (strings, nested checks, unknown requests).
+ */
+int sysargs_check_arg(long nr, const long args[6], sysargs_range_fn ok, void *ctx,
+		      char *why, size_t whylen, int *bad_arg);
+
 /* 1 if nr is in the table (sysargs_check will not say -ENOSYS for it). */
 int sysargs_known(long nr);
 

@@ -4,6 +4,7 @@
 #include <asm/ioctls.h>
 #include <asm/termbits.h>
 #include <errno.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -77,6 +78,11 @@ static const struct ioctl_mem requests[] = {
 	{ FS_IOC_GETFLAGS, SYSARGS_WRITE, sizeof(int), "int" },
 	{ FS_IOC_SETFLAGS, SYSARGS_READ, sizeof(int), "int" },
 	{ FICLONE, NO_MEMORY, 0, NULL },
+	/* the block a file block lies in: the int goes in and out */
+	{ FIBMAP, SYSARGS_WRITE, sizeof(int), "int" },
+	/* the header: the extents after it are the monitor's to copy
+	 * (their count can change under the check) */
+	{ FS_IOC_FIEMAP, SYSARGS_WRITE, sizeof(struct fiemap), "struct fiemap" },
 	{ FICLONERANGE, SYSARGS_READ, sizeof(struct file_clone_range), "struct file_clone_range" },
 
 	/* block devices */

@@ -25,10 +25,15 @@ $(B)/box/redteam-here: tests/box/box.mk
 		$(abspath tests/box/redteam.policy) > $@
 	@chmod +x $@
 
+# the stress-ng-like loops of tests/conformance, compared with native runs
+$(B)/box/conform: tests/box/conform.c tests/conformance/loops.c tests/conformance/loops.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O1 -Wall -Werror tests/box/conform.c tests/conformance/loops.c -o $@
+
 # the same monitor, self-contained, for the machines (no libc in there)
 $(B)/static/dunebox: $(RT_OBJS) $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread
+	$(CC) -static-pie $(RT_OBJS) $(B)/libdune.a -o $@ -lelf -lz -lpthread $(RT_LINK)
 
 $(B)/box/untrusted: apps/untrusted/untrusted.c
 	@mkdir -p $(dir $@)
@@ -44,15 +49,15 @@ $(B)/box/run-here: tests/box/box.mk
 $(B)/box/dunebox-no-user-mode: $(RT_OBJS) $(B)/libdune.a tests/box/no_user_mode.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LIBDUNE_CFLAGS) -pie -Wl,--wrap=dune_jump_to_user $(RT_OBJS) \
-		tests/box/no_user_mode.c $(B)/libdune.a -o $@ -lelf -lpthread
+		tests/box/no_user_mode.c $(B)/libdune.a -o $@ -lelf -lpthread $(RT_LINK)
 $(B)/box/user-mode-fails: tests/box/box.mk
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec %s %s\n' $(abspath tests/box/user-mode-fails.sh) \
 		$(abspath $(B)/box/dunebox-no-user-mode) > $@
 	@chmod +x $@
 
-$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/run-here $(B)/box/origin \
-		     $(B)/box/dunebox-no-user-mode $(B)/box/user-mode-fails \
+$(B)/lists/box.list: $(B)/dunebox $(B)/box/escape $(B)/box/conform $(B)/box/run-here \
+		     $(B)/box/origin $(B)/box/dunebox-no-user-mode $(B)/box/user-mode-fails \
 		     $(B)/box/redteam $(B)/box/redteam-here
 	@mkdir -p $(dir $@)
 	@{ echo "box ../box/run-here 3600"; \
@@ -63,5 +68,6 @@ check-box: $(B)/lists/box.list
 	tools/run-tests $<
 
 
-all: $(B)/box/escape $(B)/box/origin $(B)/box/redteam $(B)/box/untrusted $(B)/static/dunebox
+all: $(B)/box/escape $(B)/box/conform $(B)/box/origin $(B)/box/redteam $(B)/box/untrusted \
+	$(B)/static/dunebox
 .PHONY: check-box

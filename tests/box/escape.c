@@ -16,11 +16,21 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The monitor lives above the program's region; where exactly the program
+ * cannot see (its /proc shows the program only): these calls name
+ * addresses up there, and the red team (redteam.c) names the monitor's
+ * own, from a map an accomplice outside hands over. */
+#define REGION_END 0x400000000000UL
+#define MONITOR_SIDE (REGION_END + (1UL << 30))
+#define PAGE 4096UL
+#define MAX_FD_SCANNED 65536 /* libdune's descriptors sit below this */
 
 static int contained(const char *what, long r, int want_errno)
 {
@@ -142,6 +152,28 @@ int main(int argc, char **argv)
 
 
 
+	if (!strcmp(t, "pointers")) {
+		/* pointers above the region, in calls the monitor answers or
+		 * checks: EFAULT, the program goes on */
+		const uintptr_t above[] = {REGION_END, MONITOR_SIDE, 0x7fff00000000UL};
+		for (unsigned i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+			uintptr_t m = above[i];
+			struct iovec iov = {(void *)m, 16};
+			bad |= contained("write() from above the region", write(1, (void *)m, 16), EFAULT);
+			bad |= contained("read() into above the region", read(0, (void *)m, 16), EFAULT);
+			bad |= contained("open() of a path above the region", open((char *)m, O_RDONLY), EFAULT);
+			bad |= contained("writev() with an iovec above the region", writev(1, &iov, 1), EFAULT);
+			bad |= contained("clock_gettime into above the region",
+					 syscall(SYS_clock_gettime, 0, m), EFAULT);
+			bad |= contained("mmap MAP_FIXED above the region",
+					 (long)mmap((void *)m, PAGE, PROT_READ | PROT_WRITE,
+						    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == -1 ? -1 : 0, 0);
+			bad |= contained("munmap above the region", munmap((void *)m, PAGE), 0);
+			bad |= contained("mprotect above the region",
+					 mprotect((void *)m, PAGE, PROT_READ | PROT_WRITE), 0);
+		}
+		return bad;
+	}
 	if (!strcmp(t, "signal-outside")) {
 		/* signal 0: the permission check alone, nothing is sent */
 		bad |= contained("kill(1) (init)", kill(1, 0), EPERM);
@@ -186,6 +218,67 @@ int main(int argc, char **argv)
 		printf("%s: socket(AF_UNIX) allowed\n", u >= 0 ? "fine" : "WRONG");
 		return bad || u < 0;
 	}
+	if (!strcmp(t, "fast-path")) {
+		/* calls libdune's host half runs straight from ring 0 when the
+		 * monitor's checks pass (runtime/fastpath.c): each must give what
+		 * the monitor gives, never reach its memory or descriptors */
+		uintptr_t text = MONITOR_SIDE, data = MONITOR_SIDE + PAGE;
+		int file = open("/etc/hostname", O_RDONLY), out = open("fast.out", O_CREAT | O_RDWR, 0644);
+		char buf[16];
+		struct stat st;
+		if (file < 0)
+			file = open("/proc/self/exe", O_RDONLY);
+		/* the kernel would write these into the monitor if let through */
+		bad |= contained("pread() into the monitor", pread(file, (void *)data, 16, 0), EFAULT);
+		bad |= contained("read() into the monitor", read(file, (void *)data, 16), EFAULT);
+		bad |= contained("fstat() into the monitor", syscall(SYS_fstat, file, data), EFAULT);
+		bad |= contained("gettimeofday() into the monitor", syscall(SYS_gettimeofday, data, 0), EFAULT);
+		bad |= contained("time() into the monitor", syscall(SYS_time, data), EFAULT);
+		bad |= contained("clock_getres() into the monitor", syscall(SYS_clock_getres, 0, data), EFAULT);
+		bad |= contained("uname() into the monitor", syscall(SYS_uname, data), EFAULT);
+		bad |= contained("sysinfo() into the monitor", syscall(SYS_sysinfo, data), EFAULT);
+		bad |= contained("getresuid() into the monitor", syscall(SYS_getresuid, data, data, data), EFAULT);
+		bad |= contained("getcpu() into the monitor", syscall(SYS_getcpu, data, 0, 0), EFAULT);
+		/* ... and these would copy the monitor's memory out */
+		bad |= contained("pwrite() from the monitor", pwrite(out, (void *)text, 16, 0), EFAULT);
+		bad |= contained("write() from the monitor", write(out, (void *)text, 16), EFAULT);
+		bad |= contained("write() straddling the region's end",
+				 write(out, (void *)(REGION_END - 8), 16), EFAULT);
+		/* the monitor's and libdune's (its stderr, the audit, the VM, the
+		 * vCPUs), up where they live: whatever fcntl, which always passes
+		 * the monitor, says is closed, is closed to the handed-over calls */
+		for (int fd = 3; fd < MAX_FD_SCANNED; fd++) {
+			if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+				continue;
+			if (read(fd, buf, 1) != -1 || errno != EBADF || pread(fd, buf, 1, 0) != -1 ||
+			    errno != EBADF || lseek(fd, 0, SEEK_CUR) != -1 || errno != EBADF ||
+			    fstat(fd, &st) != -1 || errno != EBADF) {
+				printf("NOT contained: fd %d is closed to fcntl but not to read/lseek/fstat\n", fd);
+				bad = 1;
+			}
+		}
+		/* and the ordinary case works */
+		if (write(out, "fast", 4) != 4 || pread(out, buf, 4, 0) != 4 || memcmp(buf, "fast", 4) ||
+		    getppid() <= 0) {
+			printf("NOT right: allowed calls fail\n");
+			bad = 1;
+		}
+		if (!bad)
+			printf("contained: the fast path gives what the monitor gives\n");
+		return bad;
+	}
+	if (!strcmp(t, "denied-fast")) {
+		/* the policy denies these (run with $DENYFAST): never served */
+		bad |= contained("getppid() denied by the policy", syscall(SYS_getppid), EPERM);
+		bad |= contained("lseek() denied by the policy", lseek(0, 0, SEEK_CUR), EPERM);
+		if (!bad)
+			printf("contained: denied calls stay denied\n");
+		return bad;
+	}
+	if (!strcmp(t, "marker")) {
+		/* a call with a number to look for in the audit or the trace */
+		return lseek(32429, 0, SEEK_CUR) == -1 && errno == EBADF ? 0 : 1;
+	}
 	if (!strcmp(t, "vm-fds")) {
 		/* libdune's descriptors (the VM, the vCPU): an ioctl there would
 		 * be an escape; the box must say they are not open */
@@ -219,6 +312,7 @@ int main(int argc, char **argv)
 		printf("NOT contained: cli ran after a forged sigreturn\n");
 		return 1;
 	}
-	fprintf(stderr, "usage: escape priv|ptrace|files|sockets|vm-fds|sigreturn|vfork|fpu-signal\n");
+	fprintf(stderr, "usage: escape priv|pointers|ptrace|files|sockets|vm-fds|fast-path|denied-fast|marker|"
+			"sigreturn|vfork|fpu-signal|sig62\n");
 	return 2;
 }

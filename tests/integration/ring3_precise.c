@@ -112,8 +112,8 @@ int main(void)
 	hook_calls = 0;
 	CHECK_EQ(run(u_call, 0), 3);
 	CHECK_EQ(hook_calls, 2);
-	/* libdune's own descriptors are known as such (they live near the
-	 * top of the descriptor table) */
+	/* libdune's own descriptors are known as such (they sit at the top of
+	 * the descriptor space, above the soft limit when it is lower) */
 	int owned = 0;
 	for (int fd = 0; fd < 65536; fd++) {
 		char path[64], link[128];

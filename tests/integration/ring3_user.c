@@ -105,14 +105,7 @@ static void on_pf(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
 
 static int run(void (*fn)(void), uint64_t rdi, uint64_t rsi)
 {
-	struct dune_tf tf;
-	memset(&tf, 0, sizeof(tf));
-	tf.rip = (uint64_t)fn;
-	tf.rsp = (uint64_t)(ustack + sizeof(ustack)) - 8;
-	tf.rflags = 0x202;
-	tf.rdi = rdi;
-	tf.rsi = rsi;
-	return dune_jump_to_user(&tf);
+	return tl_user(fn, ustack + sizeof(ustack), rdi, rsi, 0);
 }
 
 int main(void)

@@ -100,6 +100,22 @@ static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t o
 	return status;
 }
 
+/* Runs fn in user mode (dune_jump_to_user) on the stack below stack_top,
+ * with rdi, rsi, rdx; returns what dune_ret_from_user was given. */
+static inline int tl_user(void (*fn)(void), void *stack_top, uint64_t rdi, uint64_t rsi,
+			  uint64_t rdx)
+{
+	struct dune_tf tf;
+	memset(&tf, 0, sizeof(tf));
+	tf.rip = (uint64_t)fn;
+	tf.rsp = (uint64_t)stack_top - 8;
+	tf.rflags = 0x202;
+	tf.rdi = rdi;
+	tf.rsi = rsi;
+	tf.rdx = rdx;
+	return dune_jump_to_user(&tf);
+}
+
 static inline int tl_finish(const char *name)
 {
 	printf("%s %s\n", tl_failures ? "FAIL" : "PASS", name);

@@ -84,9 +84,10 @@ mk lib/m.h <<<'int m(void);'
 expect group-outside 1 'include cycle:' -M "$dir/lib/l" -I "$dir/lib" "$dir/lib"
 
 # the project's own tree
-expect libdune 0 'no include cycles' -I libdune -I libdune/include -P libdune/include/dune.h libdune
+expect libdune 0 'no include cycles' -I libdune -I libdune/include -P libdune/include/dune.h \
+	-P libdune/include/dune_sigframe.h libdune
 expect runtime 0 'no include cycles' -I runtime -I libdune/include -M runtime/loader \
-	-M runtime/policy -M runtime/sysargs runtime
+	-M runtime/policy -M runtime/sysargs -M runtime/jail runtime
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

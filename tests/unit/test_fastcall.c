@@ -19,30 +19,30 @@
 #define CYCLES 300
 
 /* the server runs: it polls, or already sleeps for want of requests */
-static void wait_started(struct dune_percpu *pc)
+static void wait_started(struct dune_percpu *cpu)
 {
-	for (long i = 0; i < 10000000 && pc->fc_state == FC_WAKING; i++)
+	for (long i = 0; i < 10000000 && cpu->fc_state == FC_WAKING; i++)
 		sched_yield();
-	assert_int_not_equal(pc->fc_state, FC_WAKING);
+	assert_int_not_equal(cpu->fc_state, FC_WAKING);
 }
 
 static void restarts_reuse_the_stack(void **state)
 {
-	struct dune_percpu *pc;
+	struct dune_percpu *cpu;
 	long before, after;
 
 	(void)state;
-	pc = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	cpu = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		  -1, 0);
-	assert_true(pc != MAP_FAILED);
-	fastcall_wake(pc); /* the first server: its stack is mapped once */
-	wait_started(pc);
-	fastcall_stop(pc, 1);
+	assert_true(cpu != MAP_FAILED);
+	fastcall_wake(cpu); /* the first server: its stack is mapped once */
+	wait_started(cpu);
+	fastcall_stop(cpu, 1);
 	before = vm_size_kib();
 	for (int i = 0; i < CYCLES; i++) {
-		fastcall_wake(pc);
-		wait_started(pc);
-		fastcall_stop(pc, 1);
+		fastcall_wake(cpu);
+		wait_started(cpu);
+		fastcall_stop(cpu, 1);
 	}
 	after = vm_size_kib();
 	/* the old code mapped 64 KiB per start: CYCLES * 64 KiB more */

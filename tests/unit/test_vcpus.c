@@ -31,27 +31,27 @@ static int fake_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 	(void)id, (void)gpa, (void)size, (void)hva;
 	return 0;
 }
-static int fake_vcpu_create(struct dune_percpu *pc)
+static int fake_vcpu_create(struct dune_percpu *cpu)
 {
-	pc->vcpu = fail_create ? NULL : (struct hostside_vcpu *)pc->hostside_priv;
+	cpu->vcpu = fail_create ? NULL : (struct hostside_vcpu *)cpu->hostside_priv;
 	return fail_create ? -EIO : 0;
 }
-static int fake_vcpu_boot(struct dune_percpu *pc, const struct guest_boot *b)
+static int fake_vcpu_boot(struct dune_percpu *cpu, const struct guest_boot *b)
 {
-	(void)pc, (void)b;
+	(void)cpu, (void)b;
 	return 0;
 }
-static int fake_vcpu_run(struct dune_percpu *pc, struct vcpu_exit *ex)
+static int fake_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 {
-	(void)pc;
+	(void)cpu;
 	memset(ex, 0, sizeof(*ex));
 	ex->kind = EXIT_MMIO;
 	ex->gpa = dune_state.doorbell_gpa;
 	return fail_run ? -EIO : 0;
 }
-static void fake_vcpu_destroy(struct dune_percpu *pc)
+static void fake_vcpu_destroy(struct dune_percpu *cpu)
 {
-	pc->vcpu = NULL;
+	cpu->vcpu = NULL;
 }
 static const struct hostside_ops fake = {
 	.name = "fake", .slot_set = fake_slot_set, .vcpu_create = fake_vcpu_create,
@@ -92,8 +92,8 @@ static void failed_vcpus_leave_nothing(void **state)
 	assert_int_equal(vcpu_list_len(), 0);
 	/* and the room they had reserved is free again */
 	fail_create = 0;
-	struct dune_percpu *pc = vcpu_get();
-	assert_non_null(pc);
+	struct dune_percpu *cpu = vcpu_get();
+	assert_non_null(cpu);
 	assert_int_equal(vcpu_list_len(), 1);
 }
 

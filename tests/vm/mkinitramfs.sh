@@ -163,11 +163,18 @@ copy_same_path() {  # SRC: to the same path in the image, symlinks followed too
         cp -a "$real" "$stage$real"
     fi
 }
+# a library as a file at the path the loader looks at: its links may go
+# through directories that are links on the host (/lib -> usr/lib) but real
+# ones in the image
+copy_file_at_path() {  # SRC
+    mkdir -p "$stage$(dirname "$1")"
+    cp -L "$1" "$stage$1"
+}
 for prog in ${VM_EXTRA_PROGRAMS:-}; do
     [ -x "$prog" ] || vm_die "extra program $prog does not exist (apt-get install it)"
     copy_same_path "$prog"
     for lib in $(ldd "$(readlink -f "$prog")" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
-        copy_same_path "$lib"
+        copy_file_at_path "$lib"
     done
 done
 for tree in ${VM_EXTRA_TREES:-}; do

@@ -46,7 +46,7 @@ void guest_fpu_init(void)
 	}
 }
 
-void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
+void guest_boot_state(struct dune_percpu *cpu, struct guest_boot *b)
 {
 	struct kvm_sregs *s = &b->sregs;
 	unsigned a, bx, c, d;
@@ -62,19 +62,19 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 	}
 	s->es = s->ss = s->ds;
 	x86_flat_segment(&s->fs, 0, DESC_TYPE_DATA_RW, 0);
-	s->fs.base = pc->fs_base;
+	s->fs.base = cpu->fs_base;
 	x86_flat_segment(&s->gs, 0, DESC_TYPE_DATA_RW, 0);
-	s->gs.base = (uint64_t)pc;
+	s->gs.base = (uint64_t)cpu;
 	memset(&s->tr, 0, sizeof(s->tr));
 	s->tr.selector = GD_TSS;
-	s->tr.base = (uint64_t)&pc->tss;
-	s->tr.limit = sizeof(pc->tss) - 1;
+	s->tr.base = (uint64_t)&cpu->tss;
+	s->tr.limit = sizeof(cpu->tss) - 1;
 	s->tr.type = DESC_TYPE_TSS64_BUSY;
 	s->tr.present = 1;
 	s->ldt.type = DESC_TYPE_LDT;
 	s->ldt.unusable = 1;
-	s->gdt.base = (uint64_t)pc->gdt;
-	s->gdt.limit = sizeof(pc->gdt) - 1;
+	s->gdt.base = (uint64_t)cpu->gdt;
+	s->gdt.limit = sizeof(cpu->gdt) - 1;
 	s->idt.base = dune_state.idt_base;
 	s->idt.limit = IDT_ENTRIES * sizeof(struct idt_gate) - 1;
 	s->cr0 = CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
@@ -92,14 +92,14 @@ void guest_boot_state(struct dune_percpu *pc, struct guest_boot *b)
 
 	guest_boot_msrs(b);
 
-	b->regs.rip = pc->enter.rip;
-	b->regs.rsp = pc->enter.rsp;
-	b->regs.rbx = pc->enter.rbx;
-	b->regs.rbp = pc->enter.rbp;
-	b->regs.r12 = pc->enter.r12;
-	b->regs.r13 = pc->enter.r13;
-	b->regs.r14 = pc->enter.r14;
-	b->regs.r15 = pc->enter.r15;
+	b->regs.rip = cpu->enter.rip;
+	b->regs.rsp = cpu->enter.rsp;
+	b->regs.rbx = cpu->enter.rbx;
+	b->regs.rbp = cpu->enter.rbp;
+	b->regs.r12 = cpu->enter.r12;
+	b->regs.r13 = cpu->enter.r13;
+	b->regs.r14 = cpu->enter.r14;
+	b->regs.r15 = cpu->enter.r15;
 	b->regs.rax = 0;
 	/* IF set: no interrupts are ever injected, but Bochs only interrupts a
 	 * nested guest (to run its own timer) when the guest has IF=1 */

@@ -6,8 +6,8 @@
 
 /* which FPU state the guest saves (dune_state.use_xsave, .xsave_mask) */
 void guest_fpu_init(void);
-/* The complete boot state: where __dune_enter recorded pc->enter. */
-void guest_boot_state(struct dune_percpu *pc, struct guest_boot *boot);
+/* The complete boot state: where __dune_enter recorded cpu->enter. */
+void guest_boot_state(struct dune_percpu *cpu, struct guest_boot *boot);
 /* The model-specific part: the same for every vCPU. */
 void guest_boot_msrs(struct guest_boot *b);
 

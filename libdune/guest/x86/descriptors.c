@@ -52,7 +52,7 @@ int guest_idt_init(void)
 				  (uintptr_t)dune_entry_text_end, PROT_READ | PROT_EXEC, 1);
 }
 
-int guest_percpu_init(struct dune_percpu *pc)
+int guest_percpu_init(struct dune_percpu *cpu)
 {
 	size_t size = IST_STACK_SIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH + PGSIZE;
 	void *stacks;
@@ -62,43 +62,43 @@ int guest_percpu_init(struct dune_percpu *pc)
 		return -ENOMEM;
 	/* lowest page: guard */
 	mprotect(stacks, PGSIZE, PROT_NONE);
-	pc->stacks = (uintptr_t)stacks;
-	pc->stacks_size = size;
-	guest_percpu_reset(pc);
+	cpu->stacks = (uintptr_t)stacks;
+	cpu->stacks_size = size;
+	guest_percpu_reset(cpu);
 	return 0;
 }
 
-void guest_percpu_free(struct dune_percpu *pc)
+void guest_percpu_free(struct dune_percpu *cpu)
 {
-	munmap((void *)pc->stacks, pc->stacks_size);
-	pc->stacks = 0;
+	munmap((void *)cpu->stacks, cpu->stacks_size);
+	cpu->stacks = 0;
 }
 
 /* Descriptor tables and stack pointers, as for a fresh thread. */
-void guest_percpu_reset(struct dune_percpu *pc)
+void guest_percpu_reset(struct dune_percpu *cpu)
 {
-	uintptr_t tss = (uintptr_t)&pc->tss;
+	uintptr_t tss = (uintptr_t)&cpu->tss;
 
-	pc->self = (uint64_t)pc;
-	pc->trap_sp = pc->stacks + PGSIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH;
-	pc->trap_sp_limit = pc->stacks + PGSIZE;
+	cpu->self = (uint64_t)cpu;
+	cpu->trap_sp = cpu->stacks + PGSIZE + TRAP_STACK_SIZE * TRAP_STACK_DEPTH;
+	cpu->trap_sp_limit = cpu->stacks + PGSIZE;
 	/* the IST stack is the page above the trap stacks; its bottom tells
 	 * the ring-0 entry who it is (entry.S trap_common) */
-	pc->ist_page = pc->trap_sp;
-	((struct ist_head *)pc->ist_page)->pc = (uint64_t)pc;
-	((struct ist_head *)pc->ist_page)->uview_on = 0;
+	cpu->ist_page = cpu->trap_sp;
+	((struct ist_head *)cpu->ist_page)->cpu = (uint64_t)cpu;
+	((struct ist_head *)cpu->ist_page)->uview_on = 0;
 
-	memset(pc->gdt, 0, sizeof(pc->gdt));
-	pc->gdt[SEL_INDEX(GD_KT)] = x86_code64_desc(0);
-	pc->gdt[SEL_INDEX(GD_KD)] = x86_data_desc(0);
-	pc->gdt[SEL_INDEX(GD_UT32)] = x86_code32_desc(3); /* STAR's 32-bit user code */
-	pc->gdt[SEL_INDEX(GD_UD)] = x86_data_desc(3);
-	pc->gdt[SEL_INDEX(GD_UT)] = x86_code64_desc(3);
-	x86_tss_desc(&pc->gdt[SEL_INDEX(GD_TSS)], tss, sizeof(pc->tss) - 1);
+	memset(cpu->gdt, 0, sizeof(cpu->gdt));
+	cpu->gdt[SEL_INDEX(GD_KT)] = x86_code64_desc(0);
+	cpu->gdt[SEL_INDEX(GD_KD)] = x86_data_desc(0);
+	cpu->gdt[SEL_INDEX(GD_UT32)] = x86_code32_desc(3); /* STAR's 32-bit user code */
+	cpu->gdt[SEL_INDEX(GD_UD)] = x86_data_desc(3);
+	cpu->gdt[SEL_INDEX(GD_UT)] = x86_code64_desc(3);
+	x86_tss_desc(&cpu->gdt[SEL_INDEX(GD_TSS)], tss, sizeof(cpu->tss) - 1);
 
-	memset(&pc->tss, 0, sizeof(pc->tss));
-	pc->tss.ist[TSS_IST_ENTRY] = pc->trap_sp + IST_STACK_SIZE;
-	pc->tss.rsp[0] = pc->trap_sp + IST_STACK_SIZE;
-	pc->tss.iomb = sizeof(pc->tss);
+	memset(&cpu->tss, 0, sizeof(cpu->tss));
+	cpu->tss.ist[TSS_IST_ENTRY] = cpu->trap_sp + IST_STACK_SIZE;
+	cpu->tss.rsp[0] = cpu->trap_sp + IST_STACK_SIZE;
+	cpu->tss.iomb = sizeof(cpu->tss);
 }
 

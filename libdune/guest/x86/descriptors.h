@@ -27,9 +27,9 @@ void *descriptor_area_map(size_t len);
 
 int guest_idt_init(void); /* the IDT: every vector to entry.S, on IST1 */
 /* A new vCPU's stacks, GDT and TSS; 0 or -ENOMEM. */
-int guest_percpu_init(struct dune_percpu *pc);
-void guest_percpu_free(struct dune_percpu *pc); /* the stacks guest_percpu_init made */
+int guest_percpu_init(struct dune_percpu *cpu);
+void guest_percpu_free(struct dune_percpu *cpu); /* the stacks guest_percpu_init made */
 /* Descriptor tables and stack pointers, as for a fresh thread. */
-void guest_percpu_reset(struct dune_percpu *pc);
+void guest_percpu_reset(struct dune_percpu *cpu);
 
 #endif

@@ -83,7 +83,7 @@
 dune_entry_text_start:
 
 /*
- * int __dune_enter(struct dune_percpu *pc, uintptr_t host_stack_top,
+ * int __dune_enter(struct dune_percpu *cpu, uintptr_t host_stack_top,
  *                  void *enter_state)
  * Records where the guest starts (our caller, with rax = 0) and moves this
  * thread's host half onto its own stack, where dune_host_main runs the vCPU.
@@ -137,19 +137,19 @@ dune_syscall_entry:
 	jc syscall_slow
 	bt %rax, dune_fast_syscalls(%rip)
 	jc syscall_fast
-1:	mov %rax, %gs:PC_HC_ARG0
-	mov %rdi, %gs:PC_HC_ARG1
-	mov %rsi, %gs:PC_HC_ARG2
-	mov %rdx, %gs:PC_HC_ARG3
-	mov %r10, %gs:PC_HC_ARG4
-	mov %r8, %gs:PC_HC_ARG5
-	mov %r9, %gs:PC_HC_ARG6
-	movq $HC_SYSCALL, %gs:PC_HC_OP
-	mov %gs:PC_DOORBELL, %rax
+1:	mov %rax, %gs:CPU_HC_ARG0
+	mov %rdi, %gs:CPU_HC_ARG1
+	mov %rsi, %gs:CPU_HC_ARG2
+	mov %rdx, %gs:CPU_HC_ARG3
+	mov %r10, %gs:CPU_HC_ARG4
+	mov %r8, %gs:CPU_HC_ARG5
+	mov %r9, %gs:CPU_HC_ARG6
+	movq $HC_SYSCALL, %gs:CPU_HC_OP
+	mov %gs:CPU_DOORBELL, %rax
 	movb %al, (%rax)
 	.globl dune_syscall_stub_resume
 dune_syscall_stub_resume:	/* where the vCPU stands during a forwarded call */
-	mov %gs:PC_HC_RET, %rax
+	mov %gs:CPU_HC_RET, %rax
 	jmp *%rcx
 
 /*
@@ -158,39 +158,39 @@ dune_syscall_stub_resume:	/* where the vCPU stands during a forwarded call */
  * Otherwise (or if the server just went to sleep) the doorbell path.
  */
 syscall_fast:
-	cmpl $FC_POLLING, %gs:PC_FC_STATE
+	cmpl $FC_POLLING, %gs:CPU_FC_STATE
 	jne 1b
-	mov %rax, %gs:PC_FC_NR
-	mov %rdi, %gs:PC_FC_ARG0
-	mov %rsi, %gs:PC_FC_ARG1
-	mov %rdx, %gs:PC_FC_ARG2
-	mov %r10, %gs:PC_FC_ARG3
-	mov %r8, %gs:PC_FC_ARG4
-	mov %r9, %gs:PC_FC_ARG5
+	mov %rax, %gs:CPU_FC_NR
+	mov %rdi, %gs:CPU_FC_ARG0
+	mov %rsi, %gs:CPU_FC_ARG1
+	mov %rdx, %gs:CPU_FC_ARG2
+	mov %r10, %gs:CPU_FC_ARG3
+	mov %r8, %gs:CPU_FC_ARG4
+	mov %r9, %gs:CPU_FC_ARG5
 	/* scratch: rax (saved above) and r11 (syscall clobbers it anyway);
 	 * the caller's stack and red zone stay untouched */
 	mov $FC_POLLING, %eax
 	mov $FC_REQUEST, %r11d
-	lock cmpxchg %r11d, %gs:PC_FC_STATE
+	lock cmpxchg %r11d, %gs:CPU_FC_STATE
 	jne syscall_fast_missed
 	mov $FC_GUEST_SPINS, %r11d	/* the server has a few microseconds to pick it up */
 2:	pause
-	cmpl $FC_DONE, %gs:PC_FC_STATE
+	cmpl $FC_DONE, %gs:CPU_FC_STATE
 	je 3f
 	dec %r11d
 	jnz 2b
 	/* no CPU for the server right now: withdraw, unless it started */
 	mov $FC_REQUEST, %eax
 	mov $FC_POLLING, %r11d
-	lock cmpxchg %r11d, %gs:PC_FC_STATE
+	lock cmpxchg %r11d, %gs:CPU_FC_STATE
 	je syscall_fast_missed
 	mov $1, %r11d		/* it is running: wait for it */
 	jmp 2b
-3:	mov %gs:PC_FC_RET, %rax
-	movl $FC_POLLING, %gs:PC_FC_STATE
+3:	mov %gs:CPU_FC_RET, %rax
+	movl $FC_POLLING, %gs:CPU_FC_STATE
 	jmp *%rcx
 syscall_fast_missed:
-	mov %gs:PC_FC_NR, %rax	/* the server left: take the doorbell */
+	mov %gs:CPU_FC_NR, %rax	/* the server left: take the doorbell */
 	jmp 1b
 
 /* System calls that change the address space: handled in C, which updates
@@ -301,28 +301,29 @@ trap_common_program:
 	/* from user code (ring 3 on a ring-0 guest): libdune's GS and the
 	 * program's FS first */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
-	jne 0f
+	jne flush_gate_check
 	testb $SEL_RPL3, (TEF_CS - TEF_VEC)(%rsp)
 	jz 0f
 	swapgs
 	push %rax
 	rdfsbase %rax
-	mov %rax, %gs:PC_UFS
-	mov %gs:PC_KFS, %rax
+	mov %rax, %gs:CPU_UFS
+	mov %gs:CPU_KFS, %rax
 	wrfsbase %rax
 	pop %rax
 	LSTAR_SAVING_REGS dune_syscall_entry
+trap_program:
 0:	push %rax
 	push %rbx		/* IST: rbx rax vec err rip cs rflags rsp ss */
 	mov %rsp, %rbx
 	cmpb $T_PGFLT, TEF_VEC(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
 	jne 1f
 	mov %cr2, %rax		/* before anything can fault again */
-	mov %rax, %gs:PC_CR2
-1:	mov %gs:PC_TRAP_SP, %rax
-	cmp %gs:PC_TRAP_SP_LIMIT, %rax
+	mov %rax, %gs:CPU_CR2
+1:	mov %gs:CPU_TRAP_SP, %rax
+	cmp %gs:CPU_TRAP_SP_LIMIT, %rax
 	jbe trap_overflow
-	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	subq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
 	mov %rax, %rsp
 	pushq TEF_SS(%rbx)
 	pushq TEF_RSP(%rbx)
@@ -357,22 +358,25 @@ trap_common_program:
 	call fpu_restore_at_rsp
 trap_return:
 	mov %rbx, %rsp
-	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	addq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
 	POP_TF_REGS
 	add $(TF_RIP - TF_ERR), %rsp	/* error code: an iret frame is left */
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 2f
 	testb $SEL_RPL3, IRET_CS(%rsp)
 	jz 1f
-	LSTAR_SAVING_REGS dune_user_syscall_entry
+	cmpl $0, %gs:CPU_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 4f
+	orq $EFLAGS_TF, IRET_RFLAGS(%rsp)
+4:	LSTAR_SAVING_REGS dune_user_syscall_entry
 	push %rax		/* back to user code: its FS, its page table, its GS */
-	mov %gs:PC_UFS, %rax
+	mov %gs:CPU_UFS, %rax
 	wrfsbase %rax
-	cmpq $0, %gs:PC_UCR3
+	cmpq $0, %gs:CPU_UCR3
 	je 3f
-	mov %gs:PC_IST_PAGE, %rax
+	mov %gs:CPU_IST_PAGE, %rax
 	movq $1, IST_UVIEW_ON(%rax)
-	mov %gs:PC_UCR3, %rax
+	mov %gs:CPU_UCR3, %rax
 	mov %rax, %cr3
 3:	pop %rax
 	swapgs
@@ -384,10 +388,42 @@ trap_return:
 	movq $USER_DS, IRET_SS(%rsp)
 	iretq
 
+/* A deprivileged program's TLB flush (dune_flush_gate): dropped here, at
+ * once, and back past the gate. Through the privileged instruction it
+ * would cost ten times the emulated instructions. rdi = start, rsi = end
+ * (the gate is a function: both are scratch). */
+flush_gate_check:		/* IST: vec err rip cs rflags rsp ss */
+	cmpb $T_ILLOP, (%rsp)
+	jne trap_program
+	push %rax
+	lea dune_flush_gate(%rip), %rax
+	cmp %rax, (TEF_RIP - TEF_RAX)(%rsp)
+	jne 9f
+	mov %rsi, %rax
+	sub %rdi, %rax
+	cmp $(FLUSH_GATE_PAGES * PGSIZE), %rax
+	ja 3f
+2:	invlpg (%rdi)
+	add $PGSIZE, %rdi
+	cmp %rsi, %rdi
+	jb 2b
+	jmp 4f
+3:	mov %cr3, %rax		/* a long range: everything */
+	mov %rax, %cr3
+4:	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	addq $UD2_SIZE, (%rsp)	/* past the gate: its `ret` */
+	iretq
+9:	pop %rax
+	jmp trap_program
+
 /* Trap from user code under the user view: GS from the IST page (user code
  * may have set its own), the user's FS and GS kept, the program's CR3 and
  * FS back, the vector tagged; then the ordinary path. rax = IST page. */
 trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
+	cmpb $T_PGFLT, (TEF_VEC - TEF_RAX)(%rsp)
+	je uview_fault
+uview_leave:
 	movq $0, IST_UVIEW_ON(%rax)
 	cmpq $0, IST_RING0(%rax)
 	jne 1f
@@ -395,13 +431,13 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	push %rdx
 	mov IST_PC(%rax), %rcx
 	rdgsbase %rdx
-	mov %rdx, PC_UGS(%rcx)
+	mov %rdx, CPU_UGS(%rcx)
 	wrgsbase %rcx
 	rdfsbase %rdx
-	mov %rdx, %gs:PC_UFS
-	mov %gs:PC_KFS, %rdx
+	mov %rdx, %gs:CPU_UFS
+	mov %gs:CPU_KFS, %rdx
 	wrfsbase %rdx
-	mov %gs:PC_KCR3, %rdx
+	mov %gs:CPU_KCR3, %rdx
 	mov %rdx, %cr3
 	pop %rdx
 	pop %rcx
@@ -412,11 +448,46 @@ trap_leave_uview:		/* IST: rax vec err rip cs rflags rsp ss */
 	 * any entry from ring 3 (swapgs) */
 	push %rdx
 	mov IST_PC(%rax), %rdx
-	mov PC_KCR3(%rdx), %rdx
+	mov CPU_KCR3(%rdx), %rdx
 	mov %rdx, %cr3
 	pop %rdx
 	pop %rax
 	jmp trap_common_program
+
+/*
+ * A page fault from user code. At LSTAR it is a system call (a deprivileged
+ * guest's `syscall` stays in ring 3, and LSTAR is not in the user view); one
+ * whose number is in the IST page's fast set goes straight to the host
+ * half from here, on the user view and the IST stack: no CR3 switch, no
+ * trip to the handler. The host half reads the call from this frame and
+ * the registers, and if the program's check says yes runs it and turns
+ * the frame into the syscall's return (host/user_fast.c); else it
+ * declines and the ordinary path takes the call. On PVM every instruction
+ * here is emulated: keep it short. rax = IST page.
+ */
+uview_fault:			/* IST: rax vec err rip cs rflags rsp ss */
+	push %rdx		/* struct ist_syscall_frame: rdx rax vec err ... */
+	lea dune_syscall_entry(%rip), %rdx
+	cmp %rdx, TEF_RIP(%rsp)
+	jne 9f
+	mov TEF_RAX(%rsp), %rdx	/* the call's number */
+	cmp $SYSCALL_BITMAP_BITS, %rdx
+	jae 9f
+	bt %rdx, IST_FAST_SET(%rax)
+	jnc 9f
+	mov IST_PC(%rax), %rdx	/* mapped in the user view, supervisor-only */
+	movq $HC_USER_SYSCALL, CPU_HC_OP(%rdx)
+	mov CPU_DOORBELL(%rdx), %rdx
+	movb %dl, (%rdx)	/* the host half runs it, or declines */
+	mov IST_PC(%rax), %rdx
+	cmpq $HC_DONE, CPU_HC_OP(%rdx)
+	jne 9f
+	pop %rdx
+	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	iretq
+9:	pop %rdx
+	jmp uview_leave
 
 /* Into user code under the user view: rbx = its frame on the trap stack
  * just above the current one. Runs in ring 0 with the program's CR3. */
@@ -425,15 +496,18 @@ uview_enter:
 	movq $USER_DS, TF_SS(%rbx)
 	andq $EFLAGS_USER_CHANGEABLE, TF_RFLAGS(%rbx)
 	orq $EFLAGS_USER_FIXED, TF_RFLAGS(%rbx)
-	mov %gs:PC_UFS, %rax
+	cmpl $0, %gs:CPU_SIG_STEP	/* a signal came while ring 0 ran: step */
+	je 1f
+	orq $EFLAGS_TF, TF_RFLAGS(%rbx)
+1:	mov %gs:CPU_UFS, %rax
 	wrfsbase %rax
-	mov %gs:PC_IST_PAGE, %rax
+	mov %gs:CPU_IST_PAGE, %rax
 	movq $1, IST_UVIEW_ON(%rax)
-	mov %gs:PC_UCR3, %rax
+	mov %gs:CPU_UCR3, %rax
 	mov %rax, %cr3
 	mov %rbx, %rsp
-	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
-	mov %gs:PC_UGS, %rax
+	addq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
+	mov %gs:CPU_UGS, %rax
 	wrgsbase %rax
 	POP_TF_REGS
 	add $(TF_RIP - TF_ERR), %rsp
@@ -476,7 +550,7 @@ trap_deprivileged:
  * one trap stack up. This trap's own stack is done with. */
 uview_gate:
 	mov TF_RBX(%rbx), %rbx
-	addq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	addq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
 	jmp uview_enter
 trap_from_uview:
 	cmp $T_PGFLT, %r12
@@ -484,7 +558,7 @@ trap_from_uview:
 	lea dune_syscall_entry(%rip), %rax
 	cmp %rax, TF_RIP(%rbx)
 	jne trap_bounce
-	cmp %rax, %gs:PC_CR2
+	cmp %rax, %gs:CPU_CR2
 	jne trap_bounce
 	/* user code ran `syscall`: it stays in ring 3 here, and LSTAR is not
 	 * in the user view; what the handler sees is the system call */
@@ -525,13 +599,22 @@ trap_user_entry:
 dune_uview_gate:
 	ud2			/* trap_deprivileged, rbx = the user frame */
 
+/* void dune_flush_gate(uintptr_t start, uintptr_t end): a deprivileged
+ * program drops its translations of [start, end) (flush_gate_check) */
+	.globl dune_flush_gate
+	.type dune_flush_gate, @function
+dune_flush_gate:
+	ud2
+	ret
+	.size dune_flush_gate, .-dune_flush_gate
+
 trap_overflow:
 	/* handlers nested too deep, or a fault in libdune's ring-0 code */
-	movq $HC_FATAL, %gs:PC_HC_OP
-	movq $SIGSEGV, %gs:PC_HC_ARG0
-	movq $1, %gs:PC_HC_ARG1	/* why: the trap path itself failed */
-	movq %rbx, %gs:PC_HC_ARG2
-	mov %gs:PC_DOORBELL, %rax
+	movq $HC_FATAL, %gs:CPU_HC_OP
+	movq $SIGSEGV, %gs:CPU_HC_ARG0
+	movq $1, %gs:CPU_HC_ARG1	/* why: the trap path itself failed */
+	movq %rbx, %gs:CPU_HC_ARG2
+	mov %gs:CPU_DOORBELL, %rax
 	movb %al, (%rax)
 	ud2
 
@@ -542,17 +625,17 @@ trap_overflow:
 	.globl dune_user_syscall_entry
 dune_user_syscall_entry:
 	swapgs
-	mov %rsp, %gs:PC_TMP
-	mov %gs:PC_IST_PAGE, %rsp	/* the program's page table back */
+	mov %rsp, %gs:CPU_TMP
+	mov %gs:CPU_IST_PAGE, %rsp	/* the program's page table back */
 	cmpq $0, IST_UVIEW_ON(%rsp)
 	je 1f
 	movq $0, IST_UVIEW_ON(%rsp)
-	mov %gs:PC_KCR3, %rsp
+	mov %gs:CPU_KCR3, %rsp
 	mov %rsp, %cr3
-1:	mov %gs:PC_TRAP_SP, %rsp
-	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+1:	mov %gs:CPU_TRAP_SP, %rsp
+	subq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
 	pushq $USER_DS
-	pushq %gs:PC_TMP
+	pushq %gs:CPU_TMP
 	push %r11		/* rflags */
 	pushq $USER_CS
 	push %rcx		/* rip */
@@ -560,8 +643,8 @@ dune_user_syscall_entry:
 	PUSH_TF_REGS
 	mov %rsp, %rbx
 	rdfsbase %rax
-	mov %rax, %gs:PC_UFS
-	mov %gs:PC_KFS, %rax
+	mov %rax, %gs:CPU_UFS
+	mov %gs:CPU_KFS, %rax
 	wrfsbase %rax
 	WRITE_LSTAR dune_syscall_entry	/* the handler's own syscalls */
 	call fpu_save_below_rbx
@@ -582,24 +665,24 @@ dune_trap_code_end:
 	.globl __dune_jump_to_user
 	.type __dune_jump_to_user, @function
 __dune_jump_to_user:
-	mov %rbx, %gs:PC_UCTX+CS_RBX	/* dune_ret_from_user returns here */
-	mov %rbp, %gs:PC_UCTX+CS_RBP
-	mov %r12, %gs:PC_UCTX+CS_R12
-	mov %r13, %gs:PC_UCTX+CS_R13
-	mov %r14, %gs:PC_UCTX+CS_R14
-	mov %r15, %gs:PC_UCTX+CS_R15
+	mov %rbx, %gs:CPU_UCTX+CS_RBX	/* dune_ret_from_user returns here */
+	mov %rbp, %gs:CPU_UCTX+CS_RBP
+	mov %r12, %gs:CPU_UCTX+CS_R12
+	mov %r13, %gs:CPU_UCTX+CS_R13
+	mov %r14, %gs:CPU_UCTX+CS_R14
+	mov %r15, %gs:CPU_UCTX+CS_R15
 	lea WORD_SIZE(%rsp), %rax
-	mov %rax, %gs:PC_UCTX+CS_RSP
+	mov %rax, %gs:CPU_UCTX+CS_RSP
 	mov (%rsp), %rax
-	mov %rax, %gs:PC_UCTX+CS_RIP
-	mov %gs:PC_TRAP_SP, %rax
-	mov %rax, %gs:PC_USER_TRAP_SP
+	mov %rax, %gs:CPU_UCTX+CS_RIP
+	mov %gs:CPU_TRAP_SP, %rax
+	mov %rax, %gs:CPU_USER_TRAP_SP
 	rdfsbase %rax
-	mov %rax, %gs:PC_KFS
-	movq $1, %gs:PC_IN_USER
-	movq $0, %gs:PC_UGS
-	mov %gs:PC_TRAP_SP, %rbx
-	subq $TRAP_STACK_SIZE, %gs:PC_TRAP_SP
+	mov %rax, %gs:CPU_KFS
+	movq $1, %gs:CPU_IN_USER
+	movq $0, %gs:CPU_UGS
+	mov %gs:CPU_TRAP_SP, %rbx
+	subq $TRAP_STACK_SIZE, %gs:CPU_TRAP_SP
 	sub $TF_SIZE, %rbx
 	mov %rdi, %rsi
 	mov %rbx, %rdi
@@ -619,22 +702,22 @@ __dune_jump_to_user:
 	.globl __dune_ret_from_user
 	.type __dune_ret_from_user, @function
 __dune_ret_from_user:
-	movq $0, %gs:PC_IN_USER
+	movq $0, %gs:CPU_IN_USER
 	mov %edi, %r8d
 	cmpb $0, dune_state+STATE_DEPRIVILEGED(%rip)
 	jne 1f			/* LSTAR never changes there */
 	WRITE_LSTAR dune_syscall_entry
-1:	mov %gs:PC_USER_TRAP_SP, %rax
-	mov %rax, %gs:PC_TRAP_SP
-	mov %gs:PC_UCTX+CS_RBX, %rbx
-	mov %gs:PC_UCTX+CS_RBP, %rbp
-	mov %gs:PC_UCTX+CS_R12, %r12
-	mov %gs:PC_UCTX+CS_R13, %r13
-	mov %gs:PC_UCTX+CS_R14, %r14
-	mov %gs:PC_UCTX+CS_R15, %r15
-	mov %gs:PC_UCTX+CS_RSP, %rsp
+1:	mov %gs:CPU_USER_TRAP_SP, %rax
+	mov %rax, %gs:CPU_TRAP_SP
+	mov %gs:CPU_UCTX+CS_RBX, %rbx
+	mov %gs:CPU_UCTX+CS_RBP, %rbp
+	mov %gs:CPU_UCTX+CS_R12, %r12
+	mov %gs:CPU_UCTX+CS_R13, %r13
+	mov %gs:CPU_UCTX+CS_R14, %r14
+	mov %gs:CPU_UCTX+CS_R15, %r15
+	mov %gs:CPU_UCTX+CS_RSP, %rsp
 	movslq %r8d, %rax
-	jmp *%gs:PC_UCTX+CS_RIP
+	jmp *%gs:CPU_UCTX+CS_RIP
 	.size __dune_ret_from_user, .-__dune_ret_from_user
 
 /* Run once at dune_init on a throwaway vCPU: can ring 0 use the FPU? */

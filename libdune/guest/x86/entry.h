@@ -16,10 +16,12 @@ extern char dune_probe_fpu[];           /* the ring-0 FPU probe's guest code */
 
 /* Records where the guest starts (the caller, returning 0) and moves the
  * host half onto host_stack_top, where dune_host_main runs the vCPU. */
-int __dune_enter(struct dune_percpu *pc, uintptr_t host_stack_top, void *enter_state);
+int __dune_enter(struct dune_percpu *cpu, uintptr_t host_stack_top, void *enter_state);
 /* back to __dune_enter's caller in host mode with ret (entering failed) */
 void dune_host_return(void *enter_state, long ret) __attribute__((noreturn));
 int __dune_jump_to_user(struct dune_tf *tf);
+/* a deprivileged program's flush of [start, end) (ring 0 does it) */
+void dune_flush_gate(uintptr_t start, uintptr_t end);
 void __dune_ret_from_user(int ret) __attribute__((noreturn));
 
 #endif

@@ -13,6 +13,7 @@
 #include "guest/x86/usermode.h"
 #include "guest/x86/uview.h"
 #include "mm/mirror.h"
+#include "mm/pagetable.h"
 
 static dune_intr_cb intr_handlers[256];
 static dune_pgflt_cb pgflt_handler;
@@ -104,6 +105,10 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 		/* user code: maybe a page not yet copied into the user view */
 		int uview = (tf->cs & 3) == 3;
 		if (uview && uview_fill(cr2, tf->err))
+			return;
+		/* a stale TLB entry after a widening without flush
+		 * (dune_vm_mprotect): the fault dropped it, the retry works */
+		if (!uview && vm_permits(pgroot, cr2, tf->err))
 			return;
 		/* not present outside the mirror: maybe memory the host mapped
 		 * since; if so, retry the access */

@@ -9,5 +9,9 @@
 void dune_before_user(struct dune_tf *tf);
 /* entry.S: a system call from user code */
 void dune_user_syscall(struct dune_tf *tf);
+/* May the host half run user code's call nr straight from ring 0?
+ * (dune_set_user_fast_syscalls: in the set and the program's check says
+ * yes) */
+int user_fast_allowed(long nr, const long args[6]);
 
 #endif

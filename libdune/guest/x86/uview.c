@@ -101,9 +101,23 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 	mirror_unlock();
 }
 
+/* pages copied per user fault (dune_set_user_fault_around): 1, or an
+ * aligned block around the fault, whose entries then count as dirty */
+static unsigned fault_around = 1;
+
+void dune_set_user_fault_around(unsigned pages)
+{
+	unsigned p = 1;
+	while (p * 2 <= pages && p * 2 <= NPTENTRIES)
+		p *= 2;
+	fault_around = p;
+}
+
 /* The copy itself, with the mirror lock held. (Doing it in ring 0 without
  * the trip to the program's handler was tried: slower here, ring 0 code on
- * PVM costs more than the round trip it saves.) */
+ * PVM costs more than the round trip it saves.) fec: the access that
+ * faulted, or for a neighbour copied along, FEC_W where it may be written
+ * (it counts as dirty then). */
 static int copy_page(uintptr_t va, uint64_t fec)
 {
 	ptent_t *src, *dst, e;
@@ -128,6 +142,24 @@ static int copy_page(uintptr_t va, uint64_t fec)
 	return 1;
 }
 
+/* The neighbours of va in its aligned block of fault_around pages that
+ * the view has no copy of yet: writable wherever pgroot allows. */
+static void copy_around(uintptr_t va)
+{
+	uintptr_t block = (uintptr_t)fault_around * PGSIZE;
+	uintptr_t start = va & ~(block - 1);
+
+	for (uintptr_t p = start; p < start + block; p += PGSIZE) {
+		ptent_t *src, *dst;
+		int lvl;
+		if (p == (va & ~(PGSIZE - 1)) || !pgroot_frame(p, &src))
+			continue;
+		if (vm_walk(uroot, p, 0, 0, &dst, &lvl) == 0 && (*dst & PTE_P))
+			continue;
+		copy_page(p, (*src & PTE_W) ? FEC_W : 0);
+	}
+}
+
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
@@ -135,6 +167,8 @@ int uview_fill(uintptr_t va, uint64_t fec)
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
+	if (ok && fault_around > 1)
+		copy_around(va);
 	mirror_unlock();
 	return ok;
 }

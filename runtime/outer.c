@@ -1,0 +1,72 @@
+/*
+ * outer.c - dunebox's hook for the outer layer (runtime/jail): the policy
+ * turned into a jail configuration, libdune's device opened while /dev is
+ * still in sight, the jail entered. Returns in the jailed process; the
+ * process that called it stays outside and waits (jail.h).
+ */
+#include <string.h>
+
+#include "box.h"
+#include "dune.h"
+#include "jail/jail.h"
+#include "outer.h"
+#include "sysargs/sysargs.h"
+
+static char rule_text[POLICY_MAX_PATHS][POLICY_PATH_MAX];
+
+static void policy_to_jail(struct jail_config *c)
+{
+	static const enum jail_access access[] = {[FS_NONE] = JAIL_NONE, [FS_RO] = JAIL_RO,
+						  [FS_RW] = JAIL_RW};
+	static const enum jail_net net[] = {[NET_NONE] = JAIL_NET_NONE, [NET_UNIX] = JAIL_NET_UNIX,
+					    [NET_ALL] = JAIL_NET_ALL};
+	enum fs_mode mode;
+
+	for (unsigned i = 0; i < policy_path_count(&box.policy) && c->npaths < JAIL_MAX_PATHS; i++)
+		if (policy_path_at(&box.policy, i, rule_text[i], sizeof(rule_text[i]), &mode) == 0)
+			c->paths[c->npaths++] = (struct jail_path){rule_text[i], access[mode]};
+	c->private_tmp = box.policy.tmp == TMP_PRIVATE;
+	c->net = net[box.policy.net];
+	/* what the program's calls may take to the kernel: allowed by the
+	 * policy and known to the monitor's argument checks */
+	for (int nr = 0; nr < JAIL_SYSCALLS; nr++)
+		if (policy_syscall_allowed(&box.policy, nr) && sysargs_known(nr))
+			c->forwarded[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+int outer_enter(const struct outer_options *o)
+{
+	struct jail_config c;
+	struct jail_report rep;
+	char err[1024];
+	int fd;
+
+	if (o->inner_only) {
+		box_msg("warning: --inner-only: no namespaces, Landlock or seccomp around the box; "
+			"only the monitor's own checks keep the program in");
+		return 0;
+	}
+	jail_config_init(&c);
+	policy_to_jail(&c);
+	c.without = (unsigned)o->without;
+	c.native_exec = o->native;
+	c.memory_limit = o->memory_limit;
+	c.pids_limit = o->pids_limit;
+	c.keep_fds[0] = box.audit_fd;
+	c.keep_fds[1] = box.err_fd;
+	if (!o->native) {
+		/* the jail's /dev has no /dev/kvm: libdune keeps this descriptor */
+		if ((fd = dune_preopen()) < 0) {
+			box_msg("cannot open the virtualization device (see the line above)");
+			return -1;
+		}
+		c.device_fd = fd;
+	}
+	if (jail_enter(&c, &rep, err, sizeof(err)) < 0) {
+		box_msg("outer layer: %s", err);
+		return -1;
+	}
+	if (box.trace_fd >= 0)
+		box_msg("%s", rep.line);
+	return 0;
+}
