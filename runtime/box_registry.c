@@ -2,11 +2,17 @@
  * box_registry.c - the box's shared bookkeeping (box_registry.h): one
  * MAP_SHARED page set made by the supervisor before it forks the first
  * process of the box, so every process of the box inherits it, under a
- * robust process-shared mutex (a process of the box killed while it holds
- * it does not stop the others).
+ * lock that names its holder (process and thread): a holder that is gone
+ * (killed, or ended by SYS_exit) is taken over from. Not a robust pthread
+ * mutex: the kernel hands those over only for threads that registered a
+ * robust list, and the box's processes and threads come from raw fork and
+ * clone (libdune), which register none.
  */
 #include <errno.h>
-#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -41,7 +47,7 @@ struct proc_entry {
 };
 
 struct registry {
-	pthread_mutex_t lock;
+	uint64_t holder; /* pid << 32 | tid, 0 when free */
 	unsigned next_proc;
 	struct proc_entry procs[MAX_PROCS];
 	struct ipc_object ipc[MAX_IPC];
@@ -56,26 +62,35 @@ int registry_init(void)
 	void *p = mmap(NULL, sizeof(*reg), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	pthread_mutexattr_t attr;
 	reg = p;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&reg->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
 	return 0;
+}
+
+static int holder_gone(uint64_t h)
+{
+	return syscall(SYS_tgkill, (pid_t)(h >> 32), (pid_t)(h & 0xffffffff), 0) < 0 &&
+	       errno == ESRCH;
 }
 
 static void lock(void)
 {
-	/* the holder died: its update was a few stores, the table stays usable */
-	if (pthread_mutex_lock(&reg->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&reg->lock);
+	uint64_t me = (uint64_t)getpid() << 32 | (uint32_t)syscall(SYS_gettid);
+	for (;;) {
+		uint64_t h = 0;
+		if (__atomic_compare_exchange_n(&reg->holder, &h, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		/* the holder died: its update was a few stores, the table stays usable */
+		if (holder_gone(h) && __atomic_compare_exchange_n(&reg->holder, &h, me, 0,
+								  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		sched_yield();
+	}
 }
 
 static void unlock(void)
 {
-	pthread_mutex_unlock(&reg->lock);
+	__atomic_store_n(&reg->holder, 0, __ATOMIC_RELEASE);
 }
 
 int registry_ipc_add(enum ipc_kind kind, int id, key_t key)
