@@ -230,10 +230,9 @@ long proc_clone(struct dune_tf *tf)
 	}
 	if (flags & CLONE_THREAD)
 		return -EINVAL;
-	/* a process sharing the monitor's descriptor table would make its
-	 * own VM descriptors in ours */
-	if (flags & CLONE_FILES)
-		return -EINVAL;
+	/* CLONE_FILES without CLONE_VM: libdune's fork gives the child a table
+	 * of its own (sharing the monitor's, it would make its VM descriptors
+	 * in ours) */
 	return new_process(tf, flags & ~CLONE_SETTLS, newsp,
 			   ptid, ctid, (flags & CLONE_SETTLS) ? tls : 0);
 }
