@@ -160,6 +160,25 @@ static long open_walked(const struct walk *w, long flags, long mode)
 	return sys_ret(syscall(SYS_open, self, flags, mode));
 }
 
+/* The walk's descriptors held low numbers while the call ran: the
+ * program's new one moves to the lowest free number, which the kernel
+ * would have given it (a shell's `exec 3>f` counts on that). */
+static long lowest_free(long fd)
+{
+	int flags, low;
+	if (fd < 0 || (flags = fcntl((int)fd, F_GETFD)) < 0)
+		return fd;
+	low = fcntl((int)fd, (flags & FD_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+	if (low < 0)
+		return fd;
+	if (low > fd) {
+		close(low);
+		return fd;
+	}
+	close((int)fd);
+	return low;
+}
+
 static long do_open(int dirfd, long upath, long flags, long mode, int extra, struct syscall_event *ev,
 		    int arg)
 {
@@ -188,7 +207,7 @@ static long do_open(int dirfd, long upath, long flags, long mode, int extra, str
 			}
 		}
 		walk_done(&w);
-		return r;
+		return lowest_free(r);
 	}
 	return -ELOOP;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +32,8 @@
 #define MONITOR_SIDE (REGION_END + (1UL << 30))
 #define PAGE 4096UL
 #define MAX_FD_SCANNED 65536 /* libdune's descriptors sit below this */
+#define LOW_FDS 1024 /* scanned: 3..LOW_FDS, and the TOP_FDS below the top */
+#define TOP_FDS 512
 
 static int contained(const char *what, long r, int want_errno)
 {
@@ -247,7 +250,10 @@ int main(int argc, char **argv)
 		/* the monitor's and libdune's (its stderr, the audit, the VM, the
 		 * vCPUs), up where they live: whatever fcntl, which always passes
 		 * the monitor, says is closed, is closed to the handed-over calls */
-		for (int fd = 3; fd < MAX_FD_SCANNED; fd++) {
+		struct rlimit nofile = {.rlim_max = MAX_FD_SCANNED};
+		getrlimit(RLIMIT_NOFILE, &nofile);
+		int top = nofile.rlim_max < MAX_FD_SCANNED ? (int)nofile.rlim_max : MAX_FD_SCANNED;
+		for (int fd = 3; fd < top; fd = fd == LOW_FDS ? top - TOP_FDS : fd + 1) {
 			if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 				continue;
 			if (read(fd, buf, 1) != -1 || errno != EBADF || pread(fd, buf, 1, 0) != -1 ||

@@ -145,6 +145,20 @@ static int is_kvm(int fd)
 	return strstr(target, "kvm") || strstr(target, "dune");
 }
 
+/* A descriptor of this process (but skip) that reaches a KVM object:
+ * scanned where programs and libdune keep them, the low numbers and the
+ * top of the table (a scan of all 65536 through the monitor is slow). */
+static int any_kvm_fd(int skip)
+{
+	struct rlimit nofile = { .rlim_max = 65536 };
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	int top = nofile.rlim_max < 65536 ? (int)nofile.rlim_max : 65536;
+	for (int fd = 3; fd < top; fd = fd == 1024 ? top - 512 : fd + 1)
+		if (fd != skip && fcntl(fd, F_GETFD) >= 0 && is_kvm(fd))
+			return fd;
+	return 0;
+}
+
 /* ---- memory ---- */
 
 static void memory(void)
@@ -643,12 +657,9 @@ static void power(void)
 	int probe = open("/dev/null", O_RDONLY);
 	long cf = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
 	if (cf == 0) {
-		int bad = 0;
-		for (int fd = 3; fd < 65536; fd++)
-			if (fd != probe && fcntl(fd, F_GETFD) >= 0 && is_kvm(fd))
-				bad = 1;
+		int bad = any_kvm_fd(probe);
 		syscall(SYS_close_range, 3, ~0U, 0);
-		_exit(bad);
+		_exit(bad != 0);
 	}
 	int cst = -1;
 	if (cf > 0)
