@@ -111,9 +111,11 @@ VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 # and stress-ng's fast subset natively and in the box (SVM only: about 230 s
-# of the machine's 430 s, 2026-12-03)
-VM_SVM_TIMEOUT ?= 900
-VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list tests/conformance/vm.list
+# of the machine's 430 s, 2026-12-03), and the red team with the monitor
+# alone (SVM only)
+VM_SVM_TIMEOUT ?= 1500
+VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list tests/conformance/vm.list \
+	tests/box/vm-redteam.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
 	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list \
 	$(B)/static/floors $(B)/static/bench $(B)/box/conform tests/conformance/conform.sh \
