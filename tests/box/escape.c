@@ -205,10 +205,11 @@ int main(int argc, char **argv)
 		return bad;
 	}
 	if (!strcmp(t, "files")) {
-		bad |= contained("open /etc/passwd for writing", open("/etc/passwd", O_WRONLY), EACCES);
+		/* (files every machine has: the program itself, under `fs ro /`) */
+		bad |= contained("open the program for writing", open(argv[0], O_WRONLY), EACCES);
 		bad |= contained("create /usr/bin/dunebox-was-here",
 				 open("/usr/bin/dunebox-was-here", O_CREAT | O_WRONLY, 0644), EACCES);
-		bad |= contained("unlink /etc/hostname", unlink("/etc/hostname"), EACCES);
+		bad |= contained("unlink the program", unlink(argv[0]), EACCES);
 		bad |= contained("symlink into /etc", symlink("/tmp/x", "/etc/dunebox-link"), EACCES);
 		bad |= contained("open /dev/kvm", open("/dev/kvm", O_RDWR), 0);
 		return bad;
