@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <semaphore.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -145,6 +146,22 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(t, "fpu-signal"))
 		return fpu_across_signals();
+	if (!strcmp(t, "dev-shm")) {
+		/* POSIX shared memory and named semaphores live in /dev/shm,
+		 * the box's own (even where the machine has none) */
+		int fd = shm_open("/dunebox-escape", O_RDWR | O_CREAT | O_EXCL, 0600);
+		char *p = fd >= 0 && ftruncate(fd, 4096) == 0 ?
+			mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+		sem_t *sem = sem_open("/dunebox-escape-sem", O_CREAT | O_EXCL, 0600, 1);
+		int ok = p != MAP_FAILED && sem != SEM_FAILED && sem_wait(sem) == 0;
+		if (ok)
+			strcpy(p, "shared");
+		printf("shm_open %s, sem_open %s: %s\n", fd >= 0 ? "ok" : strerror(errno),
+		       sem != SEM_FAILED ? "ok" : "failed", ok ? p : "not usable");
+		shm_unlink("/dunebox-escape");
+		sem_unlink("/dunebox-escape-sem");
+		return !ok;
+	}
 	if (!strcmp(t, "sig62"))
 		return signal_62();
 	if (!strcmp(t, "priv"))
