@@ -48,6 +48,7 @@
 #define DESCRIPTOR_AREA 0x600000000000UL /* libdune's GDT and IDT where no UMIP */
 #define DESCRIPTOR_AREA_END (DESCRIPTOR_AREA + (64UL << 20))
 #define PG 4096UL
+#define BIG_SEGMENT (256UL << 20)
 #define RACE_ROUNDS_DEFAULT 3000 /* REDTEAM_ROUNDS: fewer in the emulated machines */
 #define KVM_GET_API_VERSION 0xae00
 #define KVM_RUN 0xae80
@@ -164,8 +165,8 @@ static int any_kvm_fd(int skip)
 static void memory(void)
 {
 	/* shmat over the whole segment: a big one near the top of the region
-	 * would reach past it */
-	int id = shmget(IPC_PRIVATE, 1UL << 30, IPC_CREAT | SHM_NORESERVE | 0600);
+	 * would reach past it (256 MiB: the machines have 1 GiB) */
+	int id = shmget(IPC_PRIVATE, BIG_SEGMENT, IPC_CREAT | SHM_NORESERVE | 0600);
 	if (id >= 0) {
 		void *at = (void *)(BOX_HI - (1UL << 20));
 		void *r = shmat(id, at, SHM_REMAP);
@@ -175,7 +176,7 @@ static void memory(void)
 			shmdt(r);
 		r = shmat(id, NULL, 0);
 		report("shmat-inside", "attached inside the region", r != (void *)-1 &&
-		       (uintptr_t)r + (1UL << 30) <= BOX_HI, "at %p", r);
+		       (uintptr_t)r + BIG_SEGMENT <= BOX_HI, "at %p", r);
 		if (r != (void *)-1)
 			shmdt(r);
 		shmctl(id, IPC_RMID, NULL);
@@ -632,14 +633,14 @@ static void power(void)
 	refused("seccomp-filter", "EINVAL", syscall(SYS_seccomp, 1, 0, &prog), 0);
 	refused("prctl-seccomp", "EINVAL", prctl(PR_SET_SECCOMP, 2, &prog, 0, 0), 0);
 	/* the monitor still judges after that */
-	refused("policy-still-applies", "EACCES", open("/etc/passwd", O_WRONLY), EACCES);
+	refused("policy-still-applies", "EACCES", open(path("canary/file"), O_WRONLY), EACCES);
 	refused("fanotify_init", "EPERM", syscall(SYS_fanotify_init, 0, O_RDWR), 0);
 	refused("pidfd_getfd", "EPERM", syscall(SYS_pidfd_getfd,
 		syscall(SYS_pidfd_open, getpid(), 0), 3, 0), 0);
 	char handle[128] = { 0 };
 	*(unsigned *)handle = 64;
 	int mount_id;
-	refused("name_to_handle_at", "refused", syscall(SYS_name_to_handle_at, AT_FDCWD, "/etc/passwd",
+	refused("name_to_handle_at", "refused", syscall(SYS_name_to_handle_at, AT_FDCWD, path("canary/file"),
 		handle, &mount_id, 0), 0);
 	refused("open_by_handle_at", "EPERM", syscall(SYS_open_by_handle_at, AT_FDCWD, handle, O_RDWR), 0);
 	refused("userfaultfd", "refused", syscall(SYS_userfaultfd, 0), 0);
@@ -742,7 +743,7 @@ static void power(void)
 	report("dup-reopen-monitor-fds", "EBADF/ENOENT for every one", !dups, dups ? "fd %d" : "", dups);
 	syscall(SYS_close_range, 3, ~0U, 0);
 	refused("close_range-then-policy", "the monitor still works: EACCES",
-		open("/etc/passwd", O_WRONLY), EACCES);
+		open(path("canary/file"), O_WRONLY), EACCES);
 	/* a child inherits no monitor descriptor it could use */
 	pid_t pid = fork();
 	if (pid == 0) {
