@@ -11,7 +11,7 @@ DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-
 	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip stress-ng
-DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 
@@ -75,6 +75,7 @@ bench: deps
 	$(MAKE) all
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox) FLOORS=$(abspath $(B)/apps/floors)
+	$(MAKE) bench-gc
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60
@@ -107,15 +108,16 @@ clean:
 KMOD_KO := $(abspath kmod/dune.ko)
 VM_VMX_MODULES ?= $(KMOD_KO)
 VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail/vm.list apps/floors/vm.list
+VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail/vm.list apps/floors/vm.list \
+	$(B)/static/gc.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 # and stress-ng's fast subset natively and in the box (SVM only: about 230 s
 # of the machine's 430 s, 2026-12-03), and the red team with the monitor
-# alone (SVM only)
+# alone (SVM only: 38 s, 2026-12-03)
 VM_SVM_TIMEOUT ?= 1500
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list tests/conformance/vm.list \
-	tests/box/vm-redteam.list
+	$(B)/static/gc.list tests/box/vm-redteam.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
 	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list \
 	$(B)/static/floors $(B)/static/bench $(B)/box/conform tests/conformance/conform.sh \

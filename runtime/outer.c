@@ -4,6 +4,7 @@
  * still in sight, the jail entered. Returns in the jailed process; the
  * process that called it stays outside and waits (jail.h).
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -60,12 +61,25 @@ static void policy_to_jail(struct jail_config *c)
 	/* what the program's calls may take to the kernel: allowed by the
 	 * policy and known to the monitor's argument checks */
 	for (int nr = 0; nr < JAIL_SYSCALLS; nr++)
-		if (policy_syscall_allowed(&box.policy, nr) && sysargs_known(nr))
+		if (policy_syscall_allowed(&box.policy, nr) && sysargs_known(nr) &&
+		    !jail_filter_kills(c, nr))
 			forward(c, nr);
 	for (unsigned i = 0; i < sizeof(done_as) / sizeof(done_as[0]); i++)
 		if (policy_syscall_allowed(&box.policy, done_as[i].program) &&
-		    sysargs_known(done_as[i].program))
+		    sysargs_known(done_as[i].program) && !jail_filter_kills(c, done_as[i].monitor))
 			forward(c, done_as[i].monitor);
+}
+
+/* A call the filter would kill the process for gets EPERM from the
+ * monitor instead, as if the policy denied it: a program probing for
+ * fanotify or userfaultfd learns "not here" and goes on, as natively
+ * without the privilege. execve is the monitor's own (its loader). */
+static void refuse_killed_calls(const struct jail_config *c)
+{
+	for (int nr = 0; nr < JAIL_SYSCALLS; nr++)
+		if (nr != SYS_execve && nr != SYS_execveat && jail_filter_kills(c, nr) &&
+		    policy_syscall_allowed(&box.policy, nr))
+			policy_deny_syscall(&box.policy, nr, EPERM);
 }
 
 int outer_enter(const struct outer_options *o)
@@ -81,9 +95,10 @@ int outer_enter(const struct outer_options *o)
 		return 0;
 	}
 	jail_config_init(&c);
-	policy_to_jail(&c);
 	c.without = (unsigned)o->without;
 	c.native_exec = o->native;
+	refuse_killed_calls(&c);
+	policy_to_jail(&c);
 	c.memory_limit = o->memory_limit;
 	c.pids_limit = o->pids_limit;
 	c.keep_fds[0] = box.audit_fd;

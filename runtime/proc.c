@@ -40,7 +40,7 @@ struct box_thread *box_thread_new(void)
 struct start {
 	struct dune_tf tf;
 	unsigned long flags;
-	uintptr_t ctid, tls;
+	uintptr_t ptid, ctid, tls;
 	uint64_t parent_fs, parent_mask;
 	sem_t started;
 	long tid;
@@ -58,6 +58,13 @@ static void *thread_main(void *arg)
 	__atomic_add_fetch(&nr_program_threads, 1, __ATOMIC_SEQ_CST);
 	self->mask = st->parent_mask;
 	self->tid = (int)tid;
+	/* both tid words hold the tid before any program code runs, in
+	 * either thread, as the kernel writes them: musl's thread-list lock
+	 * takes the new thread's tid from the parent's word, and a 0 there
+	 * makes the lock look free while the thread still holds it (its
+	 * joiner would then unmap the stack under it) */
+	if (st->flags & CLONE_PARENT_SETTID)
+		*(volatile int *)st->ptid = (int)tid;
 	if (st->flags & CLONE_CHILD_SETTID)
 		*(volatile int *)st->ctid = (int)tid;
 	if (st->flags & CLONE_CHILD_CLEARTID)
@@ -91,6 +98,7 @@ static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp,
 	if (newsp)
 		st.tf.rsp = newsp;
 	st.flags = flags;
+	st.ptid = ptid;
 	st.ctid = ctid;
 	st.tls = tls;
 	st.parent_fs = dune_get_user_fs();
@@ -112,8 +120,6 @@ static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp,
 		;
 	mfd_create_end();
 	sem_destroy(&st.started);
-	if (flags & CLONE_PARENT_SETTID)
-		*(volatile int *)ptid = (int)st.tid;
 	return st.tid;
 }
 

@@ -15,13 +15,13 @@
 
 void exit_stats_fill(struct dune_exit_stats *st)
 {
-	int64_t kernel[3] = { 0, 0, 0 };
+	int64_t kernel[KERNEL_COUNTS] = { 0, 0, 0, 0 };
 
 	memset(st, 0, sizeof(*st));
 	for (unsigned i = 0; i < vcpu_list_len(); i++) {
 		struct dune_percpu *cpu = vcpu_list_get(i);
 		const struct exit_counts *c = &cpu->counts;
-		int64_t k[3];
+		int64_t k[KERNEL_COUNTS];
 
 		st->runs += c->runs;
 		st->syscalls += c->hypercalls[HC_SYSCALL];
@@ -33,13 +33,14 @@ void exit_stats_fill(struct dune_exit_stats *st)
 		st->user_fast_calls += c->user_fast;
 		if (!dune_state.hostside->vcpu_kernel_counts ||
 		    dune_state.hostside->vcpu_kernel_counts(cpu, k) < 0)
-			k[0] = k[1] = k[2] = -1;
-		for (int j = 0; j < 3; j++)
+			k[0] = k[1] = k[2] = k[3] = -1;
+		for (int j = 0; j < KERNEL_COUNTS; j++)
 			kernel[j] = (kernel[j] < 0 || k[j] < 0) ? -1 : kernel[j] + k[j];
 	}
 	st->kernel_exits = kernel[0];
 	st->kernel_emulated = kernel[1];
 	st->kernel_faults = kernel[2];
+	st->kernel_faults_fixed = kernel[3];
 }
 
 int exit_stats_at_exit;

@@ -40,6 +40,8 @@ struct vcpu_exit {
 	const char *what;   /* EXIT_OTHER: a name for the reason */
 };
 
+#define KERNEL_COUNTS 4 /* vcpu_kernel_counts: exits, emulated, faults, fixed */
+
 struct hostside_ops {
 	const char *name;
 	/* Opens the device only, once (dune_preopen); returns its descriptor.
@@ -59,8 +61,9 @@ struct hostside_ops {
 	 * next run return at once (EXIT_INTR). */
 	void (*vcpu_kick)(struct dune_percpu *cpu);
 	/* The host kernel's counts for this vCPU (exits, emulated
-	 * instructions, page faults) into k[0..2]; -ENOTSUP if unknown. */
-	int (*vcpu_kernel_counts)(struct dune_percpu *cpu, int64_t k[3]);
+	 * instructions, page faults, those resolved by mapping) into
+	 * k[0..KERNEL_COUNTS); -ENOTSUP if unknown. */
+	int (*vcpu_kernel_counts)(struct dune_percpu *cpu, int64_t k[KERNEL_COUNTS]);
 	int (*vcpu_get_regs)(struct dune_percpu *cpu, struct kvm_regs *regs);
 	int (*vcpu_set_regs)(struct dune_percpu *cpu, const struct kvm_regs *regs);
 	int (*vcpu_get_sregs)(struct dune_percpu *cpu, struct kvm_sregs *sregs);

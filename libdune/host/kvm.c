@@ -348,9 +348,9 @@ static void kvm_vcpu_destroy(struct dune_percpu *cpu)
 	cpu->vcpu = NULL;
 }
 
-static int kvm_kernel_counts(struct dune_percpu *cpu, int64_t k[3])
+static int kvm_kernel_counts(struct dune_percpu *cpu, int64_t k[KERNEL_COUNTS])
 {
-	_Static_assert(KVM_COUNTS == 3, "exits, emulated, faults");
+	_Static_assert(KVM_COUNTS == KERNEL_COUNTS, "exits, emulated, faults, fixed");
 	if (!cpu->vcpu || cpu->vcpu->stats_fd < 0)
 		return -ENOTSUP;
 	return kvm_counters_read(cpu->vcpu->stats_fd, k);

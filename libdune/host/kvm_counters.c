@@ -10,8 +10,8 @@
 #include "common/raw_syscall.h"
 #include "host/kvm_counters.h"
 
-static const char *const wanted[KVM_COUNTS] = { "exits", "insn_emulation", "pf_taken" };
-static int64_t offset[KVM_COUNTS] = { -1, -1, -1 }; /* in the file; -1: absent */
+static const char *const wanted[KVM_COUNTS] = { "exits", "insn_emulation", "pf_taken", "pf_fixed" };
+static int64_t offset[KVM_COUNTS] = { -1, -1, -1, -1 }; /* in the file; -1: absent */
 static int layout_known;
 
 #define DESC_BUF 8192

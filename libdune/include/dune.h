@@ -104,6 +104,18 @@ typedef int (*page_walk_cb)(const void *arg, ptent_t *ptep, void *va);
 int dune_vm_page_walk(ptent_t *root, void *start_va, void *end_va,
 		      page_walk_cb cb, const void *arg);
 
+/* (libdune addition) Dirty-page tracking for collectors and checkpointers:
+ * for each present page of [start, end) in root whose dirty bit is set, sets
+ * bit i of bitmap (i = (va - start) / PGSIZE; a big page sets all its bits)
+ * and counts it. With DUNE_DIRTY_CLEAR the bits are cleared in the same
+ * pass and, if any was set, every vCPU's TLB is flushed before the call
+ * returns, so the next write to any of those pages sets its bit again. Bits
+ * already set in bitmap stay set. Returns the number of dirty pages, or
+ * -EINVAL. Writes made by the host kernel (a read() into the range) set no
+ * dirty bit. */
+#define DUNE_DIRTY_CLEAR 1
+long dune_vm_dirty_collect(ptent_t *root, void *start, void *end, uint64_t *bitmap, int flags);
+
 /* Guest-physical address of a host virtual address mirrored into the guest,
  * or 0 if the address is not mirrored. Host addresses (47 bits) are laid out
  * sparsely in guest-physical space, so this is a table lookup rather than
@@ -410,6 +422,10 @@ struct dune_exit_stats {
 	int64_t kernel_exits;   /* every VM exit */
 	int64_t kernel_emulated; /* instructions the kernel emulated (PVM: all of ring 0) */
 	int64_t kernel_faults;  /* page faults the kernel took for the guest */
+	int64_t kernel_faults_fixed; /* of those, resolved by mapping a page: a first
+				      * touch, and on a shadow-paging host every first
+				      * write after a dirty bit was cleared (not the
+				      * emulated accesses, such as hypercalls) */
 };
 void dune_get_exit_stats(struct dune_exit_stats *st);
 

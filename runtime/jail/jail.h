@@ -79,6 +79,10 @@ int jail_parse_layers(const char *list);
 /* the flag that runs without a layer, for messages */
 const char *jail_layer_flag(enum jail_layer layer);
 
+/* Whether the filter kills the process for system call nr: the caller
+ * refuses these itself, where the program can be told EPERM */
+bool jail_filter_kills(const struct jail_config *c, int nr);
+
 /*
  * Sets the layers up and returns 0 in the jailed process (pid 1 of the new
  * pid namespace). On failure returns -1 with one line in err (layer, cause,

@@ -157,6 +157,18 @@ static int is_checked(int nr)
 	return 0;
 }
 
+bool jail_filter_kills(const struct jail_config *c, int nr)
+{
+	if (c->without & JAIL_SECCOMP)
+		return false;
+	if (c->native_exec && (nr == SYS_execve || nr == SYS_execveat))
+		return false;
+	for (size_t i = 0; i < seccomp_never_ncalls; i++)
+		if (seccomp_never_calls[i] == nr)
+			return true;
+	return false;
+}
+
 static int build(struct filter *f)
 {
 	const struct jail_config *c = f->s->c;
@@ -168,7 +180,7 @@ static int build(struct filter *f)
 		set_bit(f->allowed, seccomp_monitor_calls[i]);
 	for (size_t i = 0; i < seccomp_never_ncalls; i++) {
 		int nr = seccomp_never_calls[i];
-		if (c->native_exec && (nr == SYS_execve || nr == SYS_execveat)) {
+		if (!jail_filter_kills(c, nr)) {
 			set_bit(f->allowed, nr);
 			continue;
 		}

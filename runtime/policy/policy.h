@@ -79,6 +79,7 @@ int policy_parse(struct policy *p, const char *text, const char *name,
 		 char *err, size_t errlen);
 int policy_load_file(struct policy *p, const char *file, char *err, size_t errlen);
 void policy_allow_net(struct policy *p);	/* --allow-net */
+void policy_deny_syscall(struct policy *p, long nr, int err);
 /* path must be absolute: make a flag's path so with path_normalize(cwd, ...) */
 int policy_add_path(struct policy *p, const char *path, enum fs_mode mode);
 int policy_set_tmp_dir(struct policy *p, const char *dir);	/* the private /tmp */

@@ -70,6 +70,13 @@ void policy_allow_net(struct policy *p)
 	p->net = NET_ALL;
 }
 
+/* A call denied whatever the file said (the outer layer's refusals) */
+void policy_deny_syscall(struct policy *p, long nr, int err)
+{
+	if (nr >= 0 && nr < SYSCALL_NR_MAX)
+		p->sys[nr] = (struct syscall_rule){RULE_DENY, (unsigned short)err};
+}
+
 /* A rule for a path already named is replaced: flags override the file. */
 int policy_add_path(struct policy *p, const char *path, enum fs_mode mode)
 {

@@ -34,8 +34,6 @@ static int run(const struct conform_loop *l)
 int main(int argc, char **argv)
 {
 	int bad = 0;
-	/* a thread's exit in dunebox can fault today (docs/conformance.md) */
-	conform_threads = 0;
 	if (argc < 2) {
 		fprintf(stderr, "usage: conform LOOP... | all\n");
 		return 2;

@@ -47,6 +47,8 @@ bgpids="$bgpids $victim"
 : >"$t/tcp.log"; : >"$t/abstract.log"; : >"$t/unix.log"
 sleep 1 # the listeners are up
 ls -A "$host" >"$t/host.ls"
+allowall=$t/allow-all.policy     # a policy that denies no call by name
+printf 'default allow\nfs ro /\nnet unix\n' >"$allowall"
 
 cleanup() {
 	for p in $bgpids; do kill "$p" 2>/dev/null; done
@@ -93,7 +95,7 @@ while read -r name want io opts rest; do
 		-e "s|\\\$SOCK|$host/sock|g" -e "s|\\\$HOSTKEY|$hostkey|g" -e "s|\\\$BOXKEY|$boxkey|g")
 	mode=--jail-native
 	case "$opts" in monitor*) mode=""; opts=${opts#monitor} ;; esac
-	opts=$(printf '%s' "${opts#,}" | tr ',' ' ' | sed 's/^-$//')
+	opts=$(printf '%s' "${opts#,}" | tr ',' ' ' | sed -e 's/^-$//' -e "s|\\\$ALLOWALL|$allowall|g")
 	# shellcheck disable=SC2086
 	set -- $mode --rw "$work" $opts -- "$jb" $cmd
 	case "$io" in

@@ -299,42 +299,65 @@ static void outlive(void)
 	printf("contained?: left a sleeper behind (attempts.sh looks for it)\n");
 }
 
-/* the never list: each must end the process with SIGSYS */
-static int never(const char *which)
+/* one call of the seccomp filter's never list; -2 for an unknown name */
+static long never_call(const char *which)
 {
 	static char stack[16384];
 	if (!strcmp(which, "chroot"))
-		syscall(SYS_chroot, ".");
-	else if (!strcmp(which, "mount"))
-		syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL);
-	else if (!strcmp(which, "unshare"))
-		syscall(SYS_unshare, CLONE_NEWUSER);
-	else if (!strcmp(which, "ptrace"))
-		syscall(SYS_ptrace, PTRACE_ATTACH, getppid(), 0, 0);
-	else if (!strcmp(which, "seccomp"))
-		syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, NULL);
-	else if (!strcmp(which, "prctl-seccomp"))
-		syscall(SYS_prctl, PR_SET_SECCOMP, 2, NULL, 0, 0);
-	else if (!strcmp(which, "bpf"))
-		syscall(SYS_bpf, 0, NULL, 0);
-	else if (!strcmp(which, "io_uring"))
-		syscall(SYS_io_uring_setup, 1, stack);
-	else if (!strcmp(which, "keyctl"))
-		syscall(SYS_keyctl, 0, 0, 0, 0, 0);
-	else if (!strcmp(which, "fanotify"))
-		syscall(SYS_fanotify_init, 0, 0);
-	else if (!strcmp(which, "open_by_handle_at"))
-		syscall(SYS_open_by_handle_at, AT_FDCWD, stack, O_RDONLY);
-	else if (!strcmp(which, "sethostname"))
-		syscall(SYS_sethostname, "owned", 5);
-	else if (!strcmp(which, "x32"))
-		syscall(SYS_getpid | X32_BIT);
-	else if (!strcmp(which, "landlock"))
-		syscall(SYS_landlock_create_ruleset, NULL, 0, 0);
-	else
+		return syscall(SYS_chroot, ".");
+	if (!strcmp(which, "mount"))
+		return syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL);
+	if (!strcmp(which, "unshare"))
+		return syscall(SYS_unshare, CLONE_NEWUSER);
+	if (!strcmp(which, "ptrace"))
+		return syscall(SYS_ptrace, PTRACE_ATTACH, getppid(), 0, 0);
+	if (!strcmp(which, "seccomp"))
+		return syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, NULL);
+	if (!strcmp(which, "prctl-seccomp"))
+		return syscall(SYS_prctl, PR_SET_SECCOMP, 2, NULL, 0, 0);
+	if (!strcmp(which, "bpf"))
+		return syscall(SYS_bpf, 0, NULL, 0);
+	if (!strcmp(which, "io_uring"))
+		return syscall(SYS_io_uring_setup, 1, stack);
+	if (!strcmp(which, "keyctl"))
+		return syscall(SYS_keyctl, 0, 0, 0, 0, 0);
+	if (!strcmp(which, "fanotify"))
+		return syscall(SYS_fanotify_init, 0, 0);
+	if (!strcmp(which, "userfaultfd"))
+		return syscall(SYS_userfaultfd, 0);
+	if (!strcmp(which, "open_by_handle_at"))
+		return syscall(SYS_open_by_handle_at, AT_FDCWD, stack, O_RDONLY);
+	if (!strcmp(which, "sethostname"))
+		return syscall(SYS_sethostname, "owned", 5);
+	if (!strcmp(which, "x32"))
+		return syscall(SYS_getpid | X32_BIT);
+	if (!strcmp(which, "landlock"))
+		return syscall(SYS_landlock_create_ruleset, NULL, 0, 0);
+	return -2;
+}
+
+/* the never list, the jail alone: each must end the process with SIGSYS */
+static int never(const char *which)
+{
+	if (never_call(which) == -2)
 		return printf("unknown: %s\n", which), 2;
 	printf("ESCAPED: %s returned\n", which);
 	return 1;
+}
+
+/* the never list under the monitor: the call comes back EPERM, as a policy
+ * denial, and the program goes on (a probe for fanotify is no crime) */
+static int refused(const char *which)
+{
+	long r = never_call(which);
+	if (r == -2)
+		return printf("unknown: %s\n", which), 2;
+	if (r != -1 || errno != EPERM) {
+		printf("BROKEN: %s gave %ld (%s), not EPERM\n", which, r, strerror(errno));
+		return 1;
+	}
+	printf("contained: %s refused with EPERM\n", which);
+	return 0;
 }
 
 static int namespaces(void)
@@ -388,6 +411,8 @@ int main(int argc, char **argv)
 		namespaces();
 	else if (!strcmp(t, "never") && argc > 2)
 		return never(argv[2]);
+	else if (!strcmp(t, "refused") && argc > 2)
+		return refused(argv[2]);
 	else {
 		fprintf(stderr, "jailbreak: unknown attempt %s\n", t);
 		return 2;
