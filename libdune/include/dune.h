@@ -358,6 +358,12 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end);
 /* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
  * else's behalf must not reach those. */
 int dune_owns_fd(int fd);
+/* (libdune addition) Mappings of min_len bytes or more made from now on are
+ * mirrored lazily: an 8 MiB block at a time, when the guest first touches
+ * it (a 256 GiB reservation costs nothing until used). Their page-table
+ * entries do not exist before that touch, so dune_vm_* calls on untouched
+ * parts change nothing. 0 (the default) mirrors everything at once. */
+void dune_mirror_lazily(size_t min_len);
 /* Moves fd to the top of the descriptor space (out of the numbers
  * programs use) and makes it libdune's: the program's calls cannot reach
  * it, listings of /proc/self/fd leave it out. Returns the new number. */

@@ -82,6 +82,10 @@ void guest_boot_state(struct dune_percpu *cpu, struct guest_boot *b)
 	cpu->prog_cr3 = s->cr3;
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (bx & bit_FSGSBASE))
 		cr4 |= CR4_FSGSBASE;
+	/* sgdt, sidt, sldt, str and smsw in user code would give libdune's
+	 * addresses: with UMIP they fault instead */
+	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (c & CPUID_7_ECX_UMIP))
+		cr4 |= CR4_UMIP;
 	if (dune_state.use_xsave)
 		cr4 |= CR4_OSXSAVE;
 	s->cr4 = cr4;
