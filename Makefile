@@ -8,10 +8,10 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev
+	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev libsodium-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip stress-ng
-DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev wrk
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
 # building dune.ko against Debian's kernel headers (6.12's kbuild runs
@@ -23,6 +23,9 @@ DEPS_KMOD := gcc-12 make pahole dkms
 LIBDUNE_CFLAGS := -Ilibdune/include
 LIBDUNE_GEN := $(B)/libdune/generated
 LIBDUNE_INTERNAL_CFLAGS := -Ilibdune $(LIBDUNE_CFLAGS) -I$(LIBDUNE_GEN)
+# what a program linked with libdune.a needs (libdune.pc's Libs.private;
+# libelf only for Dune's dune_elf_* helpers)
+LIBDUNE_LIBS := -lpthread -lelf -lz
 LIBDUNE_DIRS := libdune libdune/common libdune/host libdune/guest/x86 libdune/mm
 LIBDUNE_SRCS := $(filter-out libdune/common/asm_offsets.c,$(wildcard $(addsuffix /*.c,$(LIBDUNE_DIRS))))
 LIBDUNE_ASM := $(wildcard $(addsuffix /*.S,$(LIBDUNE_DIRS)))
@@ -79,6 +82,7 @@ bench: deps
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox) FLOORS=$(abspath $(B)/apps/floors)
 	$(MAKE) bench-gc
+	$(MAKE) bench-privsep
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60
@@ -89,7 +93,7 @@ fuzz:
 install: $(B)/libdune.a
 	install -d $(DESTDIR)$(PREFIX)/include/libdune $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/dune.h
-	install -m 644 libdune/include/dune.h $(DESTDIR)$(PREFIX)/include/libdune/dune.h
+	install -m 644 libdune/include/libdune/*.h $(DESTDIR)$(PREFIX)/include/libdune/
 	install -m 644 libdune/include/dune_sigframe.h $(DESTDIR)$(PREFIX)/include/dune_sigframe.h
 	install -m 644 libdune/include/dune_sigframe.h \
 		$(DESTDIR)$(PREFIX)/include/libdune/dune_sigframe.h
@@ -108,23 +112,26 @@ clean:
 # The VMX machine runs a matrix (tests/vm/run-vmx-matrix.sh): dune.ko on
 # Debian's 6.1 and 6.12 kernels (libdune's suites through /dev/dune, the
 # module's own tests and dunebox's: the core lists; then the jail's tests,
-# the floors and the gc's) and stock kvm_intel with libdune's kvm host side
-# (libdune's suites, dunebox's tests). dune.ko is built there, once per
-# kernel. `make check` runs three of its machines (tests/vm/vm.mk).
+# the floors, the gc's and privsep's) and stock kvm_intel with libdune's kvm
+# host side (libdune's suites, dunebox's tests). dune.ko is built there, once
+# per kernel. `make check` runs three of its machines (tests/vm/vm.mk).
 VM_VMX_CORE_LISTS ?= $(VM_TESTS_LIST) kmod/tests/vm/kmod-tests.list tests/box/vm.list
-VM_VMX_DUNE_LISTS ?= $(VM_VMX_CORE_LISTS) tests/jail/vm.list apps/floors/vm.list $(B)/static/gc.list
+VM_VMX_DUNE_LISTS ?= $(VM_VMX_CORE_LISTS) tests/jail/vm.list apps/floors/vm.list $(B)/static/gc.list \
+	$(B)/static/privsep/privsep.list
 VM_VMX_KVM_LISTS ?= $(VM_SELFTEST_LIST) $(VM_TESTS_LIST) tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 # and stress-ng's fast subset natively and in the box (SVM only: about 230 s
-# of the machine's 430 s, 2026-12-03)
-VM_SVM_TIMEOUT ?= 900
+# of the machine's 430 s, 2026-12-03), and the red team with the monitor
+# alone (SVM only: 38 s, 2026-12-03)
+VM_SVM_TIMEOUT ?= 1500
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list tests/conformance/vm.list \
-	$(B)/static/gc.list
+	$(B)/static/gc.list $(B)/static/privsep/privsep.list tests/box/vm-redteam.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
 	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list \
 	$(B)/static/floors $(B)/static/bench $(B)/box/conform tests/conformance/conform.sh \
-	tests/conformance/fast.list tests/conformance/known.tsv tests/conformance/exclude.tsv
+	tests/conformance/fast.list tests/conformance/known.tsv tests/conformance/exclude.tsv \
+	$(PS_VM_FILES) $(B)/box/redteam tests/box/redteam.sh tests/box/redteam.policy
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3 /usr/bin/stress-ng
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -132,7 +139,7 @@ VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"
 # Every host test, or one: make test T=NAME, or T=NAME/CASE for one case of
 # a cmocka program or of the box tests (tools/run-tests -t; globs work).
 HOST_LISTS := $(B)/lists/tools.list $(B)/lists/libdune.list $(B)/lists/kmod.list \
-	$(B)/lists/runtime.list $(B)/lists/box.list
+	$(B)/lists/runtime.list $(B)/lists/box.list $(B)/lists/privsep.list
 .PHONY: test
 test: $(HOST_LISTS)
 	tools/run-tests $(if $(T),-t '$(T)') $(HOST_LISTS)
@@ -157,9 +164,10 @@ check-dkms:
 # defines in its own header (tools/check-modules; the test proves the tool
 # catches both, then runs it on libdune and runtime).
 .PHONY: check-modules
-$(B)/lists/tools.list: tests/tools/test-check-modules.sh
+$(B)/lists/tools.list: tests/tools/test-check-modules.sh tests/tools/test-install.sh
 	@mkdir -p $(dir $@)
-	@echo "check_modules ../../tests/tools/test-check-modules.sh 120" > $@
+	@{ echo "check_modules ../../tests/tools/test-check-modules.sh 120"; \
+	   echo "install ../../tests/tools/test-install.sh 300"; } > $@
 check-modules: $(B)/lists/tools.list
 	tools/run-tests $<
 

@@ -21,6 +21,7 @@
 #include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/mm_syscalls.h"
+#include "guest/x86/uview.h"
 #include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/hostside.h"
@@ -29,13 +30,61 @@
 #include "host/probe.h"
 #include "host/signals.h"
 #include "host/vcpus.h"
+#include "host/vmcall_scan.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
 #include "mm/mirror_lock.h"
+#include "mm/procmap.h"
 #include "mm/ptpool.h"
 #include "mm/slots.h"
 
 static int initialized;
+
+struct top_of_maps {
+	uintptr_t stack_start, stack_end; /* the main thread's [stack] */
+	uintptr_t mmap_top;               /* the highest mapping below it */
+};
+
+static int find_stack(const struct host_vma *v, void *arg)
+{
+	struct top_of_maps *t = arg;
+	if (v->kind == PROCMAP_TYPE_STACK) {
+		t->stack_start = v->start;
+		t->stack_end = v->end;
+	}
+	return 0;
+}
+
+static int find_mmap_top(const struct host_vma *v, void *arg)
+{
+	struct top_of_maps *t = arg;
+	if (v->end <= t->stack_start && v->end > t->mmap_top)
+		t->mmap_top = v->end;
+	return 0;
+}
+
+/* Dune's layout: the mmap window ends where the kernel's mmap area starts
+ * (rounded up to 1 GiB), the stack window holds the main stack. */
+static void dune_layout(void)
+{
+	struct top_of_maps t = { 0, 0, 0 };
+	int r = -ENOENT;
+
+	procmap_scan(find_stack, &t);
+	if (t.stack_end) {
+		procmap_scan(find_mmap_top, &t);
+		r = layout_dune_windows(LG_ALIGN(t.mmap_top) - GPA_MAP_SIZE,
+					LG_ALIGN(t.stack_end) - GPA_STACK_SIZE);
+	}
+	if (r < 0)
+		dune_dbg("Dune's fixed layout is off (%s): mmap_base and "
+			 "dune_mmap_addr_to_pa mean nothing, dune_va_to_pa is exact",
+			 t.stack_end ? "guest-physical space under 37 bits" : "no [stack]");
+	else
+		dune_dbg("Dune's layout: GPA == VA below 16 GiB, mmap_base 0x%lx, "
+			 "stack_base 0x%lx, phys_limit 0x%lx", (unsigned long)mmap_base,
+			 (unsigned long)stack_base, (unsigned long)phys_limit);
+}
 
 static int choose_host(void)
 {
@@ -64,6 +113,27 @@ static int slot_set_any_mode(uint32_t id, uint64_t gpa, uint64_t size, uint64_t 
 	if (dune_guest_mode)
 		return (int)hypercall(HC_SLOT_SET, id, (long)gpa, (long)size, (long)hva);
 	return dune_state.hostside->slot_set(id, gpa, size, hva);
+}
+
+/* DUNE_MAX_SLOTS=n: fewer slots than the host allows (slots merge sooner) */
+static unsigned max_slots(void)
+{
+	unsigned host = dune_state.hostside->max_slots();
+	const char *e = getenv("DUNE_MAX_SLOTS");
+	long n = e ? strtol(e, NULL, 0) : 0;
+	return n > 0 && (unsigned long)n < host ? (unsigned)n : host;
+}
+
+static int slot_host_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	return dune_state.hostside->slot_set(id, gpa, size, hva);
+}
+
+static int slot_batch_any_mode(const struct slot_op *ops, unsigned n)
+{
+	if (dune_guest_mode)
+		return (int)hypercall(HC_SLOT_BATCH, (long)ops, (long)n, 0, 0);
+	return slots_run_batch(ops, n, slot_host_set);
 }
 
 /* DUNE_DEBUG=1: say where the host half crashed, then die as usual */
@@ -105,13 +175,16 @@ int dune_init(bool map_full)
 			 dune_state.hostside->phys_bits(), -r);
 		return r;
 	}
-	if ((r = slots_init(dune_state.hostside->max_slots(), slot_set_any_mode)) < 0 ||
-	    (r = ptpool_init(mirror_pool_chunk)) < 0) {
+	dune_layout();
+	if ((r = slots_init(max_slots(), slot_set_any_mode)) == 0)
+		slots_set_batch(slot_batch_any_mode);
+	if (r < 0 ||
+	    (r = ptpool_init(mirror_pool_chunk, map_full)) < 0) {
 		dune_log("out of memory setting up the guest's memory (error %d)", -r);
 		return r;
 	}
 	pgroot = ptpool_alloc();
-	if (!pgroot)
+	if (!pgroot || uview_setup() < 0)
 		return -ENOMEM;
 	guest_fpu_init();
 	if ((r = guest_idt_init()) < 0)
@@ -141,6 +214,7 @@ int dune_init(bool map_full)
 		return r;
 	}
 	mirror_pool_access();
+	vmcall_scan();
 	dune_dbg("guest mode: %s", dune_state.deprivileged
 		 ? "deprivileged (this host's ring 0 has no FPU: the program runs in "
 		   "ring 3, privileged instructions are emulated)"

@@ -20,11 +20,11 @@ $(CMOCKA_FILTER): tests/lib/cmocka_filter.c
 # using libdune get LIBDUNE_CFLAGS, the public header only
 $(B)/tests/%: tests/integration/%.c tests/integration/testlib.h $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ $(LIBDUNE_LIBS)
 
 $(B)/static/tests/%: tests/integration/%.c tests/integration/testlib.h $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ -lpthread
+	$(CC) $(CFLAGS) -static $(LIBDUNE_INTERNAL_CFLAGS) -MMD -MP $< $(EXTRA_SRCS) $(B)/libdune.a -o $@ $(LIBDUNE_LIBS)
 
 $(B)/unit/%: tests/unit/%.c $(B)/libdune.a $(CMOCKA_FILTER)
 	@mkdir -p $(dir $@)

@@ -50,6 +50,10 @@ void asm_offsets(void)
 	OFFSET(CPU_IN_USER, struct dune_percpu, in_user);
 	OFFSET(CPU_DOORBELL, struct dune_percpu, doorbell);
 	OFFSET(CPU_CR2, struct dune_percpu, cr2);
+	OFFSET(CPU_CR2_PREV, struct dune_percpu, cr2_prev);
+	OFFSET(CPU_VMCALL, struct dune_percpu, vmcall[0]);
+	OFFSET(CPU_VMCALL_RCX, struct dune_percpu, vmcall[1]);
+	OFFSET(CPU_VMCALL_R11, struct dune_percpu, vmcall[2]);
 	OFFSET(CPU_FC_STATE, struct dune_percpu, fc_state);
 	OFFSET(CPU_FC_NR, struct dune_percpu, fc_nr);
 	OFFSET(CPU_FC_ARG0, struct dune_percpu, fc_args[0]);
@@ -87,6 +91,7 @@ void asm_offsets(void)
 
 	/* struct dune_tf */
 	OFFSET(TF_RCX, struct dune_tf, rcx);
+	OFFSET(TF_R10, struct dune_tf, r10);
 	OFFSET(TF_R11, struct dune_tf, r11);
 	OFFSET(TF_RBX, struct dune_tf, rbx);
 	OFFSET(TF_RAX, struct dune_tf, rax);

@@ -29,7 +29,10 @@
                            * ist_syscall_frame). Served: hc_op becomes
                            * HC_DONE and the frame returns from the call
                            * (host/user_fast.c); else untouched: declined */
-#define HC_OPS 9        /* hypercall numbers are below this */
+#define HC_SIGROUTE 9   /* arg0 = signal, arg1 = 1: it comes as vector
+                          * DUNE_SIGNAL_INTR_BASE + signal; 0: as a signal */
+#define HC_SLOT_BATCH 10 /* arg0 = struct slot_op[], arg1 = count: in order, one step */
+#define HC_OPS 11       /* hypercall numbers are below this */
 #define HC_DONE 0       /* hc_op after a served HC_USER_SYSCALL */
 
 /* Room for one XSAVE image (standard format) below a trap frame; only the
@@ -142,6 +145,9 @@ struct dune_percpu {
 	uint64_t kcr3, ucr3;    /* the program's CR3 and the user view's (uview.c) */
 	uint64_t ugs;           /* user code's GS base while ring 0 handles its trap */
 	uint64_t ist_page;      /* the IST stack's page: struct ist_head at its bottom */
+	uint64_t cr2_prev;      /* CPU_CR2 before the last #PF (entry.S) */
+	uint64_t vmcall[3];     /* a vmcall's system call: where it resumes, its rcx
+				 * and r11 (entry.S dune_vmcall_trampoline) */
 
 	/* C only below */
 	uint64_t gdt[NR_GDT_ENTRIES] __attribute__((aligned(16)));
@@ -185,7 +191,22 @@ struct dune_percpu {
 	int ufs_set;                    /* dune_set_user_fs was called */
 	int sig_suspended;              /* a guest sigsuspend let a held signal in */
 	uint64_t sig_suspend_old;       /* ... and this mask comes back after it */
+
+	/* interrupts posted to this vCPU (vintr.c, apic.c): one bit a vector,
+	 * set by any thread, taken by this one's guest or host half */
+	volatile uint64_t vintr_posted[4];
+	uint32_t apic_id;               /* its index in the vCPU list */
+	int vintr_timer;                /* a POSIX timer that retries delivery, or -1 */
+	int vintr_timer_armed;
+	uint64_t prog_cr3;              /* the CR3 the program loaded (deprivileged:
+					 * its loads are emulated, emulate.c) */
+	volatile uint32_t notes;        /* NOTE_*: ring 0 asks the host half to say
+					 * something (once a process) */
+	uint64_t uroot;                 /* dune_set_user_root's table, or 0 */
 };
+
+/* what ring 0 cannot print itself (host/run_loop.c prints it) */
+#define NOTE_NO_PCID 1u   /* CR3_NOFLUSH / a PCID on a host without PCIDs */
 
 #define DUNE_PERCPU_SIZE 16384
 _Static_assert(sizeof(struct dune_percpu) <= DUNE_PERCPU_SIZE, "percpu size");

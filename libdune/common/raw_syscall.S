@@ -17,4 +17,14 @@ raw_syscall6:
 	ret
 	.size raw_syscall6, .-raw_syscall6
 
+/* Where a signal handler libdune installed for itself returns: the
+ * kernel's rt_sigreturn (x86-64 handlers need a restorer). */
+	.globl raw_sigreturn
+	.type raw_sigreturn, @function
+raw_sigreturn:
+	mov $15, %eax		/* SYS_rt_sigreturn */
+	syscall
+	ud2
+	.size raw_sigreturn, .-raw_sigreturn
+
 	.section .note.GNU-stack,"",@progbits

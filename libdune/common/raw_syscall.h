@@ -12,4 +12,7 @@ long raw_syscall6(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 #define raw_syscall4(n, a, b, c, d) \
 	raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
+/* the restorer of libdune's own signal handlers (rt_sigreturn) */
+void raw_sigreturn(void);
+
 #endif

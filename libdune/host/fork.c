@@ -27,6 +27,7 @@ static void forget_other_vcpus(struct dune_percpu *keep)
 {
 	for (unsigned i = 0; i < vcpu_list_len(); i++) {
 		struct dune_percpu *cpu = vcpu_list_get(i);
+		cpu->vintr_timer = -1; /* POSIX timers stay with the parent */
 		if (cpu == keep)
 			continue;
 		dune_state.hostside->vcpu_destroy(cpu);

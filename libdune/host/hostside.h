@@ -27,6 +27,8 @@ enum vcpu_exit_kind {
 	EXIT_MMIO,      /* access to guest-physical memory with no slot */
 	EXIT_MEMFAULT,  /* the host could not back a guest access */
 	EXIT_SHUTDOWN,  /* triple fault */
+	EXIT_VMCALL,    /* the guest ran vmcall, RIP is past it (dune.ko) */
+	EXIT_RETRY,     /* the guest raced a slot replacement: run it again */
 	EXIT_OTHER,     /* anything else: ends the process with a report */
 };
 

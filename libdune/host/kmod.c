@@ -95,6 +95,7 @@ static int kmod_vm_create(void)
 			 DUNE_API_VERSION);
 		return -EPROTO;
 	}
+	dune_state.vmcall_seen = 1; /* an exit of its own */
 	return 0;
 }
 
@@ -250,8 +251,8 @@ static int kmod_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 		ex->what = "hlt";
 		break;
 	case DUNE_EXIT_HYPERCALL:
-		ex->what = "vmcall";
-		break;
+		ex->kind = EXIT_VMCALL; /* a system call, Dune's way */
+		return 0;
 	default:
 		ex->what = "unknown dune.ko exit";
 		ex->code = e->reason;

@@ -15,8 +15,10 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/x86.h"
+#include "dune.h"
 #include "host/hostside.h"
 #include "host/kvm.h"
+#include "mm/procmap.h"
 #include "host/kvm_counters.h"
 
 struct hostside_vcpu {
@@ -89,6 +91,27 @@ static int load_cpuid(void)
 	return 0;
 }
 
+/* KVM answers a guest's vmcall itself. On AMD, Intel's vmcall is a #UD
+ * that KVM turns into vmmcall by patching the guest's code, unless the
+ * quirk is off: then the #UD reaches the guest, where libdune makes the
+ * system call Dune's programs mean by it (trap.c). On Intel (PVM included)
+ * nothing reaches libdune. */
+static void vmcall_as_ud(void)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_DISABLE_QUIRKS2,
+				      .args = { KVM_X86_QUIRK_FIX_HYPERCALL_INSN } };
+	unsigned a, b, c, d;
+	long quirks;
+
+	__cpuid(0, a, b, c, d);
+	if (b != 0x68747541 /* "Auth" enticAMD */)
+		return;
+	quirks = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, (void *)(long)KVM_CAP_DISABLE_QUIRKS2);
+	if (quirks > 0 && (quirks & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) &&
+	    kvm_ioctl(vm_fd, KVM_ENABLE_CAP, &cap) == 0)
+		dune_state.vmcall_seen = 1;
+}
+
 /* The system descriptor: new VMs (a fork child's too) come from it. */
 static int kvm_device_open(void)
 {
@@ -139,6 +162,7 @@ static int kvm_vm_create(void)
 			 "memory, and that no other hypervisor owns VT-x/AMD-V", -vm_fd);
 		return vm_fd;
 	}
+	vmcall_as_ud();
 	return 0;
 }
 
@@ -152,15 +176,23 @@ static unsigned kvm_phys_bits_get(void)
 	return kvm_phys_bits;
 }
 
+/* odd while a slot changes; a vCPU that saw it move while it ran may have
+ * fetched an instruction from memory whose slot was being replaced */
+static unsigned long slot_gen;
+
 static int kvm_slot_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
 {
+	int r;
 	struct kvm_userspace_memory_region mr = {
 		.slot = id,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = hva,
 	};
-	return (int)kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr);
+	__atomic_add_fetch(&slot_gen, 1, __ATOMIC_SEQ_CST);
+	r = (int)kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr);
+	__atomic_add_fetch(&slot_gen, 1, __ATOMIC_SEQ_CST);
+	return r;
 }
 
 static int kvm_vcpu_create(struct dune_percpu *cpu)
@@ -240,10 +272,52 @@ static int kvm_vcpu_boot(struct dune_percpu *cpu, const struct guest_boot *b)
 	return (int)kvm_ioctl(v->fd, KVM_SET_REGS, (void *)&b->regs);
 }
 
+#define SVM_EXIT_ERR 0xffffffffU /* VMRUN refused the guest state */
+
+/* QEMU's emulated SVM (the SVM test machine) ends a nested guest's mov to
+ * CR3 of a value with reserved bits (CR3_NOFLUSH without CR4.PCIDE, as
+ * Dune's wedge loads its tables) as an invalid VMRUN, where an AMD CPU
+ * raises #GP(0). The guest's #GP handler emulates such a load
+ * (guest/x86/emulate.c): give it that #GP. 1 if done. */
+static int svm_err_as_gp(struct hostside_vcpu *v)
+{
+	struct kvm_regs r;
+	struct kvm_vcpu_events e;
+	struct host_vma vma;
+	const uint8_t *ip;
+	uint64_t val, *gpr;
+	unsigned rex = 0, n = 0, rm;
+
+	if (kvm_ioctl(v->fd, KVM_GET_REGS, &r) < 0 || procmap_find(r.rip, &vma) < 0 ||
+	    !(vma.prot & 1) || r.rip + 4 > vma.end)
+		return 0;
+	ip = (const uint8_t *)r.rip; /* ring 0: guest VA == host VA */
+	if ((ip[0] & 0xf0) == 0x40)
+		rex = ip[n++];
+	/* mov %reg, %cr3: 0f 22, mod 11, reg 3 (REX.R would make it cr11) */
+	if (ip[n] != 0x0f || ip[n + 1] != 0x22 || (ip[n + 2] & 0xf8) != 0xd8 || (rex & 4))
+		return 0;
+	rm = (ip[n + 2] & 7) | ((rex & 1) << 3);
+	gpr = (uint64_t[]){ r.rax, r.rcx, r.rdx, r.rbx, r.rsp, r.rbp, r.rsi, r.rdi,
+			    r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15 };
+	val = gpr[rm];
+	if (!(val >> kvm_phys_bits))
+		return 0; /* no reserved bit: some other refusal */
+	if (kvm_ioctl(v->fd, KVM_GET_VCPU_EVENTS, &e) < 0)
+		return 0;
+	e.exception.injected = 1;
+	e.exception.nr = T_GPFLT;
+	e.exception.has_error_code = 1;
+	e.exception.error_code = 0;
+	e.flags = 0;
+	return kvm_ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) == 0;
+}
+
 static int kvm_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 {
 	struct hostside_vcpu *v = cpu->vcpu;
 	struct kvm_run *run = v->run;
+	unsigned long gen = __atomic_load_n(&slot_gen, __ATOMIC_SEQ_CST);
 	long r = kvm_ioctl(v->fd, KVM_RUN, NULL);
 
 	memset(ex, 0, sizeof(*ex));
@@ -286,14 +360,28 @@ static int kvm_vcpu_run(struct dune_percpu *cpu, struct vcpu_exit *ex)
 		ex->what = "hlt";
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
+		if ((uint32_t)run->fail_entry.hardware_entry_failure_reason == SVM_EXIT_ERR &&
+		    svm_err_as_gp(v)) {
+			ex->kind = EXIT_RETRY;
+			return 0;
+		}
 		ex->what = "VM entry failed";
 		ex->code = (uint32_t)run->fail_entry.hardware_entry_failure_reason;
 		ex->kind = EXIT_OTHER;
 		return 0;
 	case KVM_EXIT_INTERNAL_ERROR:
+		/* nothing ran: an instruction fetch from a slot being replaced */
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    (gen & 1 || __atomic_load_n(&slot_gen, __ATOMIC_SEQ_CST) != gen)) {
+			ex->kind = EXIT_RETRY;
+			return 0;
+		}
 		ex->what = "KVM internal error";
 		ex->code = run->internal.suberror;
 		ex->kind = EXIT_OTHER;
+		for (unsigned i = 0; dune_debug && i < run->internal.ndata && i < 16; i++)
+			dune_log("KVM internal error data[%u] 0x%llx", i,
+				 (unsigned long long)run->internal.data[i]);
 		return 0;
 	default:
 		ex->what = "unexpected KVM exit";
@@ -423,7 +511,10 @@ static int kvm_vm_recreate(void)
 	dune_fd_own(vm_fd, 0);
 	raw_syscall1(SYS_close, vm_fd);
 	vm_fd = dune_fd_take((int)kvm_ioctl(kvm_fd, KVM_CREATE_VM, 0));
-	return vm_fd < 0 ? vm_fd : 0;
+	if (vm_fd < 0)
+		return vm_fd;
+	vmcall_as_ud(); /* the new VM must keep the parent's quirks */
+	return 0;
 }
 
 const struct hostside_ops hostside_kvm = {

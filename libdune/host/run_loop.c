@@ -30,10 +30,12 @@
 #include "host/signals.h"
 #include "host/threads.h"
 #include "host/user_fast.h"
+#include "host/vintr.h"
 #include "host/vcpus.h"
 #include "mm/layout.h"
 #include "mm/mirror.h"
 #include "mm/procmap.h"
+#include "mm/slots.h"
 #include "mm/tlb.h"
 
 static void dump_vcpu(struct dune_percpu *cpu)
@@ -148,6 +150,7 @@ static long host_syscall(struct dune_percpu *cpu)
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(cpu, 1);
+		vintr_forget_timer(cpu);
 		vcpu_put(cpu);
 		break;
 	}
@@ -187,11 +190,18 @@ static void handle_hypercall(struct dune_percpu *cpu)
 		exit_stats_fill((struct dune_exit_stats *)a[0]);
 		cpu->hc_ret = 0;
 		break;
+	case HC_SIGROUTE:
+		cpu->hc_ret = signals_route((int)a[0], (int)a[1]);
+		break;
 	case HC_SIGFAULT:
 		cpu->hc_ret = signals_fault(cpu, (int)a[0], (struct dune_tf *)a[2], a[3], (int)a[1]);
 		break;
 	case HC_SLOT_SET:
 		cpu->hc_ret = dune_state.hostside->slot_set((uint32_t)a[0], a[1], a[2], a[3]);
+		break;
+	case HC_SLOT_BATCH:
+		cpu->hc_ret = slots_run_batch((const struct slot_op *)a[0], (unsigned)a[1],
+					      dune_state.hostside->slot_set);
 		break;
 	case HC_QUERY_VMA:
 		cpu->hc_ret = procmap_find((uintptr_t)a[0], &v);
@@ -231,6 +241,41 @@ static void handle_hypercall(struct dune_percpu *cpu)
 	}
 }
 
+/* What ring 0 asked to be said (NOTE_*), once a process. */
+static void say_notes(struct dune_percpu *cpu)
+{
+	static uint32_t said;
+	uint32_t n = __atomic_exchange_n(&cpu->notes, 0, __ATOMIC_SEQ_CST) & ~said;
+
+	said |= n;
+	if (n & NOTE_NO_PCID)
+		dune_log("CR3_NOFLUSH/PCIDs: this host offers no PCIDs to the guest; libdune "
+			 "drops the no-flush bit and the PCID, so every CR3 load flushes");
+}
+
+/* dune.ko: the guest ran vmcall, RIP past it. Dune's programs make a system
+ * call that way; the program's context runs it through the trampoline
+ * (entry.S), so every call behaves as one made with syscall. User code
+ * below the program gets no host call from it. */
+static void vmcall_to_syscall(struct dune_percpu *cpu)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (dune_state.hostside->vcpu_get_regs(cpu, &r) < 0)
+		return;
+	if (!dune_state.deprivileged && cpu->in_user &&
+	    dune_state.hostside->vcpu_get_sregs(cpu, &s) == 0 && (s.cs.selector & 3) == 3) {
+		r.rax = (uint64_t)-ENOSYS;
+	} else {
+		cpu->vmcall[0] = r.rip;
+		cpu->vmcall[1] = r.rcx;
+		cpu->vmcall[2] = r.r11;
+		r.rip = (uint64_t)dune_vmcall_trampoline;
+	}
+	dune_state.hostside->vcpu_set_regs(cpu, &r);
+}
+
 static void host_loop(struct dune_percpu *cpu) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *cpu)
 {
@@ -238,6 +283,7 @@ static void host_loop(struct dune_percpu *cpu)
 
 	for (;;) {
 		int r;
+		vintr_deliver(cpu);
 		cpu->in_run = 1;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		tlb_sync(cpu);
@@ -246,6 +292,8 @@ static void host_loop(struct dune_percpu *cpu)
 		dune_guest_mode = 0;
 		cpu->in_run = 0;
 		cpu->counts.runs++;
+		if (cpu->notes)
+			say_notes(cpu);
 		if (r < 0) {
 			dune_log("running the guest failed (error %d); ending the process", -r);
 			die_with_signal(SIGSEGV);
@@ -257,6 +305,12 @@ static void host_loop(struct dune_percpu *cpu)
 		case EXIT_INTR:
 			cpu->counts.interrupts++;
 			signals_deliver(cpu, 0, 0, 0);
+			break;
+		case EXIT_VMCALL:
+			vmcall_to_syscall(cpu);
+			break;
+		case EXIT_RETRY:
+			sched_yield();
 			break;
 		case EXIT_MMIO:
 			if (ex.gpa == dune_state.doorbell_gpa) {

@@ -26,7 +26,10 @@
 #include "common/x86.h"
 #include "dune.h"
 #include "dune_sigframe.h"
+#include "guest/x86/apic.h"
 #include "guest/x86/entry.h"
+#include "guest/x86/hypercall.h"
+#include "guest/x86/trap.h"
 #include "host/hostside.h"
 #include "host/signals.h"
 #include "mm/mirror.h"
@@ -34,6 +37,7 @@
 
 /* the program's view of each signal's action */
 static struct dune_ksigaction actions[65];
+static uint64_t routed;  /* signals that come as vectors (dune_register_signal_handler) */
 
 /* What a signal frame holds beyond the kernel's (its extra bytes,
  * dune_sigframe.h): libdune's hypercall block, which the handler's own
@@ -53,12 +57,49 @@ static int is_handler(void *h)
 
 /* ---- the host handler ---- */
 
+/* A signal routed to a vector, in a thread outside dune mode: the vector's
+ * handler runs at once on a frame made of the interrupted context. */
+static void vector_natively(int sig, ucontext_t *uc)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+	dune_intr_cb cb = dune_intr_handler(DUNE_SIGNAL_INTR_BASE + sig);
+	struct dune_tf tf = {
+		.rdi = g[REG_RDI], .rsi = g[REG_RSI], .rdx = g[REG_RDX], .rcx = g[REG_RCX],
+		.r8 = g[REG_R8], .r9 = g[REG_R9], .r10 = g[REG_R10], .r11 = g[REG_R11],
+		.rbx = g[REG_RBX], .rbp = g[REG_RBP], .r12 = g[REG_R12], .r13 = g[REG_R13],
+		.r14 = g[REG_R14], .r15 = g[REG_R15], .rax = g[REG_RAX], .rip = g[REG_RIP],
+		.cs = GD_KT, .rflags = g[REG_EFL], .rsp = g[REG_RSP], .ss = GD_KD,
+	};
+	if (!cb)
+		return;
+	cb(&tf);
+	g[REG_RDI] = tf.rdi; g[REG_RSI] = tf.rsi; g[REG_RDX] = tf.rdx; g[REG_RCX] = tf.rcx;
+	g[REG_R8] = tf.r8; g[REG_R9] = tf.r9; g[REG_R10] = tf.r10; g[REG_R11] = tf.r11;
+	g[REG_RBX] = tf.rbx; g[REG_RBP] = tf.rbp; g[REG_R12] = tf.r12; g[REG_R13] = tf.r13;
+	g[REG_R14] = tf.r14; g[REG_R15] = tf.r15; g[REG_RAX] = tf.rax; g[REG_RIP] = tf.rip;
+	g[REG_RSP] = tf.rsp;
+	g[REG_EFL] = (g[REG_EFL] & ~(long long)EFLAGS_USER_CHANGEABLE) |
+		     (long long)(tf.rflags & EFLAGS_USER_CHANGEABLE);
+}
+
 static void host_handler(int sig, siginfo_t *info, void *ucv)
 {
 	struct dune_percpu *cpu = dune_self;
 	struct dune_ksigaction *a = &actions[sig];
+	int in_dune = cpu && cpu->state == VCPU_ACTIVE;
 
-	if (!cpu || cpu->state != VCPU_ACTIVE) { /* not a thread in dune mode */
+	if (routed & KSIG_BIT(sig)) {
+		if (!in_dune) {
+			vector_natively(sig, ucv);
+			return;
+		}
+		/* the vCPU takes it as an interrupt (vintr.c) after this exit */
+		vintr_post(cpu, DUNE_SIGNAL_INTR_BASE + (unsigned)sig);
+		if (cpu->vcpu)
+			dune_state.hostside->vcpu_kick(cpu);
+		return;
+	}
+	if (!in_dune) {
 		/* a native thread: the program's handler, as the kernel would */
 		if (a->flags & SA_SIGINFO)
 			((void (*)(int, siginfo_t *, void *))a->handler)(sig, info, ucv);
@@ -70,10 +111,32 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 	__atomic_or_fetch(&cpu->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
+void signals_foreign_kick(int sig, siginfo_t *info, void *ucv)
+{
+	struct dune_ksigaction *a = &actions[sig];
+	if (is_handler(a->handler)) {
+		host_handler(sig, info, ucv);
+		return;
+	}
+	if (a->handler == SIG_IGN)
+		return;
+	/* the default action of a real-time signal: the process ends by it */
+	struct dune_ksigaction dfl = { .handler = SIG_DFL };
+	raw_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	raw_syscall3(SYS_tgkill, raw_syscall0(SYS_getpid), raw_syscall0(SYS_gettid), sig);
+}
+
 static long install(int sig, const struct dune_ksigaction *prog)
 {
 	struct dune_ksigaction k = *prog;
-	if (is_handler(prog->handler)) {
+	if (routed & KSIG_BIT(sig)) {
+		/* the vector's handler, whatever the program's action says; a
+		 * forwarded call it interrupts is restarted before it runs */
+		k.handler = (void *)host_handler;
+		k.flags = SA_SIGINFO | SA_RESTORER | SA_RESTART;
+		k.restorer = (void *)raw_sigreturn;
+		k.mask = 0;
+	} else if (is_handler(prog->handler)) {
 		k.handler = (void *)host_handler;
 		/* no SA_RESTART: an interrupted forwarded call comes back, so the
 		 * guest's handler runs at once; the restart is done afterwards */
@@ -81,6 +144,36 @@ static long install(int sig, const struct dune_ksigaction *prog)
 		k.restorer = prog->restorer;
 	}
 	return raw_syscall4(SYS_rt_sigaction, sig, &k, NULL, 8);
+}
+
+/* Host half (or host mode): sig comes as a vector (on) or as a signal. */
+long signals_route(int sig, int on)
+{
+	if (sig < 1 || DUNE_SIGNAL_INTR_BASE + sig > 255 || sig == SIGKILL || sig == SIGSTOP ||
+	    sig == dune_state.kick_signal)
+		return -EINVAL;
+	if (on)
+		routed |= KSIG_BIT(sig);
+	else
+		routed &= ~KSIG_BIT(sig);
+	return install(sig, &actions[sig]);
+}
+
+int dune_register_signal_handler(int signum, dune_intr_cb cb)
+{
+	long r;
+	if (signum < 1 || DUNE_SIGNAL_INTR_BASE + signum > 255)
+		return -EINVAL;
+	if ((r = dune_register_intr_handler(DUNE_SIGNAL_INTR_BASE + signum, cb)) < 0)
+		return (int)r;
+	r = dune_guest_mode ? hypercall(HC_SIGROUTE, signum, cb != NULL, 0, 0)
+			    : signals_route(signum, cb != NULL);
+	return (int)r;
+}
+
+sighandler_t dune_signal(int sig, sighandler_t cb)
+{
+	return signal(sig, cb);
 }
 
 /* At the first dune_enter: handlers installed before are the guest's too. */
@@ -103,8 +196,6 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 {
 	if (sig < 1 || sig > 64)
 		return -EINVAL;
-	if (sig == dune_state.kick_signal && act)
-		return -EINVAL; /* libdune's own */
 	if (oact)
 		*oact = actions[sig];
 	if (!act)
@@ -114,7 +205,9 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 	if (is_handler(act->handler) && !(act->flags & SA_RESTORER))
 		return -EINVAL; /* x86-64 needs a restorer, as in the kernel */
 	actions[sig] = *act;
-	return install(sig, act);
+	/* the kick signal keeps libdune's host handler, which passes the
+	 * program's own uses of it on (signals_foreign_kick) */
+	return sig == dune_state.kick_signal ? 0 : install(sig, act);
 }
 
 long signals_sigaltstack(struct dune_percpu *cpu, const void *ssv, void *ossv, uint64_t rsp)
@@ -156,14 +249,11 @@ int guest_range_ok(uint64_t addr, uint64_t len, int prot)
 	return len > 0;
 }
 
-#define SAFE 1
-#define UNSAFE 0
-#define IN_USER_CODE 2 /* user code below the program (dune_jump_to_user) */
 
 /* Not inside libdune's exception entry (on the interrupt stack, or in ring
  * 0 on a deprivileged guest): a signal frame there would break it. Nor in
  * user code: the program's handler can't run on its stack. */
-static int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *regs)
+int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *regs)
 {
 	uint64_t ist = cpu->stacks + cpu->stacks_size - IST_STACK_SIZE;
 	struct kvm_sregs s;

@@ -3,6 +3,7 @@
 #ifndef LIBDUNE_SIGNALS_H
 #define LIBDUNE_SIGNALS_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/ksigaction.h"
@@ -11,16 +12,28 @@
 
 int signals_init(void); /* handlers installed before dune_init are the guest's too */
 long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact);
+/* The kick signal from anyone but libdune (kill, sigqueue): the program's
+ * handler for it, or its default action (the kick handler calls this). */
+void signals_foreign_kick(int sig, siginfo_t *info, void *ucv);
 long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uint64_t rsp);
 /* Before the vCPU runs: the program's handler for each pending signal. */
 void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);
 long signals_sigreturn(struct dune_percpu *cpu);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
 int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+/* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
+long signals_route(int sig, int on);
 int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask);
 void signals_suspend_done(struct dune_percpu *cpu);
 /* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before
  * the host half dereferences them) */
 int guest_range_ok(uint64_t addr, uint64_t len, int prot);
+
+/* Where the vCPU stands (regs): may a frame be built for it? */
+#define UNSAFE 0       /* in libdune's entry or trap code: soon out of it */
+#define SAFE 1         /* in the program */
+#define IN_USER_CODE 2 /* in user code below the program (dune_jump_to_user):
+			* step it out with the trap flag, see cpu->sig_step */
+int guest_at_safe_point(struct dune_percpu *cpu, const struct kvm_regs *regs);
 
 #endif

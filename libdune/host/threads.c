@@ -41,6 +41,8 @@ long host_clone_thread(struct dune_percpu *parent, unsigned long flags, uintptr_
 	b->sregs.gs.base = (uint64_t)cpu;
 	b->sregs.tr.base = (uint64_t)&cpu->tss;
 	b->sregs.gdt.base = (uint64_t)cpu->gdt;
+	/* the new thread starts on the table its parent runs on */
+	cpu->prog_cr3 = dune_state.deprivileged ? parent->prog_cr3 : b->sregs.cr3;
 	cpu->tlb_gen_done = tlb_generation();
 	r = host_clone_raw(flags, cpu->host_stack + cpu->host_stack_size, ptid, ctid, tls, cpu);
 	if (r < 0)

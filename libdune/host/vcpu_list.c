@@ -61,6 +61,7 @@ void vcpu_list_add(struct dune_percpu *cpu)
 {
 	reg_lock();
 	nr_reserved--;
+	cpu->apic_id = (uint32_t)nr_all; /* dune_apic_id: stable for the vCPU's life */
 	all[nr_all] = cpu;
 	__atomic_store_n(&nr_all, nr_all + 1, __ATOMIC_RELEASE);
 	reg_unlock();

@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -22,39 +24,34 @@ extern "C" {
 
 /* ---- page tables (x86-64, 4 levels) ---- */
 
-typedef uint64_t ptent_t;
-typedef uint64_t physaddr_t;
+/* Dune's sub-headers: page-table geometry and entry bits (PGSIZE, PDX,
+ * PTE_*, BIG_PG*), control registers, descriptors, MSRs, trap numbers,
+ * FPU areas, the ELF helpers. Programs that include only dune.h see them
+ * all, as with Dune's. */
+#include "libdune/mmu.h"
+#include "libdune/cpu-x86.h"
+#include "libdune/fpu.h"
+#include "libdune/dune_elf.h"
 
-#define PGSHIFT 12
-#define PGSIZE (1UL << PGSHIFT)
-#define NPTBITS 9
-#define NPTENTRIES (1 << NPTBITS)
-#define NPTLVLS 3 /* depth - 1 */
-#define PPN(pa) ((pa) >> PGSHIFT)
-#define PGOFF(la) (((uintptr_t)(la)) & (PGSIZE - 1))
-#define PDSHIFT(n) (PGSHIFT + NPTBITS * (n))
-#define PDX(n, la) ((((uintptr_t)(la)) >> PDSHIFT(n)) & (NPTENTRIES - 1))
-#define PGADDR(la) (((uintptr_t)(la)) & ~(PGSIZE - 1))
+int dune_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dune_die(void) __attribute__((noreturn));
 
-#define PTE_P 0x0001UL   /* present */
-#define PTE_W 0x0002UL   /* writeable */
-#define PTE_U 0x0004UL   /* user */
-#define PTE_PWT 0x0008UL /* write-through */
-#define PTE_PCD 0x0010UL /* cache-disable */
-#define PTE_A 0x0020UL   /* accessed */
-#define PTE_D 0x0040UL   /* dirty */
-#define PTE_PS 0x0080UL  /* page size (2 MiB / 1 GiB) */
-#define PTE_G 0x0100UL   /* global */
-#define PTE_AVAIL 0x0E00UL
-#define PTE_COW 0x0200UL  /* copy-on-write (software bit) */
-#define PTE_USR1 0x0400UL /* software bits for applications */
-#define PTE_USR2 0x0800UL
-#define PTE_NX (1UL << 63)
+/* Dune's assert for programs that did not include <assert.h>: one line
+ * through dune_printf, then the process ends. */
+#ifndef assert
+#define assert(expr)                                                              \
+	do {                                                                      \
+		if (!(expr)) {                                                    \
+			dune_printf("ASSERT(" #expr ") at %s:%d in function %s\n", \
+				    __FILE__, __LINE__, __func__);                \
+			dune_die();                                               \
+		}                                                                 \
+	} while (0)
+#endif
+
+/* (libdune additions) */
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000UL
-#define PTE_ADDR(pte) ((physaddr_t)(pte) & PTE_ADDR_MASK)
-#define PTE_FLAGS(pte) ((ptent_t)(pte) & ~PTE_ADDR_MASK)
-#define pte_present(pte) ((pte) & PTE_P)
-#define pte_big(pte) ((pte) & PTE_PS)
+
 
 #define PERM_NONE 0        /* no access */
 #define PERM_R 0x0001      /* read permission */
@@ -121,13 +118,94 @@ int dune_vm_page_walk(ptent_t *root, void *start_va, void *end_va,
 long dune_vm_dirty_collect(ptent_t *root, void *start, void *end, uint64_t *bitmap, int flags);
 
 /* Guest-physical address of a host virtual address mirrored into the guest,
- * or 0 if the address is not mirrored. Host addresses (47 bits) are laid out
- * sparsely in guest-physical space, so this is a table lookup rather than
- * Dune's fixed arithmetic. */
+ * or 0 if the address is not mirrored. The layout follows Dune's (below),
+ * and memory Dune could not map at all gets guest-physical chunks of its
+ * own, so this is exact for every mirrored address. */
 physaddr_t dune_va_to_pa(void *ptr);
 /* (libdune addition) the inverse: host virtual address of a guest-physical
  * address, or NULL. */
 void *dune_pa_to_va(physaddr_t pa);
+
+/* Dune's guest-physical layout: addresses below 16 GiB (but 3-4 GiB) are
+ * at GPA == VA, page tables and the page allocator included; the 63 GiB
+ * below the kernel's mmap area start at mmap_base, the 1 GiB holding the
+ * stack at stack_base, and map to the windows just under phys_limit (80
+ * GiB). These are Dune's variables and formulas; dune_va_to_pa agrees. */
+extern uintptr_t phys_limit;
+extern uintptr_t mmap_base;
+extern uintptr_t stack_base;
+
+#define GPA_STACK_SIZE ((unsigned long)1 << 30)                    /* 1 GiB */
+#define GPA_MAP_SIZE (((unsigned long)1 << 36) - GPA_STACK_SIZE)    /* 63 GiB */
+#define LG_ALIGN(addr) (((addr) + (1UL << 30) - 1) & ~((1UL << 30) - 1))
+
+static inline uintptr_t dune_mmap_addr_to_pa(void *ptr)
+{
+	return (uintptr_t)ptr - mmap_base + phys_limit - GPA_STACK_SIZE - GPA_MAP_SIZE;
+}
+
+static inline uintptr_t dune_stack_addr_to_pa(void *ptr)
+{
+	return (uintptr_t)ptr - stack_base + phys_limit - GPA_STACK_SIZE;
+}
+
+/* ---- the page allocator: page tables and dune_vm_map_pages come from it ---- */
+
+/* Pages live at PAGEBASE at GPA == VA: dune_page2pa() is also the page's
+ * address in this process. */
+SLIST_HEAD(page_head, page);
+typedef SLIST_ENTRY(page) page_entry_t;
+
+struct page {
+	page_entry_t link;
+	uint64_t ref;
+};
+
+extern struct page *pages;
+extern int num_pages; /* pages committed so far */
+
+#define PAGEBASE 0x200000000UL
+#define MAX_PAGES (1ul << 20) /* 4 GiB */
+
+/* A zeroed page with one reference, or NULL. */
+struct page *dune_page_alloc(void);
+void dune_page_free(struct page *pg);
+void dune_page_stats(void);
+bool dune_page_isfrompool(physaddr_t pa);
+
+static inline struct page *dune_pa2page(physaddr_t pa)
+{
+	return &pages[PPN(pa - PAGEBASE)];
+}
+
+static inline physaddr_t dune_page2pa(struct page *pg)
+{
+	return PAGEBASE + ((physaddr_t)(pg - pages) << PGSHIFT);
+}
+
+/* (libdune additions) references taken and dropped under the allocator's
+ * lock; dune_page_get/put below are Dune's inline forms of them. */
+void dune_page_ref(struct page *pg, int delta);
+
+static inline struct page *dune_page_get(struct page *pg)
+{
+	assert(pg >= pages);
+	assert(pg < (pages + num_pages));
+	dune_page_ref(pg, 1);
+	return pg;
+}
+
+static inline void dune_page_put(struct page *pg)
+{
+	assert(pg >= pages);
+	assert(pg < (pages + num_pages));
+	dune_page_ref(pg, -1);
+}
+
+/* Maps pg at va with perm, taking a reference (the entry it replaces drops
+ * its own); the pool page mapped at va, or NULL. */
+int dune_vm_insert_page(ptent_t *root, void *va, struct page *pg, int perm);
+struct page *dune_vm_lookup_page(ptent_t *root, void *va);
 
 static inline void dune_flush_tlb_one(unsigned long addr)
 {
@@ -139,11 +217,22 @@ static inline void dune_flush_tlb(void)
 	asm volatile("mov %%cr3, %%rax\n\tmov %%rax, %%cr3\n" ::: "rax", "memory");
 }
 
+/* load_cr3(root | CR3_NOFLUSH | pcid): switch without flushing, with a
+ * PCID. Where the host offers no PCIDs the bit and the PCID are dropped
+ * (one message the first time) and the load flushes. */
 #define CR3_NOFLUSH (1UL << 63)
 
 static inline void load_cr3(unsigned long cr3)
 {
 	asm volatile("mov %%rax, %%cr3\n" : : "a"(cr3) : "memory");
+}
+
+static inline void __invpcid(int mode, unsigned long addr)
+{
+	struct {
+		unsigned long eptp, gpa;
+	} operand = { 1, addr };
+	asm volatile("invpcid (%%rax), %%rcx" ::"a"(&operand), "c"(mode) : "cc", "memory");
 }
 
 /* ---- traps ---- */
@@ -194,36 +283,12 @@ struct dune_tf {
 #define ARG0(tf) ((tf)->rdi)
 #define ARG1(tf) ((tf)->rsi)
 #define ARG2(tf) ((tf)->rdx)
-#define ARG3(tf) ((tf)->rcx)
+/* ARG3 is the fourth system-call argument. Dune's entry copied r10 into
+ * the rcx slot and read it there; here r10 holds it and the rcx slot holds
+ * a copy, so both spellings read the argument; change it through ARG3. */
+#define ARG3(tf) ((tf)->r10)
 #define ARG4(tf) ((tf)->r8)
 #define ARG5(tf) ((tf)->r9)
-
-/* x86 exception vectors */
-#define T_DIVIDE 0
-#define T_DEBUG 1
-#define T_NMI 2
-#define T_BRKPT 3
-#define T_OFLOW 4
-#define T_BOUND 5
-#define T_ILLOP 6
-#define T_DEVICE 7
-#define T_DBLFLT 8
-#define T_TSS 10
-#define T_SEGNP 11
-#define T_STACK 12
-#define T_GPFLT 13
-#define T_PGFLT 14
-#define T_FPERR 16
-#define T_ALIGN 17
-#define T_MCHK 18
-#define T_SIMDERR 19
-
-/* page-fault error code bits */
-#define FEC_P 0x1
-#define FEC_W 0x2
-#define FEC_U 0x4
-#define FEC_RSV 0x8
-#define FEC_I 0x10
 
 typedef void (*dune_intr_cb)(struct dune_tf *tf);
 typedef void (*dune_pgflt_cb)(uintptr_t addr, uint64_t fec, struct dune_tf *tf);
@@ -237,8 +302,25 @@ int dune_register_intr_handler(int vec, dune_intr_cb cb);
 void dune_register_pgflt_handler(dune_pgflt_cb cb);
 void dune_register_syscall_handler(dune_syscall_cb cb);
 
-/* Runs tf (rip, rsp, rflags, registers) in ring 3 under the current page
- * table until a handler calls dune_ret_from_user(code); returns code. User
+/* Signals as interrupts (Dune's numbering): the handler registered for
+ * DUNE_SIGNAL_INTR_BASE + signum runs with the interrupted frame when
+ * signum arrives for a thread in dune mode (at the next point where the
+ * thread may be interrupted), instead of any Linux handler; it may edit
+ * *tf. signum 1..55. */
+#define DUNE_SIGNAL_INTR_BASE 200
+int dune_register_signal_handler(int signum, dune_intr_cb cb);
+
+/* signal(2) for programs in dune mode (their handlers run in the guest);
+ * returns the previous handler or SIG_ERR. */
+typedef void (*sighandler_t)(int);
+sighandler_t dune_signal(int sig, sighandler_t cb);
+
+/* Loads every register from tf and resumes there (rip, rsp, rflags), at the
+ * caller's privilege; never returns. */
+void dune_pop_trap_frame(struct dune_tf *tf) __attribute__((noreturn));
+
+/* Runs tf (rip, rsp, rflags, registers) in ring 3 under the page table the
+ * program has loaded (pgroot, or one of its own via load_cr3) until a handler calls dune_ret_from_user(code); returns code. User
  * code reaches only PTE_U memory; its system calls go to the handler
  * registered with dune_register_syscall_handler (or to the host if none),
  * its exceptions to the pgflt/interrupt handlers with tf->cs & 3 == 3.
@@ -246,6 +328,18 @@ void dune_register_syscall_handler(dune_syscall_cb cb);
  * tables) is never reachable from user code. */
 int dune_jump_to_user(struct dune_tf *tf);
 void dune_ret_from_user(int ret) __attribute__((noreturn));
+
+/* (libdune addition) User code this thread runs (dune_jump_to_user) runs
+ * under root, a page table of the program's own (from dune_page_alloc,
+ * filled with dune_vm_lookup), instead of the table the program has loaded:
+ * root's PTE_U entries are all it reaches, while the program and its
+ * handlers keep running under their own table. libdune adds to root,
+ * supervisor-only, the pages this thread's ring 0 needs to take user code's
+ * traps. Takes effect when user code is next entered or resumed, so a
+ * handler may switch the table of the frame it returns to. Other threads
+ * run their user code under their own choice. NULL: back to the default.
+ * 0, or -EINVAL (not dune mode, root not a pool page) or -ENOMEM. */
+int dune_set_user_root(ptent_t *root);
 
 /* (libdune additions) User code's FS base: the program's own FS base until
  * set; takes effect when user code next runs. */
@@ -268,6 +362,12 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end);
 /* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
  * else's behalf must not reach those. */
 int dune_owns_fd(int fd);
+/* (libdune addition) Mappings of min_len bytes or more made from now on are
+ * mirrored lazily: an 8 MiB block at a time, when the guest first touches
+ * it (a 256 GiB reservation costs nothing until used). Their page-table
+ * entries do not exist before that touch, so dune_vm_* calls on untouched
+ * parts change nothing. 0 (the default) mirrors everything at once. */
+void dune_mirror_lazily(size_t min_len);
 /* Moves fd to the top of the descriptor space (out of the numbers
  * programs use) and makes it libdune's: the program's calls cannot reach
  * it, listings of /proc/self/fd leave it out. Returns the new number. */
@@ -294,6 +394,26 @@ struct dune_ksigaction {
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);
 void dune_dump_trap_frame(struct dune_tf *tf);
+/* The signal Linux sends for an exception vector (SIGFPE for #DE, SIGSEGV
+ * for #PF, ...): what a handler ending the program for it should use. */
+int dune_vector_signal(uint64_t vec);
+
+/* ---- interprocessor interrupts between threads in dune mode ---- */
+
+/* Each vCPU (thread in dune mode) has an APIC ID. dune_apic_send_ipi posts
+ * vector to the vCPU with that ID; the vector's handler
+ * (dune_register_intr_handler) runs there with the interrupted frame as
+ * soon as that thread may be interrupted: at once if it runs in the guest,
+ * else when it comes back from the system call it is in. Vector 2 is NMI.
+ * dune_apic_eoi() ends the handler's interrupt (as Dune's handlers do). */
+uint32_t dune_apic_id(void);
+/* The APIC ID dune_apic_init_rt_entry() recorded for a CPU; *error = true
+ * (if error is given) for a CPU number the machine does not have. */
+uint32_t dune_apic_id_for_cpu(uint32_t cpu, bool *error);
+void dune_apic_send_ipi(uint8_t vector, uint32_t destination_apic_id);
+void dune_apic_eoi(void);
+/* Records sched_getcpu() -> dune_apic_id() for the calling thread. */
+void dune_apic_init_rt_entry(void);
 
 /* ---- utilities ---- */
 
@@ -304,8 +424,6 @@ static inline unsigned long dune_get_ticks(void)
 	return ((unsigned long)a) | (((unsigned long)d) << 32);
 }
 
-int dune_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void dune_die(void) __attribute__((noreturn));
 /* ends the process with sig as the kernel would (default action, core
  * files aside), whatever handlers the program set: its parent sees it
  * killed by sig */

@@ -25,10 +25,10 @@ static ptent_t perm_to_pte(int perm)
 		f |= PTE_W;
 	if (!(perm & PERM_X))
 		f |= PTE_NX;
+	/* PTE_U as asked, on every guest: on a deprivileged one the program's
+	 * own touch of such a page is let through in ring 0 (emulate.c) */
 	if (perm & PERM_U)
 		f |= PTE_U;
-	else if (dune_state.deprivileged) /* the program runs in ring 3 */
-		f |= PTE_U | PTE_KONLY;
 	if (perm & PERM_UC)
 		f |= PTE_PCD;
 	if (perm & PERM_COW)
@@ -37,6 +37,9 @@ static ptent_t perm_to_pte(int perm)
 		f |= PTE_USR1;
 	if (perm & PERM_USR2)
 		f |= PTE_USR2;
+	/* PERM_USR3 is PERM_USR1 | PERM_USR2: Dune tested it as a mask */
+	if (perm & PERM_USR3)
+		f |= PTE_USR3;
 	return f;
 }
 
@@ -63,12 +66,13 @@ int dune_vm_lookup(ptent_t *root, void *va, int create, ptent_t **pte_out)
 	mirror_unlock();
 	if (r < 0)
 		return r;
-	if (!create && !(*pte & PTE_P))
-		return -ENOENT;
+	/* as Dune: the entry, present or not, whenever the tables above exist */
 	*pte_out = pte;
 	return 0;
 }
 
+/* As Dune: entries that hold a page (present or not) take perm; holes are
+ * skipped. Big pages in the range are split. */
 int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 {
 	uintptr_t p = PAGE_ALIGN_DOWN((uintptr_t)va);
@@ -84,14 +88,10 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 	for (uintptr_t a = p; a < end; a += PGSIZE) {
 		ptent_t *pte;
 		int lvl;
-		if (vm_walk(root, a, 0, 0, &pte, &lvl) < 0 || !(*pte & (PTE_P | PTE_ADDR_MASK))) {
-			ret = -ENOMEM;
+		if (vm_walk(root, a, 0, 0, &pte, &lvl) < 0 || !(*pte & (PTE_P | PTE_ADDR_MASK)))
+			continue;
+		if (lvl > 0 && (ret = vm_walk(root, a, 0, 1, &pte, &lvl)) < 0)
 			break;
-		}
-		if (lvl > 0 && vm_walk(root, a, 0, 1, &pte, &lvl) < 0) {
-			ret = -ENOMEM;
-			break;
-		}
 		ptent_t old = *pte, new = (old & keep) | flags;
 		/* anything but a grant added or NX taken away needs a flush */
 		narrowed |= ((old & ~new) & ~PTE_NX) || ((new & ~old) & ~grants);
@@ -108,26 +108,32 @@ int dune_vm_mprotect(ptent_t *root, void *va, size_t len, int perm)
 	return ret;
 }
 
+/* As Dune: every page overlapping [va, va + len) maps to pa + its offset
+ * from va, rounded down, so unaligned va and pa are fine for 4 KiB pages;
+ * big pages need va and pa aligned alike. */
 int dune_vm_map_phys(ptent_t *root, void *va, size_t len, void *pa, int perm)
 {
-	uintptr_t v = (uintptr_t)va, end = v + len;
-	uint64_t p = (uint64_t)pa;
 	int level = (perm & PERM_BIG_1GB) ? 2 : (perm & PERM_BIG) ? 1 : 0;
+	uintptr_t size = LEVEL_SIZE(level);
+	uintptr_t v = (uintptr_t)va & ~(size - 1), end = (uintptr_t)va + len;
+	uint64_t p = (uint64_t)pa - ((uintptr_t)va - v);
 	ptent_t flags = perm_to_pte(perm) | (level ? PTE_PS : 0);
 	int r = 0;
 
-	if ((v | p) & (LEVEL_SIZE(level) - 1))
+	if (!len || end < v)
+		return len ? -EINVAL : 0;
+	if (level && (((uintptr_t)va | (uint64_t)pa) & (size - 1)))
 		return -EINVAL;
 	mirror_lock();
-	for (; v < end; v += LEVEL_SIZE(level), p += LEVEL_SIZE(level)) {
+	for (; v < end; v += size, p += size) {
 		ptent_t *pte;
 		int lvl;
 		if ((r = vm_walk(root, v, level, 1, &pte, &lvl)) < 0)
 			break;
-		*pte = p | flags;
+		*pte = PTE_ADDR(p) | flags;
 	}
 	mirror_unlock();
-	tlb_flush_range((uintptr_t)va, end);
+	tlb_flush_range((uintptr_t)va & ~(size - 1), PAGE_ALIGN_UP(end));
 	return r;
 }
 
@@ -172,6 +178,9 @@ void dune_vm_unmap(ptent_t *root, void *va, size_t len)
 	tlb_flush_range(v, end);
 }
 
+/* As Dune: the callback sees every non-zero leaf, present or not (a
+ * program may keep the address of a page it made not present), and big
+ * entries; tables are entered only when present. */
 static int walk_level(ptent_t *table, int level, uintptr_t base, uintptr_t start,
 		      uintptr_t end, page_walk_cb cb, const void *arg)
 {
@@ -180,13 +189,15 @@ static int walk_level(ptent_t *table, int level, uintptr_t base, uintptr_t start
 		uintptr_t va_end = va + LEVEL_SIZE(level) - 1;
 		ptent_t *e = &table[i];
 		int r;
-		if (va_end < start || va > end || !(*e & PTE_P))
+		if (va_end < start || va > end || !*e)
 			continue;
 		if (level == 0 || (level <= 2 && (*e & PTE_PS))) {
 			if ((r = cb(arg, e, (void *)va)))
 				return r;
 			continue;
 		}
+		if (!(*e & PTE_P))
+			continue;
 		r = walk_level(vm_table_of(*e), level - 1, va, start, end, cb, arg);
 		if (r)
 			return r;
@@ -262,6 +273,40 @@ void dune_vm_free(ptent_t *root)
 	mirror_lock();
 	free_level(root, NPTLVLS);
 	mirror_unlock();
+}
+
+int dune_vm_insert_page(ptent_t *root, void *va, struct page *pg, int perm)
+{
+	ptent_t *pte;
+	int lvl, r;
+
+	if (!dune_page_isfrompool(dune_page2pa(pg)))
+		return -EINVAL;
+	mirror_lock();
+	r = vm_walk(root, PAGE_ALIGN_DOWN((uintptr_t)va), 0, 1, &pte, &lvl);
+	if (r == 0) {
+		pg->ref++;
+		if (*pte & PTE_P)
+			vm_release_leaf(*pte);
+		*pte = dune_page2pa(pg) | perm_to_pte(perm);
+	}
+	mirror_unlock();
+	tlb_flush_range(PAGE_ALIGN_DOWN((uintptr_t)va), PAGE_ALIGN_DOWN((uintptr_t)va) + PGSIZE);
+	return r;
+}
+
+struct page *dune_vm_lookup_page(ptent_t *root, void *va)
+{
+	ptent_t *pte;
+	int lvl;
+	struct page *pg = NULL;
+
+	mirror_lock();
+	if (vm_walk(root, (uintptr_t)va, 0, 0, &pte, &lvl) == 0 && lvl == 0 &&
+	    (*pte & PTE_P) && dune_page_isfrompool(PTE_ADDR(*pte)))
+		pg = dune_pa2page(PTE_ADDR(*pte));
+	mirror_unlock();
+	return pg;
 }
 
 void dune_vm_default_pgflt_handler(uintptr_t addr, uint64_t fec)

@@ -9,8 +9,20 @@ static uint32_t *va_chunk;  /* per VA chunk: PA chunk + 1, or 0 */
 static uint64_t *va_refs;   /* per VA chunk: pages mirrored in it */
 static uint32_t *pa_chunk;  /* per PA chunk: VA chunk + 1, or 0 */
 static unsigned nr_pa_chunks;
+static unsigned first_free_chunk = FIRST_PA_CHUNK; /* the allocator's lowest */
 static unsigned next_free_hint = FIRST_PA_CHUNK;
 static unsigned chunks_in_use;
+
+/* Dune's layout (layout_dune_windows): VA chunk -> fixed PA chunk. */
+static int windows_on;
+static uintptr_t mmap_chunk0, stack_chunk;
+/* the page pool's VA chunks and the PA chunk they start at (layout_pool) */
+static uintptr_t pool_chunk0, pool_chunks, pool_pa_chunk0;
+
+/* Dune's variables (dune.h): 0 until dune_init sets the windows. */
+uintptr_t phys_limit;
+uintptr_t mmap_base;
+uintptr_t stack_base;
 
 static void *table_alloc(size_t bytes)
 {
@@ -39,13 +51,69 @@ int layout_init(unsigned phys_bits)
 	return 0;
 }
 
+int layout_dune_windows(uintptr_t mmap_start, uintptr_t stack_start)
+{
+	if (!va_chunk || chunks_in_use || nr_pa_chunks <= DUNE_PHYS_LIMIT_CHUNK)
+		return -EINVAL;
+	mmap_chunk0 = mmap_start >> CHUNK_SHIFT;
+	stack_chunk = stack_start >> CHUNK_SHIFT;
+	if (mmap_chunk0 < DUNE_IDENTITY_CHUNKS || stack_chunk < DUNE_IDENTITY_CHUNKS)
+		return -EINVAL;
+	windows_on = 1;
+	first_free_chunk = next_free_hint = DUNE_PHYS_LIMIT_CHUNK;
+	mmap_base = mmap_chunk0 << CHUNK_SHIFT;
+	stack_base = stack_chunk << CHUNK_SHIFT;
+	phys_limit = (uintptr_t)DUNE_PHYS_LIMIT_CHUNK << CHUNK_SHIFT;
+	return 0;
+}
+
+int layout_pool(uintptr_t va, uint64_t size, uint64_t pa)
+{
+	if (!va_chunk || ((va | size | pa) & (CHUNK_SIZE - 1)) ||
+	    ((pa + size) >> CHUNK_SHIFT) > nr_pa_chunks)
+		return -EINVAL;
+	pool_chunk0 = va >> CHUNK_SHIFT;
+	pool_chunks = size >> CHUNK_SHIFT;
+	pool_pa_chunk0 = pa >> CHUNK_SHIFT;
+	return 0;
+}
+
+static int in_pool_pa(uintptr_t pa_c)
+{
+	return pool_chunks && pa_c >= pool_pa_chunk0 && pa_c - pool_pa_chunk0 < pool_chunks;
+}
+
+/* The PA chunk Dune's layout puts VA chunk vc at, or -1 (the allocator's). */
+static long fixed_pa_chunk(uintptr_t vc)
+{
+	if (pool_chunks && vc >= pool_chunk0 && vc - pool_chunk0 < pool_chunks)
+		return (long)(pool_pa_chunk0 + (vc - pool_chunk0));
+	if (!windows_on)
+		return -1;
+	if (vc < DUNE_IDENTITY_CHUNKS)
+		return vc == DUNE_APIC_CHUNK || in_pool_pa(vc) ? -1 : (long)vc;
+	if (vc == stack_chunk)
+		return DUNE_PHYS_LIMIT_CHUNK - 1;
+	if (vc >= mmap_chunk0 && vc - mmap_chunk0 < DUNE_MMAP_CHUNKS)
+		return (long)(DUNE_IDENTITY_CHUNKS + (vc - mmap_chunk0));
+	return -1;
+}
+
 static int pa_chunk_alloc(unsigned vc)
 {
+	long fixed = fixed_pa_chunk(vc);
+	if (fixed >= 0) {
+		if (pa_chunk[fixed])
+			return -EEXIST;
+		pa_chunk[fixed] = vc + 1;
+		chunks_in_use++;
+		return (int)fixed;
+	}
 	for (unsigned n = 0; n < nr_pa_chunks; n++) {
 		unsigned pa_c = next_free_hint + n;
 		if (pa_c >= nr_pa_chunks)
-			pa_c = FIRST_PA_CHUNK + (pa_c - nr_pa_chunks);
-		if (pa_c < FIRST_PA_CHUNK || pa_c >= nr_pa_chunks)
+			pa_c = first_free_chunk + (pa_c - nr_pa_chunks);
+		if (pa_c < first_free_chunk || pa_c >= nr_pa_chunks || in_pool_pa(pa_c))
 			continue;
 		if (!pa_chunk[pa_c]) {
 			pa_chunk[pa_c] = vc + 1;

@@ -17,7 +17,8 @@ uint64_t mirror_bytes(void);
  * deprivileged one the program needs PTE_U, so it gets PTE_KONLY instead.
  * `entry`: also needed by the ring-0 entry under the user view. */
 int mirror_kernel_only(uintptr_t start, uintptr_t end, int prot, int entry);
-void mirror_set_precise(int on);   /* dune_init(false): only user ranges for user code */
+void mirror_set_precise(int on);
+int mirror_precise(void);   /* dune_init(false): only user ranges for user code */
 void mirror_pool_access(void);     /* after the mode probe: every range gets its bits */
 int mirror_pool_chunk(uintptr_t start, uintptr_t end); /* ptpool's new chunk */
 

@@ -9,7 +9,9 @@
  * tests without a guest). */
 typedef int (*ptpool_mirror_fn)(uintptr_t start, uintptr_t end);
 
-int ptpool_init(ptpool_mirror_fn mirror);
+/* at_pagebase: at virtual PAGEBASE too (Dune's full mapping); else
+ * wherever the host puts it. Guest-physical PAGEBASE either way. */
+int ptpool_init(ptpool_mirror_fn mirror, int at_pagebase);
 void *ptpool_alloc(void); /* zeroed page, mapped in the guest, or NULL */
 void ptpool_free(void *page);
 void ptpool_get(void *page); /* one more reference (a cloned page table) */

@@ -19,7 +19,19 @@ static struct slot *slots; /* sorted by hva, no overlap */
 static unsigned nr_slots, max_slots;
 static uint8_t *id_used;
 static slot_set_fn slot_set;
+static slot_batch_fn slot_batch;
 static uint64_t total_bytes;
+
+/* Replacing a slot (a split, a merge) deletes it and registers its
+ * successors. Memory in it may be live: the code doing this, its stack,
+ * this table. The host runs the whole replacement in one step (one
+ * hypercall from the guest), so this vCPU never runs with the memory
+ * missing; other vCPUs that touch it meanwhile are served by the run
+ * loop (MMIO emulation, a retried instruction fetch). */
+#define BATCH_MAX 4
+static struct slot_op batch[BATCH_MAX];
+static unsigned nr_batch;
+static int batching;
 
 int slots_init(unsigned max, slot_set_fn set)
 {
@@ -28,6 +40,7 @@ int slots_init(unsigned max, slot_set_fn set)
 	if (max < 8)
 		return -EINVAL;
 	slot_set = set;
+	slot_batch = NULL;
 	if (slots) {
 		max_slots = max;
 		return 0;
@@ -40,6 +53,51 @@ int slots_init(unsigned max, slot_set_fn set)
 	}
 	id_used = (uint8_t *)(slots + SLOT_TABLE_MAX);
 	max_slots = max;
+	return 0;
+}
+
+void slots_set_batch(slot_batch_fn fn)
+{
+	slot_batch = fn;
+}
+
+/* registers with the host now, or queues into the open batch */
+static int host_set(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	if (!batching)
+		return slot_set(id, gpa, size, hva);
+	if (nr_batch == BATCH_MAX)
+		return -E2BIG;
+	batch[nr_batch++] = (struct slot_op){ id, 0, gpa, size, hva };
+	return 0;
+}
+
+static void batch_open(void)
+{
+	batching = 1;
+	nr_batch = 0;
+}
+
+static int batch_commit(void)
+{
+	int r = 0;
+	batching = 0;
+	if (slot_batch)
+		r = slot_batch(batch, nr_batch);
+	else
+		for (unsigned i = 0; i < nr_batch && r >= 0; i++)
+			r = slot_set(batch[i].id, batch[i].gpa, batch[i].size, batch[i].hva);
+	nr_batch = 0;
+	return r < 0 ? r : 0;
+}
+
+int slots_run_batch(const struct slot_op *ops, unsigned n, slot_set_fn set)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int r = set(ops[i].id, ops[i].gpa, ops[i].size, ops[i].hva);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -77,7 +135,7 @@ static int insert(uint64_t hva, uint64_t size, uint64_t gpa)
 	id = id_alloc();
 	if (id < 0)
 		return id;
-	r = slot_set((uint32_t)id, gpa, size, hva);
+	r = host_set((uint32_t)id, gpa, size, hva);
 	if (r < 0) {
 		id_used[id] = 0;
 		return r;
@@ -92,7 +150,7 @@ static int insert(uint64_t hva, uint64_t size, uint64_t gpa)
 
 static int drop(unsigned at)
 {
-	int r = slot_set(slots[at].id, slots[at].gpa, 0, slots[at].hva);
+	int r = host_set(slots[at].id, slots[at].gpa, 0, slots[at].hva);
 	if (r < 0)
 		return r;
 	id_used[slots[at].id] = 0;
@@ -138,21 +196,22 @@ int slots_remove(uintptr_t hva, uint64_t size)
 	while (at < nr_slots && slots[at].hva < end) {
 		struct slot s = slots[at];
 		uint64_t s_end = s.hva + s.size;
+		batch_open();
 		r = drop(at);
-		if (r < 0)
-			return r;
-		if (s.hva < hva) {
+		if (r >= 0 && s.hva < hva) {
 			r = insert(s.hva, hva - s.hva, s.gpa);
-			if (r < 0)
-				return r;
 			at++;
 		}
-		if (s_end > end) {
+		if (r >= 0 && s_end > end) {
 			r = insert(end, s_end - end, s.gpa + (end - s.hva));
-			if (r < 0)
-				return r;
 			at++;
 		}
+		if (r < 0) {
+			batching = 0;
+			return r;
+		}
+		if ((r = batch_commit()) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -167,10 +226,12 @@ int slots_compact(void)
 			i++;
 			continue;
 		}
-		if (drop(i + 1) < 0 || drop(i) < 0)
+		batch_open();
+		if (drop(i + 1) < 0 || drop(i) < 0 || insert(a.hva, a.size + b.size, a.gpa) < 0 ||
+		    batch_commit() < 0) {
+			batching = 0;
 			return -EIO;
-		if (insert(a.hva, a.size + b.size, a.gpa) < 0)
-			return -EIO;
+		}
 		merged++;
 	}
 	return merged;

@@ -3,12 +3,14 @@
 
 #include "common/percpu.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/uview.h"
 #include "host/hostside.h"
 #include "host/vcpu_list.h"
+#include "host/kick.h"
 #include "mm/tlb.h"
 
 static volatile uint64_t tlb_gen;
@@ -16,6 +18,22 @@ static volatile uint64_t tlb_gen;
 uint64_t tlb_generation(void)
 {
 	return __atomic_load_n(&tlb_gen, __ATOMIC_SEQ_CST);
+}
+
+/* Once a program turned PCIDs on (a ring-0 guest, emulate.c), a CR3 reload
+ * or invlpg reaches the current PCID only; a change of CR4.PGE flushes
+ * every PCID. 1 if that was done. */
+static int flush_all_pcids(void)
+{
+	uint64_t cr4;
+
+	if (dune_state.deprivileged)
+		return 0;
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (!(cr4 & CR4_PCIDE))
+		return 0;
+	asm volatile("mov %0, %%cr4; mov %1, %%cr4" ::"r"(cr4 ^ CR4_PGE), "r"(cr4) : "memory");
+	return 1;
 }
 
 /* This vCPU's stale translations of [va, end) go, then everyone else's,
@@ -27,8 +45,11 @@ void tlb_flush_range(uintptr_t va, uintptr_t end)
 		return;
 	uview_invalidate(va, end);
 	dune_self->uview_quiet = 1; /* the view is in line: no full drop */
-	/* on a deprivileged guest a flush is a trap: one gate for the range */
-	if (dune_state.deprivileged)
+	/* PCIDs on: one toggle reaches them all; on a deprivileged guest a
+	 * flush is a trap: one gate for the range */
+	if (flush_all_pcids())
+		;
+	else if (dune_state.deprivileged)
 		dune_flush_gate(va, end);
 	else if (end - va > 64 * PGSIZE)
 		dune_flush_tlb();
@@ -60,7 +81,7 @@ void tlb_shootdown(void)
 		if (cpu == self || cpu->state != VCPU_ACTIVE)
 			continue;
 		if (cpu->in_run && cpu->tlb_gen_done < gen)
-			dune_sys(SYS_tgkill, pid, cpu->tid, dune_state.kick_signal, 0, 0, 0);
+			kick_thread(pid, cpu->tid);
 		for (int spins = 0; cpu->in_run && cpu->tlb_gen_done < gen && cpu->state == VCPU_ACTIVE;
 		     spins++) {
 			__builtin_ia32_pause();
@@ -70,7 +91,7 @@ void tlb_shootdown(void)
 			/* a host side without an immediate-exit flag may miss a
 			 * kick that lands just before its run: kick again */
 			if (spins % 1000 == 999)
-				dune_sys(SYS_tgkill, pid, cpu->tid, dune_state.kick_signal, 0, 0, 0);
+				kick_thread(pid, cpu->tid);
 		}
 	}
 }

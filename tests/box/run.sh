@@ -40,6 +40,9 @@ for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3
 	break
 done
 
+# the $ORIGIN program, run through a symlink in another directory
+ln -s "$(dirname "$escape")/origin" "$in/origin-link" 2>/dev/null
+
 # no virtual machine here: every test is skipped, none fails
 novm=
 [ -e /dev/kvm ] || [ -e /dev/dune ] || novm="neither /dev/kvm nor /dev/dune on this machine"
@@ -56,7 +59,8 @@ while read -r kind name rest; do
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
 		-e "s|\\\$BADELF|$in/bad-elf|g" -e "s|\\\$BADPOLICY|$in/bad.policy|g" \
 		-e "s|\\\$DENYFAST|$in/deny-fast.policy|g" \
-		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$TMPPROG|$intmp/escape|g" -e "s|\\\$CONFORM|$conform|g")
+		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$CONFORM|$conform|g" \
+		-e "s|\\\$ORIGINLINK|$in/origin-link|g" -e "s|\\\$TMPPROG|$intmp/escape|g")
 	eval "set -- $cmd"
 	if { [ "$kind" = same ] || [ "$kind" = same-inner ]; } && ! command -v "$1" >/dev/null 2>&1; then
 		echo "ok - $name # SKIP $1 is not installed here"; skip=$((skip + 1))

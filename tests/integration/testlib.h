@@ -73,9 +73,11 @@ static inline void tl_enter(void)
 	}
 }
 
-/* Runs fn(arg) in a child process (which ends when fn returns) with its
- * stderr in out (NUL-terminated); returns the child's wait status. */
-static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t outlen)
+/* Runs fn(arg) in a child process (which ends when fn returns, or is
+ * killed after seconds) with its stderr in out (NUL-terminated); returns
+ * the child's wait status. */
+static inline int tl_child_for(void (*fn)(void *arg), void *arg, char *out, size_t outlen,
+			       unsigned seconds)
 {
 	int p[2], status = 0;
 	ssize_t n;
@@ -84,10 +86,11 @@ static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t o
 
 	if (pipe(p))
 		abort();
+	fflush(NULL); /* nothing buffered is written twice */
 	pid = fork();
 	if (pid == 0) {
 		dup2(p[1], 2);
-		alarm(20);
+		alarm(seconds);
 		fn(arg);
 		_exit(0);
 	}
@@ -98,6 +101,20 @@ static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t o
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	return status;
+}
+
+static inline int tl_child(void (*fn)(void *arg), void *arg, char *out, size_t outlen)
+{
+	return tl_child_for(fn, arg, out, outlen, 20);
+}
+
+/* How often what occurs in text. */
+static inline int tl_count(const char *text, const char *what)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
 }
 
 /* Runs fn in user mode (dune_jump_to_user) on the stack below stack_top,

@@ -85,9 +85,12 @@ expect group-outside 1 'include cycle:' -M "$dir/lib/l" -I "$dir/lib" "$dir/lib"
 
 # the project's own tree
 expect libdune 0 'no include cycles' -I libdune -I libdune/include -P libdune/include/dune.h \
+	-P libdune/include/libdune/dune_elf.h -P libdune/include/libdune/local.h \
 	-P libdune/include/dune_sigframe.h libdune
 expect runtime 0 'no include cycles' -I runtime -I libdune/include -M runtime/loader \
 	-M runtime/policy -M runtime/sysargs -M runtime/jail runtime
+expect libsthread 0 'no include cycles' -I apps/privsep/lib -I apps/privsep/include \
+	-I libdune/include -I runtime -P apps/privsep/include/sthread.h apps/privsep/lib
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

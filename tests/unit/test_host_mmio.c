@@ -14,16 +14,16 @@
 #include "host/mmio.h"
 #include "mm/layout.h"
 
-static uint8_t *pages; /* two pages: read/write, then as each test says */
+static uint8_t *two_pages; /* read/write, then as each test says */
 
 static int setup(void **state)
 {
 	(void)state;
 	if (layout_init(40) < 0)
 		return -1;
-	pages = mmap(NULL, 2 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pages == MAP_FAILED ||
-	    layout_reserve((uintptr_t)pages, (uintptr_t)pages + 2 * PGSIZE) < 0)
+	two_pages = mmap(NULL, 2 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (two_pages == MAP_FAILED ||
+	    layout_reserve((uintptr_t)two_pages, (uintptr_t)two_pages + 2 * PGSIZE) < 0)
 		return -1;
 	return 0;
 }
@@ -40,10 +40,10 @@ static void inside_one_page(void **state)
 {
 	uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8] = { 0 };
 	(void)state;
-	assert_int_equal(mprotect(pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
-	struct vcpu_exit w = exit_at(pages + 100, 8, 1, data);
+	assert_int_equal(mprotect(two_pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
+	struct vcpu_exit w = exit_at(two_pages + 100, 8, 1, data);
 	assert_int_equal(host_mmio_access(&w), 0);
-	struct vcpu_exit r = exit_at(pages + 100, 8, 0, back);
+	struct vcpu_exit r = exit_at(two_pages + 100, 8, 0, back);
 	assert_int_equal(host_mmio_access(&r), 0);
 	assert_memory_equal(back, data, 8);
 }
@@ -54,31 +54,31 @@ static void across_into_a_page_with_nothing(void **state)
 	(void)state;
 	/* the second page gone: the read must not touch it (the old check
 	 * looked at the first byte's page only, then read into the hole) */
-	assert_int_equal(mprotect(pages + PGSIZE, PGSIZE, PROT_NONE), 0);
-	struct vcpu_exit r = exit_at(pages + PGSIZE - 4, 8, 0, data);
+	assert_int_equal(mprotect(two_pages + PGSIZE, PGSIZE, PROT_NONE), 0);
+	struct vcpu_exit r = exit_at(two_pages + PGSIZE - 4, 8, 0, data);
 	assert_int_equal(host_mmio_access(&r), -EFAULT);
-	assert_int_equal(mprotect(pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(mprotect(two_pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
 }
 
 static void across_into_a_read_only_page(void **state)
 {
 	uint8_t data[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };
 	(void)state;
-	memset(pages + PGSIZE - 4, 0, 8);
-	assert_int_equal(mprotect(pages + PGSIZE, PGSIZE, PROT_READ), 0);
-	struct vcpu_exit w = exit_at(pages + PGSIZE - 4, 8, 1, data);
+	memset(two_pages + PGSIZE - 4, 0, 8);
+	assert_int_equal(mprotect(two_pages + PGSIZE, PGSIZE, PROT_READ), 0);
+	struct vcpu_exit w = exit_at(two_pages + PGSIZE - 4, 8, 1, data);
 	assert_int_equal(host_mmio_access(&w), -EFAULT);
-	assert_int_equal(pages[PGSIZE - 4], 0); /* nothing written, not even the first half */
-	assert_int_equal(mprotect(pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(two_pages[PGSIZE - 4], 0); /* nothing written, not even the first half */
+	assert_int_equal(mprotect(two_pages + PGSIZE, PGSIZE, PROT_READ | PROT_WRITE), 0);
 }
 
 static void bad_lengths(void **state)
 {
 	uint8_t data[16] = { 0 };
 	(void)state;
-	struct vcpu_exit r = exit_at(pages, 16, 0, data);
+	struct vcpu_exit r = exit_at(two_pages, 16, 0, data);
 	assert_int_equal(host_mmio_access(&r), -EFAULT);
-	r = exit_at(pages, 0, 0, data);
+	r = exit_at(two_pages, 0, 0, data);
 	assert_int_equal(host_mmio_access(&r), -EFAULT);
 	r.gpa = 1; /* no host memory laid out there */
 	r.len = 1;

@@ -127,6 +127,47 @@ static void host_refusal_is_reported(void **state)
 	layout_release(a, a + 4096);
 }
 
+/* A split or a merge replaces a slot that may hold the running code: the
+ * delete and its successors reach the host in one batch, in order. */
+static int batches, batch_ops, batch_first_is_delete;
+
+static int fake_batch(const struct slot_op *ops, unsigned n)
+{
+	batches++;
+	batch_ops = (int)n;
+	batch_first_is_delete = n && ops[0].size == 0;
+	return slots_run_batch(ops, n, fake_set);
+}
+
+static void replacements_are_one_batch(void **state)
+{
+	(void)state;
+	uintptr_t a = 0x7f0300000000UL;
+	assert_int_equal(layout_reserve(a, a + 8 * 4096), 0);
+	slots_set_batch(fake_batch);
+	assert_int_equal(slots_add(a, 8 * 4096), 0);
+	assert_int_equal(batches, 0); /* a new slot replaces nothing */
+	/* a hole in the middle: delete, left, right */
+	assert_int_equal(slots_remove(a + 2 * 4096, 4096), 0);
+	assert_int_equal(batches, 1);
+	assert_int_equal(batch_ops, 3);
+	assert_true(batch_first_is_delete);
+	assert_int_equal(host_total(), 7 * 4096);
+	/* filled again and merged: delete, delete, merged */
+	assert_int_equal(slots_add(a + 2 * 4096, 4096), 0);
+	batches = 0;
+	assert_int_equal(slots_compact(), 2);
+	assert_int_equal(batches, 2);
+	assert_int_equal(batch_ops, 3);
+	assert_int_equal(slots_count(), 1);
+	assert_int_equal(host_total(), 8 * 4096);
+	/* the host refusing a batch is an error, not a silent gap */
+	fail_next = 1;
+	assert_true(slots_remove(a, 4096) < 0);
+	slots_set_batch(NULL);
+	batches = 0;
+}
+
 static void rejects_unaligned(void **state)
 {
 	(void)state;
@@ -142,6 +183,7 @@ int main(void)
 		cmocka_unit_test_setup(split_at_chunk_boundaries, setup),
 		cmocka_unit_test_setup(compaction_merges_neighbours, setup),
 		cmocka_unit_test_setup(host_refusal_is_reported, setup),
+		cmocka_unit_test_setup(replacements_are_one_batch, setup),
 		cmocka_unit_test_setup(rejects_unaligned, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

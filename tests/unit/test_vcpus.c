@@ -62,7 +62,7 @@ static const struct hostside_ops fake = {
 static int setup_memory(void)
 {
 	if (layout_init(40) < 0 || slots_init(4096, fake_slot_set) < 0 ||
-	    ptpool_init(mirror_pool_chunk) < 0 || !(pgroot = ptpool_alloc()))
+	    ptpool_init(mirror_pool_chunk, 0) < 0 || !(pgroot = ptpool_alloc()))
 		return -1;
 	dune_state.hostside = &fake;
 	dune_state.doorbell_gpa = 1UL << 39;

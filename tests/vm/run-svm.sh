@@ -5,7 +5,8 @@
 # Usage: tests/vm/run-svm.sh [LISTFILE...]
 # Env:   VM_SVM_TIMEOUT  hard wall-clock limit for the machine in seconds (300)
 #        VM_SVM_MEM      guest memory in MiB (1024)
-#        VM_SVM_SMP      guest CPUs (1)
+#        VM_SVM_SMP      guest CPUs (1; 2 runs peer_apic's IPIs between vCPUs on
+#                        two CPUs, but stalls the machine on a loaded host)
 #        VM_CMDLINE_EXTRA  appended to the kernel command line
 #        plus everything mkinitramfs.sh reads (VM_MODULES, VM_KVM_MODULES, ...)
 # Output: build/vm/svm/console.log (serial console), build/vm/svm/qemu.log;

@@ -124,9 +124,10 @@ dune_host_return:
 	.size dune_host_return, .-dune_host_return
 
 /*
- * SYSCALL from guest ring 0. FMASK is 0, so flags are as the caller left
- * them. The fast path touches no stack (the caller's red zone survives):
- * arguments go to the hypercall block, `out` hands them to the host half.
+ * SYSCALL from guest ring 0. FMASK clears TF, DF, AC and NT (boot.c); the
+ * other flags are as the caller left them. The fast path touches no stack
+ * (the caller's red zone survives): arguments go to the hypercall block,
+ * `out` hands them to the host half.
  */
 	.globl dune_syscall_entry
 	.type dune_syscall_entry, @function
@@ -318,6 +319,8 @@ trap_program:
 	mov %rsp, %rbx
 	cmpb $T_PGFLT, TEF_VEC(%rbx)	/* the low byte: the vector may carry FROM_UVIEW */
 	jne 1f
+	mov %gs:CPU_CR2, %rax	/* the fault this one may interrupt */
+	mov %rax, %gs:CPU_CR2_PREV
 	mov %cr2, %rax		/* before anything can fault again */
 	mov %rax, %gs:CPU_CR2
 1:	mov %gs:CPU_TRAP_SP, %rax
@@ -530,6 +533,18 @@ trap_deprivileged:
 	cmp $T_PGFLT, %r12
 	jne 1f
 	andq $~FEC_U, TF_ERR(%rbx)
+	/* a page its own table keeps from user mode: the program may */
+	cld
+	mov %rbx, %rdi
+	and $-16, %rsp
+	call dune_fixup_program_fault
+	mov %rbx, %rsp
+	test %eax, %eax
+	jz trap_bounce
+	/* done with: the fault it interrupted (a trap path's own) keeps its CR2 */
+	mov %gs:CPU_CR2_PREV, %rax
+	mov %rax, %gs:CPU_CR2
+	jmp trap_return
 1:	cmp $T_ILLOP, %r12	/* #UD: the gate? (#GP costs ~4x more here) */
 	jne 2f
 	lea dune_uview_gate(%rip), %rax
@@ -566,6 +581,8 @@ trap_from_uview:
 	mov %rax, TF_RIP(%rbx)
 	mov TF_R11(%rbx), %rax
 	mov %rax, TF_RFLAGS(%rbx)
+	mov TF_R10(%rbx), %rax	/* the fourth argument in the rcx slot too, */
+	mov %rax, TF_RCX(%rbx)	/* where Dune's entry put it (ARG3) */
 	movq $0, TF_ERR(%rbx)
 	mov $T_USER_SYSCALL, %r12
 trap_bounce:
@@ -598,6 +615,39 @@ trap_user_entry:
 	.globl dune_uview_gate
 dune_uview_gate:
 	ud2			/* trap_deprivileged, rbx = the user frame */
+
+/* A vector posted to this vCPU, started by the host half (host/vintr.c) as
+ * an interrupt gate would, in the program's own ring: rbx = the frame of
+ * the interrupted context on a trap stack, r12 = the vector. */
+	.globl dune_vintr_entry
+dune_vintr_entry:
+	call fpu_save_below_rbx
+	cld
+	mov %rbx, %rdi
+	mov %r12, %rsi
+	call dune_vintr_dispatch
+	call fpu_restore_at_rsp
+	jmp trap_return
+
+/* A vmcall as Dune's programs use it (rax = system call number, arguments
+ * as for syscall; only rax changes), where libdune sees it: the host half
+ * (dune.ko's exit) or the #UD path (KVM on AMD) put the resume address and
+ * the caller's rcx and r11 in CPU_VMCALL and start here, in the program's
+ * context. The stack below the red zone keeps them across the call, which
+ * may run signal handlers that make vmcalls of their own. In the trap
+ * code range: no signal frame lands before the state is on the stack. */
+	.globl dune_vmcall_trampoline
+	.type dune_vmcall_trampoline, @function
+dune_vmcall_trampoline:
+	lea -128(%rsp), %rsp
+	pushq %gs:CPU_VMCALL
+	pushq %gs:CPU_VMCALL_RCX
+	pushq %gs:CPU_VMCALL_R11
+	syscall
+	pop %r11
+	pop %rcx
+	ret $128		/* to the resume address, then past the red zone */
+	.size dune_vmcall_trampoline, .-dune_vmcall_trampoline
 
 /* void dune_flush_gate(uintptr_t start, uintptr_t end): a deprivileged
  * program drops its translations of [start, end) (flush_gate_check) */
@@ -640,6 +690,7 @@ dune_user_syscall_entry:
 	pushq $USER_CS
 	push %rcx		/* rip */
 	pushq $0
+	mov %r10, %rcx		/* the rcx slot: the fourth argument, as Dune's */
 	PUSH_TF_REGS
 	mov %rsp, %rbx
 	rdfsbase %rax
@@ -656,6 +707,23 @@ dune_user_syscall_entry:
 
 	.globl dune_trap_code_end
 dune_trap_code_end:
+
+/* void dune_pop_trap_frame(struct dune_tf *tf): every register from tf,
+ * then iretq to its rip, rsp and rflags at the caller's own privilege
+ * (tf's selectors become the current ones; the frame itself is the stack
+ * the iretq pops, as in Dune). Never returns. */
+	.globl dune_pop_trap_frame
+	.type dune_pop_trap_frame, @function
+dune_pop_trap_frame:
+	mov %cs, %eax
+	mov %rax, TF_CS(%rdi)
+	mov %ss, %eax
+	mov %rax, TF_SS(%rdi)
+	mov %rdi, %rsp
+	POP_TF_REGS
+	add $8, %rsp		/* error code */
+	iretq
+	.size dune_pop_trap_frame, .-dune_pop_trap_frame
 
 /* int __dune_jump_to_user(struct dune_tf *tf): run tf in ring 3 until a
  * handler calls dune_ret_from_user(), which returns here with its value.

@@ -13,6 +13,8 @@ extern char dune_entry_text_start[], dune_entry_text_end[]; /* entry.S's pages *
 extern char dune_trap_entries[];        /* 256 stubs, TRAP_STUB_SIZE apart */
 extern char dune_trap_code_start[], dune_trap_code_end[]; /* no signal frames here */
 extern char dune_probe_fpu[];           /* the ring-0 FPU probe's guest code */
+extern char dune_vintr_entry[];         /* a posted vector (host/vintr.c) */
+extern char dune_vmcall_trampoline[];   /* a vmcall's system call (CPU_VMCALL) */
 
 /* Records where the guest starts (the caller, returning 0) and moves the
  * host half onto host_stack_top, where dune_host_main runs the vCPU. */

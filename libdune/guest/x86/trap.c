@@ -8,6 +8,9 @@
 #include "common/state.h"
 #include "common/util.h"
 #include "dune.h"
+#include "guest/x86/apic.h"
+#include "guest/x86/emulate.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/trap.h"
 #include "guest/x86/usermode.h"
@@ -26,6 +29,11 @@ int dune_register_intr_handler(int vec, dune_intr_cb cb)
 	return 0;
 }
 
+dune_intr_cb dune_intr_handler(int vec)
+{
+	return vec >= 0 && vec < 256 ? intr_handlers[vec] : NULL;
+}
+
 void dune_register_pgflt_handler(dune_pgflt_cb cb)
 {
 	pgflt_handler = cb;
@@ -40,7 +48,7 @@ static const char *const vector_names[] = {
 	"#MC machine check", "#XM SIMD error", "#VE virtualization",
 };
 
-static int vector_signal(uint64_t vec)
+int dune_vector_signal(uint64_t vec)
 {
 	switch (vec) {
 	case T_DIVIDE:
@@ -81,11 +89,11 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 {
 	/* the program's own signal handler, if it has one, takes it as the
 	 * kernel would give it (the host half resumes us there) */
-	if (hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2) == -EFAULT) {
+	if (hypercall(HC_SIGFAULT, dune_vector_signal(vec), (long)vec, (long)tf, (long)cr2) == -EFAULT) {
 		/* as the kernel when it cannot build a frame: SIGSEGV */
 		dune_log("the handler of signal %d cannot run: no room for its frame on its "
 			 "stack (an alternate stack unmapped or read-only?); ending the "
-			 "process with SIGSEGV", vector_signal(vec));
+			 "process with SIGSEGV", dune_vector_signal(vec));
 		dune_fatal_signal(SIGSEGV);
 	}
 	const char *name = vec < ARRAY_LEN(vector_names) ? vector_names[vec] : "interrupt";
@@ -94,7 +102,7 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 		 name, (unsigned long)vec, (unsigned long)tf->rip, (unsigned long)cr2,
 		 tf->err);
 	dune_dump_trap_frame(tf);
-	dune_fatal_signal(vector_signal(vec));
+	dune_fatal_signal(dune_vector_signal(vec));
 }
 
 static void dispatch(struct dune_tf *tf, uint64_t vec)
@@ -104,8 +112,24 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 		dune_self->sig_step = 0;
 		tf->rflags &= ~0x100UL;
 		hypercall(HC_SIGNALS, 0, 0, 0, 0);
+		dune_vintr_run_posted(tf); /* and posted vectors (apic.c) */
 		return;
 	}
+	/* KVM on AMD: Dune's vmcall system call, as a #UD (host/kvm.c) */
+	if (vec == T_ILLOP && !(tf->cs & 3) && dune_state.vmcall_seen) {
+		const uint8_t *ip = (const uint8_t *)tf->rip;
+		if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xc1) {
+			dune_self->vmcall[0] = tf->rip + 3;
+			dune_self->vmcall[1] = tf->rcx;
+			dune_self->vmcall[2] = tf->r11;
+			tf->rip = (uint64_t)dune_vmcall_trampoline;
+			return;
+		}
+	}
+	/* a ring-0 guest's CR3_NOFLUSH or INVPCID before PCIDs are on */
+	if ((vec == T_GPFLT || vec == T_ILLOP) && !(tf->cs & 3) && !dune_state.deprivileged &&
+	    dune_emulate_pcid(tf))
+		return;
 	if (vec == T_PGFLT) {
 		uintptr_t cr2 = dune_self_cr2(); /* saved by the ring-0 stub */
 		/* user code: maybe a page not yet copied into the user view */
@@ -118,8 +142,8 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 			return;
 		/* not present outside the mirror: maybe memory the host mapped
 		 * since; if so, retry the access */
-		if (!(tf->err & FEC_P) && mirror_resolve_fault(cr2) &&
-		    (!uview || uview_fill(cr2, tf->err)))
+		if (!(tf->err & FEC_P) && uview_program_on_pgroot() &&
+		    mirror_resolve_fault(cr2) && (!uview || uview_fill(cr2, tf->err)))
 			return;
 		if (pgflt_handler) {
 			pgflt_handler(cr2, tf->err, tf);
@@ -138,4 +162,19 @@ void dune_trap_dispatch(struct dune_tf *tf, uint64_t vec)
 {
 	dispatch(tf, vec);
 	dune_before_user(tf);
+}
+
+/* Every posted vector's handler on the interrupted frame tf, highest
+ * first (after the single step out of user code, and dune_vintr_entry). */
+void dune_vintr_run_posted(struct dune_tf *tf)
+{
+	int v;
+	while ((v = vintr_take(dune_self)) >= 0)
+		dune_trap_dispatch(tf, (uint64_t)v);
+}
+
+void dune_vintr_dispatch(struct dune_tf *tf, uint64_t vec)
+{
+	dune_trap_dispatch(tf, vec);
+	dune_vintr_run_posted(tf);
 }

@@ -1,28 +1,35 @@
 /* guest ring 0 - uview.c: the user view, the page table user code runs
  * under (dune_jump_to_user) on every guest.
  *
- * The program's memory is mapped in pgroot, where user code must not reach
- * the monitor's (and on a deprivileged guest, PVM, the program itself runs
- * in ring 3, so all of pgroot carries PTE_U). The user view is a second
- * page table holding
+ * User code runs under the page table the program has loaded (pgroot, or
+ * one of its own through load_cr3, as wedge's sthreads do), where user
+ * code must not reach libdune's memory (and on a deprivileged guest, PVM,
+ * the program itself runs in ring 3, so its pages carry PTE_U there). The
+ * user view is a second page table holding
  *  - the pages ring 0 needs to take a trap (entry code, IDT, per-CPU pages
  *    and trap stacks), supervisor-only, put in when they are registered
  *    (mirror_kernel_only with `entry`);
- *  - the pages of pgroot that user code may touch (PTE_U without
- *    PTE_KONLY), copied in on first touch (uview_fill) and marked PTE_UVIEW.
+ *  - the pages of the program's table that user code may touch (PTE_U
+ *    without PTE_KONLY), copied in on first touch (uview_fill) and marked
+ *    PTE_UVIEW.
  * Page tables are pool pages, PTE_KONLY, so user code can change neither
  * table. Whatever changes pgroot flushes the range (tlb_flush_range), which
- * drops the copies; an edit libdune did not see (the program's own
- * dune_flush_tlb) drops them all before user code runs again. A page is
- * copied writable only once pgroot's entry is dirty, so the program's
- * dirty bits stay true.
+ * drops the copies; an edit libdune did not see (the program's own flush or
+ * CR3 load) or another table loaded drops them all before user code runs
+ * again. A page is copied writable only once the program's entry is dirty,
+ * so its dirty bits stay true.
+ *
+ * The view's state lives in memory mapped at dune_init, not in the data
+ * segment, which a program may give a private copy in its own tables.
  */
 #include <errno.h>
+#include <sys/mman.h>
 
 #include "common/log.h"
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/uview.h"
 #include "mm/layout.h"
 #include "mm/mirror_lock.h"
@@ -32,32 +39,49 @@
 #define COPY_FLAGS (PTE_P | PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_NX)
 #define MAX_ENTRY_RANGES 4096
 
-static ptent_t *uroot;
-volatile int uview_stale;
+struct uview {
+	ptent_t *root;    /* the view */
+	ptent_t *src;     /* the program's table it is filled from */
+	volatile int stale; /* the program flushed: the copies may be stale */
+};
+static struct uview *uv; /* NULL before dune_init (uview_setup) */
+volatile int *uview_stale_flag;
 /* what ring 0 needs to take a trap, known before the view exists too */
 static struct {
 	uintptr_t start, end;
 } entry_ranges[MAX_ENTRY_RANGES];
 static unsigned nr_entry_ranges;
 
-/* 4 KiB frame of va in pgroot and its leaf, or 0 */
-static uint64_t pgroot_frame(uintptr_t va, ptent_t **leaf)
+/* 4 KiB frame of va in table root and its leaf, or 0 */
+static uint64_t table_frame(ptent_t *root, uintptr_t va, ptent_t **leaf)
 {
 	int lvl;
-	if (vm_walk(pgroot, va, 0, 0, leaf, &lvl) < 0 || !(**leaf & PTE_P))
+	if (vm_walk(root, va, 0, 0, leaf, &lvl) < 0 || !(**leaf & PTE_P))
 		return 0;
 	return PTE_ADDR(**leaf) + ((va & (LEVEL_SIZE(lvl) - 1)) & ~(PGSIZE - 1));
 }
 
-static int map_entry_range(uintptr_t start, uintptr_t end)
+int uview_setup(void)
+{
+	void *p = mmap(NULL, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	uv = p;
+	uview_stale_flag = &uv->stale;
+	return 0;
+}
+
+/* ring 0's pages [start, end) into root, supervisor-only, frames as in
+ * pgroot (for the user view's table, or a table of the program's) */
+static int map_ring0_range(ptent_t *root, uintptr_t start, uintptr_t end)
 {
 	for (uintptr_t va = start; va < end; va += PGSIZE) {
 		ptent_t *src, *dst;
 		int lvl;
-		uint64_t pa = pgroot_frame(va, &src);
+		uint64_t pa = table_frame(pgroot, va, &src);
 		if (!pa)
 			continue; /* a guard page */
-		if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0)
+		if (vm_walk(root, va, 0, 1, &dst, &lvl) < 0)
 			return -ENOMEM;
 		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
 	}
@@ -68,19 +92,18 @@ int uview_init(void)
 {
 	int r = 0;
 	mirror_lock();
-	if (!uroot) {
-		uroot = ptpool_alloc();
-		if (!uroot)
+	if (!uv->root) {
+		uv->root = ptpool_alloc();
+		uv->src = pgroot;
+		if (!uv->root)
 			r = -ENOMEM;
 		for (unsigned i = 0; r == 0 && i < nr_entry_ranges; i++)
-			if (map_entry_range(entry_ranges[i].start, entry_ranges[i].end) < 0)
+			if (map_ring0_range(uv->root, entry_ranges[i].start, entry_ranges[i].end) < 0)
 				r = -ENOMEM;
 	}
 	mirror_unlock();
-	if (r == 0) {
-		dune_self->kcr3 = dune_va_to_pa(pgroot);
-		dune_self->ucr3 = dune_va_to_pa(uroot);
-	}
+	if (r == 0)
+		dune_self->ucr3 = dune_va_to_pa(uv->root);
 	return r;
 }
 
@@ -95,7 +118,7 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 		dune_log("too many ring-0 ranges for the user view: user traps on the new "
 			 "vCPU will fail");
 	}
-	if (uroot && map_entry_range(start, end) < 0)
+	if (uv && uv->root && map_ring0_range(uv->root, start, end) < 0)
 		dune_log("no page-table memory for the user view: user traps on the "
 			 "new vCPU will fail");
 	mirror_unlock();
@@ -124,13 +147,13 @@ static int copy_page(uintptr_t va, uint64_t fec)
 	uint64_t pa;
 	int lvl;
 
-	pa = pgroot_frame(va, &src);
+	pa = table_frame(uv->src, va, &src);
 	e = pa ? *src : 0;
 	if (!pa || !(e & PTE_U) || (e & PTE_KONLY))
 		return 0;
 	if (((fec & FEC_W) && !(e & PTE_W)) || ((fec & FEC_I) && (e & PTE_NX)))
 		return 0;
-	if (vm_walk(uroot, va, 0, 1, &dst, &lvl) < 0 || lvl != 0)
+	if (vm_walk(uv->root, va, 0, 1, &dst, &lvl) < 0 || lvl != 0)
 		return 0;
 	if ((*dst & PTE_P) && !(*dst & PTE_UVIEW))
 		return 0; /* one of ring 0's pages */
@@ -143,7 +166,7 @@ static int copy_page(uintptr_t va, uint64_t fec)
 }
 
 /* The neighbours of va in its aligned block of fault_around pages that
- * the view has no copy of yet: writable wherever pgroot allows. */
+ * the view has no copy of yet: writable wherever the program's table allows. */
 static void copy_around(uintptr_t va)
 {
 	uintptr_t block = (uintptr_t)fault_around * PGSIZE;
@@ -152,9 +175,9 @@ static void copy_around(uintptr_t va)
 	for (uintptr_t p = start; p < start + block; p += PGSIZE) {
 		ptent_t *src, *dst;
 		int lvl;
-		if (p == (va & ~(PGSIZE - 1)) || !pgroot_frame(p, &src))
+		if (p == (va & ~(PGSIZE - 1)) || !table_frame(uv->src, p, &src))
 			continue;
-		if (vm_walk(uroot, p, 0, 0, &dst, &lvl) == 0 && (*dst & PTE_P))
+		if (vm_walk(uv->root, p, 0, 0, &dst, &lvl) == 0 && (*dst & PTE_P))
 			continue;
 		copy_page(p, (*src & PTE_W) ? FEC_W : 0);
 	}
@@ -163,7 +186,9 @@ static void copy_around(uintptr_t va)
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
-	if (!uroot || va >= (1UL << VA_BITS))
+	/* under a table of the program's (dune_set_user_root) nothing is
+	 * copied: that table alone says what user code reaches */
+	if (!uv || !uv->root || dune_self->uroot || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
@@ -192,17 +217,78 @@ static void drop_level(ptent_t *t, int level, uintptr_t base, uintptr_t va, uint
 
 void uview_invalidate(uintptr_t va, uintptr_t end)
 {
-	if (!uroot)
+	if (!uv || !uv->root)
 		return;
 	mirror_lock();
-	drop_level(uroot, NPTLVLS, 0, va, end);
+	drop_level(uv->root, NPTLVLS, 0, va, end);
 	mirror_unlock();
+}
+
+
+/* The CR3 the program has loaded: ring 0 reads it; a deprivileged program's
+ * loads go through the emulation, which keeps it in the per-CPU page. */
+static uint64_t program_cr3(void)
+{
+	uint64_t cr3;
+	if (dune_state.deprivileged)
+		return dune_self->prog_cr3;
+	asm volatile("mov %%cr3, %0" : "=r"(cr3));
+	return cr3;
+}
+
+int uview_program_on_pgroot(void)
+{
+	return dune_pa_to_va(program_cr3() & PTE_ADDR_MASK) == pgroot;
 }
 
 void uview_before_enter(void)
 {
-	if (uview_stale) {
-		uview_stale = 0;
+	uint64_t cr3 = program_cr3() & ~CR3_NOFLUSH;
+	ptent_t *src = dune_pa_to_va(cr3 & PTE_ADDR_MASK);
+
+	if (dune_self->uroot) {
+		/* a table of the program's own for user code; traps come back
+		 * to the program's table, as always */
+		dune_self->ucr3 = dune_va_to_pa((void *)dune_self->uroot);
+		dune_self->kcr3 = cr3;
+		return;
+	}
+	if (!uv || !uv->root || !dune_self->ucr3)
+		return; /* user code runs under the program's table itself */
+	/* traps from user code come back to the program's table */
+	dune_self->kcr3 = cr3;
+	if (src && src != uv->src) {
+		uv->src = src;
+		uv->stale = 1;
+	}
+	if (uv->stale) {
+		uv->stale = 0;
 		uview_invalidate(0, 1UL << VA_BITS);
 	}
+}
+
+int uview_map_ring0(ptent_t *root)
+{
+	struct dune_percpu *pc = dune_self;
+	uintptr_t ist = pc->ist_page;
+	ptent_t *have;
+	int lvl, r;
+
+	mirror_lock();
+	/* done before for this vCPU: its IST page is there */
+	if (vm_walk(root, ist, 0, 0, &have, &lvl) == 0 && lvl == 0 && (*have & PTE_P) &&
+	    !(*have & PTE_U) && PTE_ADDR(*have) == dune_va_to_pa((void *)ist)) {
+		mirror_unlock();
+		return 0;
+	}
+	r = map_ring0_range(root, (uintptr_t)dune_entry_text_start, (uintptr_t)dune_entry_text_end);
+	if (!r)
+		r = map_ring0_range(root, dune_state.idt_base, dune_state.idt_base + PGSIZE);
+	if (!r)
+		r = map_ring0_range(root, (uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
+	/* the trap stacks and the IST page above them; the lowest is a guard */
+	if (!r)
+		r = map_ring0_range(root, pc->stacks + PGSIZE, pc->stacks + pc->stacks_size);
+	mirror_unlock();
+	return r;
 }
