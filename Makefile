@@ -8,12 +8,15 @@ PREFIX ?= /usr/local
 
 # Debian packages: building and host tests / the emulated machines
 DEPS_BUILD := gcc make libc6-dev linux-libc-dev libcmocka-dev libelf-dev zlib1g-dev musl-tools \
-	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev
+	pkg-config busybox-static python3 libseccomp-dev libcap-ng-dev libsodium-dev
 # real programs dunebox's tests run (tests/box), and gVisor and gnuplot for `make bench`
 DEPS_BOX := python3 sqlite3 coreutils gzip stress-ng
-DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev
+DEPS_BENCH := runsc gnuplot-nox sqlite3 gzip libgc-dev wrk
 DEPS_VM := qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux \
 	syslinux-common genisoimage cpio xz-utils zstd kmod
+# building dune.ko against Debian's kernel headers (6.12's kbuild runs
+# pahole for BTF) and checking it with DKMS
+DEPS_KMOD := gcc-12 make pahole dkms
 
 # What code using libdune compiles with (tests, apps, runtime): the public
 # header only. libdune's own files see its folders and generated headers.
@@ -30,7 +33,7 @@ LIBDUNE_OBJS := $(patsubst libdune/%.c,$(B)/libdune/%.o,$(LIBDUNE_SRCS)) \
 		$(patsubst libdune/%.S,$(B)/libdune/%.o,$(LIBDUNE_ASM))
 ASM_OFFSETS := $(LIBDUNE_GEN)/asm-offsets.h
 
-.PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit
+.PHONY: all run check bench fuzz install clean deps deps-vm check-kmod-unit check-dkms
 all: $(B)/libdune.a tests apps
 
 $(B)/libdune/%.o: libdune/%.c
@@ -61,7 +64,7 @@ $(B)/libdune.a: $(LIBDUNE_OBJS)
 deps:
 	@tools/apt-need $(DEPS_BUILD) $(DEPS_BOX)
 deps-vm:
-	@tools/apt-need $(DEPS_VM)
+	@tools/apt-need $(DEPS_VM) $(DEPS_KMOD)
 
 run: deps
 	$(MAKE) all
@@ -79,6 +82,7 @@ bench: deps
 	$(B)/apps/bench
 	$(MAKE) -C apps/boxbench bench DUNEBOX=$(abspath $(B)/dunebox) FLOORS=$(abspath $(B)/apps/floors)
 	$(MAKE) bench-gc
+	$(MAKE) bench-privsep
 
 # the ELF loader under libFuzzer for a fixed budget (not part of `check`)
 FUZZ_SECONDS ?= 60
@@ -105,25 +109,29 @@ clean:
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/*.o.d \
 	      kmod/modules.order kmod/Module.symvers
 
-# The VMX machine runs the kmod host side: dune.ko instead of kvm_intel (the
-# SVM machine keeps kvm_amd and the kvm host side), the libdune suites first
-# (libdune picks /dev/dune when it exists), then the module's own tests.
-KMOD_KO := $(abspath kmod/dune.ko)
-VM_VMX_MODULES ?= $(KMOD_KO)
-VM_VMX_KVM_MODULES ?= none
-VM_VMX_EXTRA_LISTS ?= kmod/tests/vm/kmod-tests.list tests/box/vm.list tests/jail/vm.list apps/floors/vm.list \
-	$(B)/static/gc.list
+# The VMX machine runs a matrix (tests/vm/run-vmx-matrix.sh): dune.ko on
+# Debian's 6.1 and 6.12 kernels (libdune's suites through /dev/dune, the
+# module's own tests and dunebox's: the core lists; then the jail's tests,
+# the floors, the gc's and privsep's) and stock kvm_intel with libdune's kvm
+# host side (libdune's suites, dunebox's tests). dune.ko is built there, once
+# per kernel. `make check` runs three of its machines (tests/vm/vm.mk).
+VM_VMX_CORE_LISTS ?= $(VM_TESTS_LIST) kmod/tests/vm/kmod-tests.list tests/box/vm.list
+VM_VMX_DUNE_LISTS ?= $(VM_VMX_CORE_LISTS) tests/jail/vm.list apps/floors/vm.list $(B)/static/gc.list \
+	$(B)/static/privsep/privsep.list
+VM_VMX_KVM_LISTS ?= $(VM_SELFTEST_LIST) $(VM_TESTS_LIST) tests/box/vm.list
 # dunebox's tests in both machines (the monitor and tools in /extra; Python
 # only in the SVM one)
 # and stress-ng's fast subset natively and in the box (SVM only: about 230 s
-# of the machine's 430 s, 2026-12-03)
-VM_SVM_TIMEOUT ?= 900
+# of the machine's 430 s, 2026-12-03), and the red team with the monitor
+# alone (SVM only: 38 s, 2026-12-03)
+VM_SVM_TIMEOUT ?= 1500
 VM_SVM_EXTRA_LISTS ?= tests/box/vm.list tests/jail/vm.list apps/floors/vm.list tests/conformance/vm.list \
-	$(B)/static/gc.list
+	$(B)/static/gc.list $(B)/static/privsep/privsep.list tests/box/vm-redteam.list
 VM_EXTRA_FILES ?= $(B)/static/dunebox $(B)/box/escape tests/box/run.sh tests/box/box-tests.list \
 	$(B)/static/dunebox-test $(B)/jail/jailbreak tests/jail/attempts.sh tests/jail/jail-tests.list \
 	$(B)/static/floors $(B)/static/bench $(B)/box/conform tests/conformance/conform.sh \
-	tests/conformance/fast.list tests/conformance/known.tsv tests/conformance/exclude.tsv
+	tests/conformance/fast.list tests/conformance/known.tsv tests/conformance/exclude.tsv \
+	$(PS_VM_FILES) $(B)/box/redteam tests/box/redteam.sh tests/box/redteam.policy
 VM_EXTRA_PROGRAMS ?= /usr/bin/sqlite3 /usr/bin/python3 /usr/bin/stress-ng
 VM_VMX_EXTRA_PROGRAMS ?= /usr/bin/sqlite3
 VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"/lib/python%d.%d\" % sys.version_info[:2])" 2>/dev/null)
@@ -131,7 +139,7 @@ VM_EXTRA_TREES ?= $(shell /usr/bin/python3 -c "import sys; print(sys.prefix + \"
 # Every host test, or one: make test T=NAME, or T=NAME/CASE for one case of
 # a cmocka program or of the box tests (tools/run-tests -t; globs work).
 HOST_LISTS := $(B)/lists/tools.list $(B)/lists/libdune.list $(B)/lists/kmod.list \
-	$(B)/lists/runtime.list $(B)/lists/box.list
+	$(B)/lists/runtime.list $(B)/lists/box.list $(B)/lists/privsep.list
 .PHONY: test
 test: $(HOST_LISTS)
 	tools/run-tests $(if $(T),-t '$(T)') $(HOST_LISTS)
@@ -143,13 +151,14 @@ kmod:
 	@test -d $(KDIR) || { echo "no kernel build directory $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=..."; exit 1; }
 	$(MAKE) -C kmod modules KDIR=$(KDIR)
 
-$(KMOD_KO): kmod/*.c kmod/*.h kmod/*.S kmod/Kbuild
-	tests/vm/fetch-kernel.sh >/dev/null
-	$(MAKE) -C kmod modules KDIR=$$(. build/vm-cache/kernel.env && echo $$VM_KDIR)
-
 kmod/tests/vm/kmod-tests.list: kmod/tests/vm/*.c kmod/tests/vm/*.h kmod/tests/vm/*.sh kmod/*.h \
 			     libdune/common/x86.h
 	$(MAKE) -C kmod/tests/vm
+
+# dkms add/build/install with kmod/dkms.conf against Debian's 6.1 and 6.12
+# headers, in private trees (build/dkms); and the refusals of other kernels
+check-dkms:
+	kmod/tests/dkms-check.sh
 
 # No include cycles between modules, and each module declares what it
 # defines in its own header (tools/check-modules; the test proves the tool
@@ -163,7 +172,7 @@ check-modules: $(B)/lists/tools.list
 	tools/run-tests $<
 
 # cmocka tests of the module's userspace-buildable parts
-KMOD_UNIT_NAMES := test_check test_ept test_mmio
+KMOD_UNIT_NAMES := test_check test_ept test_mmio test_hardening
 .PHONY: kmod-unit-tests
 kmod-unit-tests:
 	$(MAKE) -C kmod/tests/unit $(KMOD_UNIT_NAMES)

@@ -36,4 +36,6 @@ $(B)/static/bench: apps/bench/*.c apps/floors/floors.h $(FLOORS_OBJS) $(B)/libdu
 
 .PHONY: apps
 apps: $(APPS)
+
 include apps/gc/gc.mk
+include apps/privsep/privsep.mk

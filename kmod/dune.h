@@ -7,6 +7,7 @@
 #include <linux/mm_types.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <asm/fpu/api.h>
@@ -14,6 +15,7 @@
 
 #include "dune_ioctl.h"
 #include "check.h"
+#include "hardening.h"
 #include "vmx_defs.h"
 #include "mmio.h"
 
@@ -55,6 +57,7 @@ struct dune_vm {
 
 	u64 ept_root_pa;
 	u64 eptp;
+	bool host_mmio;			/* a guest page maps host MMIO (set once) */
 };
 
 /* guest GPRs as the entry code sees them: dune_regs order, rsp unused */
@@ -88,6 +91,8 @@ struct dune_vcpu {
 	u64 cr2;
 	u64 cr0_shadow, cr4_shadow;
 	u64 xcr0;
+	u32 pkru;			/* the guest's; the host's is in the register */
+	bool l1d_dirty;			/* host code ran for this vCPU since its last entry */
 	struct fpu_guest fpu;
 
 	/* guest values: loaded on entry, stored on exit; host: loaded on exit */
@@ -128,5 +133,16 @@ void dune_pt_cache_free(struct dune_vcpu *vcpu);
 
 /* dune_vcpu.c */
 int dune_vcpu_create(struct dune_vm *vm);
+
+/* dune_hardening.c: what the host kernel decided, and what it costs */
+struct dune_hardening_counts {
+	u64 entries, verw, l1d_flush, spec_ctrl, pkru, nmi_exits;
+};
+extern struct dune_hardening dune_hard;
+DECLARE_PER_CPU(struct dune_hardening_counts, dune_hard_counts);
+int dune_hardening_init(void);
+void dune_hardening_exit(void);
+void dune_l1d_flush(void);
+bool dune_cpu_l1d_dirty(void);
 
 #endif

@@ -171,8 +171,6 @@ static int pfnmap_lookup(struct mm_struct *mm, unsigned long hva, bool write,
 
 	for (tries = 0; tries < 2; tries++) {
 		struct vm_area_struct *vma;
-		spinlock_t *ptl;
-		pte_t *ptep;
 		bool unlocked = false;
 		int ret;
 
@@ -183,18 +181,9 @@ static int pfnmap_lookup(struct mm_struct *mm, unsigned long hva, bool write,
 			return -EFAULT;
 		if (!(vma->vm_flags & VM_READ))
 			return -EFAULT;
-		ret = dune_follow_pte(vma, hva, &ptep, &ptl);
-		if (!ret) {
-			pte_t pte = *ptep;
-
-			pte_unmap_unlock(ptep, ptl);
-			if (write && !pte_write(pte))
-				goto fault_in;
-			*pfn = pte_pfn(pte);
-			*writable = pte_write(pte);
+		ret = dune_pfnmap_read(vma, hva, pfn, writable);
+		if (!ret && (!write || *writable))
 			return 0;
-		}
-fault_in:
 		ret = fixup_user_fault(mm, hva, write ? FAULT_FLAG_WRITE : 0, &unlocked);
 		if (ret)
 			return -EFAULT;
@@ -299,7 +288,7 @@ int dune_ept_fault(struct dune_vcpu *vcpu, u64 gpa, u64 qual, struct dune_exit *
 	struct page *page = NULL;
 	unsigned long pfn, seq;
 	struct dune_mslot *s, slot;
-	bool writable = false, readonly_slot;
+	bool writable = false, readonly_slot, mmio;
 	u64 hva, leaf;
 	long got;
 	int ret;
@@ -364,8 +353,11 @@ int dune_ept_fault(struct dune_vcpu *vcpu, u64 gpa, u64 qual, struct dune_exit *
 		pfn = page_to_pfn(page);
 
 	/* RAM is write-back; a VM_PFNMAP pfn outside RAM (device memory) is UC */
-	leaf = ept_make_leaf_mt((u64)pfn << PAGE_SHIFT, writable,
-				page || pfn_valid(pfn) ? EPT_MT_WB : EPT_MT_UC);
+	mmio = !page && !pfn_valid(pfn);
+	leaf = ept_make_leaf_mt((u64)pfn << PAGE_SHIFT, writable, mmio ? EPT_MT_UC : EPT_MT_WB);
+	/* from now on entries clear CPU buffers where MMIO stale data needs it */
+	if (mmio)
+		WRITE_ONCE(vm->host_mmio, true);
 	ops.ctx = vcpu;
 	spin_lock(&vm->mmu_lock);
 	if (vm->mm_dead) {
@@ -593,15 +585,21 @@ static int __init dune_init(void)
 {
 	int ret;
 
-	ret = dune_vmx_init();
+	ret = dune_hardening_init();
 	if (ret)
 		return ret;
+	ret = dune_vmx_init();
+	if (ret) {
+		dune_hardening_exit();
+		return ret;
+	}
 	preempt_notifier_inc();
 	ret = misc_register(&dune_dev);
 	if (ret) {
 		pr_err(DUNE_PR "cannot register /dev/dune (%d)\n", ret);
 		preempt_notifier_dec();
 		dune_vmx_exit();
+		dune_hardening_exit();
 		return ret;
 	}
 	pr_info(DUNE_PR "VMX on, /dev/dune ready (EPT 2 MiB pages: %s, preemption timer: %s)\n",
@@ -615,6 +613,7 @@ static void __exit dune_exit(void)
 	misc_deregister(&dune_dev);
 	preempt_notifier_dec();
 	dune_vmx_exit();
+	dune_hardening_exit();
 	pr_info(DUNE_PR "VMX off, unloaded\n");
 }
 

@@ -19,16 +19,23 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 
 #include "compat.h"
 #include "dune.h"
+#include "vmx_entry.h"
 #include "vmx_ops.h"
 
-int dune_vmx_run(u64 *gprs, int launched);
 void dune_vmx_exit_point(void);
 void dune_do_nmi(void);
+
+/* vmx_enter.S reads struct dune_entry by these offsets */
+static_assert(offsetof(struct dune_entry, gprs) == DUNE_ENTRY_GPRS);
+static_assert(offsetof(struct dune_entry, flags) == DUNE_ENTRY_FLAGS);
+static_assert(offsetof(struct dune_entry, spec_ctrl_guest) == DUNE_ENTRY_SPEC_CTRL_GUEST_OFF);
+static_assert(offsetof(struct dune_entry, spec_ctrl_host) == DUNE_ENTRY_SPEC_CTRL_HOST_OFF);
 
 static_assert(offsetof(struct dune_regs, rax) == GPR_RAX * 8);
 static_assert(offsetof(struct dune_regs, rdi) == GPR_RDI * 8);
@@ -119,6 +126,8 @@ static void vcpu_unload_here(struct dune_vcpu *vcpu)
 
 static void dune_sched_in(struct preempt_notifier *pn, int cpu)
 {
+	/* other tasks ran here: their data may be in this CPU's L1D */
+	container_of(pn, struct dune_vcpu, pn)->l1d_dirty = true;
 }
 
 static void dune_sched_out(struct preempt_notifier *pn, struct task_struct *next)
@@ -379,6 +388,7 @@ static int handle_exit_irqoff(struct dune_vcpu *vcpu, struct exit_info *ei, stru
 	    (ei->intr_info & (INTR_INFO_VALID | INTR_INFO_TYPE_MASK)) ==
 	    (INTR_INFO_VALID | INTR_INFO_TYPE_NMI)) {
 		requeue_vectored_event();
+		this_cpu_inc(dune_hard_counts.nmi_exits);
 		dune_do_nmi();
 		return 0;
 	}
@@ -446,12 +456,55 @@ static int handle_exit_irqoff(struct dune_vcpu *vcpu, struct exit_info *ei, stru
 	}
 }
 
+/*
+ * This entry's speculation hardening (hardening.h): SPEC_CTRL values and
+ * VERW for the assembly, the L1D flush now. Interrupts disabled; the last
+ * host work before the entry.
+ */
+static void prepare_entry(struct dune_vcpu *vcpu, struct dune_entry *e)
+{
+	const struct dune_hardening *h = &dune_hard;
+	struct dune_hardening_counts *n = this_cpu_ptr(&dune_hard_counts);
+
+	e->gprs = vcpu->gprs;
+	e->flags = vcpu->launched ? DUNE_ENTRY_RESUME : 0;
+	n->entries++;
+	if (h->spec_ctrl) {
+		u64 host = spec_ctrl_current();	/* the task's value on this CPU */
+		u64 guest = dune_guest_spec_ctrl(h, host);
+
+		e->spec_ctrl_host = host;
+		e->spec_ctrl_guest = guest;
+		if (dune_spec_ctrl_on_entry(h, guest, host)) {
+			e->flags |= DUNE_ENTRY_SPEC_CTRL_GUEST;
+			n->spec_ctrl++;
+		}
+		if (dune_spec_ctrl_on_exit(h, guest, host))
+			e->flags |= DUNE_ENTRY_SPEC_CTRL_HOST;
+	}
+	if (dune_verw_before_entry(h, READ_ONCE(vcpu->vm->host_mmio))) {
+		e->flags |= DUNE_ENTRY_VERW;
+		n->verw++;
+	}
+	if (h->l1d != DUNE_L1D_NEVER) {
+		bool cpu_dirty = dune_cpu_l1d_dirty();
+
+		if (dune_l1d_flush_before_entry(h, vcpu->l1d_dirty, cpu_dirty)) {
+			dune_l1d_flush();
+			n->l1d_flush++;
+		}
+		vcpu->l1d_dirty = false;
+	}
+}
+
 /* one entry and exit; same return convention as handle_exit_irqoff, or -errno */
 static int vcpu_enter_once(struct dune_vcpu *vcpu, struct exit_info *ei, struct dune_exit *ex)
 {
 	u16 ds, es, fs, gs, ldt;
 	unsigned long cr3, cr4, dr7;
 	u64 host_xcr0 = dune_cfg.lim.host_xcr0;
+	struct dune_entry entry;
+	u32 host_pkru = 0;
 	int ret, fail;
 
 	local_irq_disable();
@@ -492,8 +545,26 @@ static int vcpu_enter_once(struct dune_vcpu *vcpu, struct exit_info *ei, struct 
 	savesegment(gs, gs);
 	asm volatile("sldt %0" : "=r"(ldt));
 
-	fail = dune_vmx_run(vcpu->gprs, vcpu->launched);
+	prepare_entry(vcpu, &entry);
+	/* the guest's PKRU must not be the host's, nor the other way round */
+	if (dune_hard.pkru) {
+		host_pkru = rdpkru();
+		if (dune_pkru_switch(&dune_hard, host_pkru, vcpu->pkru)) {
+			wrpkru(vcpu->pkru);
+			this_cpu_inc(dune_hard_counts.pkru);
+		}
+	}
 
+	fail = dune_vmx_run(&entry);
+
+	if (dune_hard.pkru) {
+		vcpu->pkru = rdpkru();
+		if (dune_pkru_switch(&dune_hard, vcpu->pkru, host_pkru))
+			wrpkru(host_pkru);
+	}
+	/* the VMM's user mode gets an IBPB before it runs again (VMSCAPE) */
+	if (dune_hard.ibpb_exit_to_user)
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 	vcpu->cr2 = dune_read_cr2();
 	if (ldt)
 		asm volatile("lldt %0" : : "r"(ldt));
@@ -643,6 +714,7 @@ static long vcpu_run(struct dune_vcpu *vcpu, struct dune_exit __user *uex)
 			return ret;
 	}
 	memset(&ex, 0, sizeof(ex));
+	vcpu->l1d_dirty = true;	/* the host ran since the last DUNE_RUN */
 
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	preempt_disable();
@@ -658,6 +730,7 @@ static long vcpu_run(struct dune_vcpu *vcpu, struct dune_exit __user *uex)
 		memset(&ei, 0, sizeof(ei));
 		ret = vcpu_enter_once(vcpu, &ei, &ex);
 		if (ret == 2) {
+			vcpu->l1d_dirty = true;	/* page tables, other pages touched */
 			ret = dune_ept_fault(vcpu, ei.gpa, ei.qual, &ex);
 			if (ret == 1) {
 				ex.ept.gla = ei.gla;
@@ -982,20 +1055,23 @@ static long dune_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			ret = -ENOMEM;
 			break;
 		}
-		dune_fpu_to_uabi(&vcpu->fpu, buf, DUNE_XSAVE_SIZE, dune_cfg.lim.host_xcr0);
+		dune_fpu_to_uabi(&vcpu->fpu, buf, DUNE_XSAVE_SIZE, dune_cfg.lim.host_xcr0, vcpu->pkru);
 		ret = copy_to_user(uarg, buf, DUNE_XSAVE_SIZE) ? -EFAULT : 0;
 		kfree(buf);
 		break;
 	}
 	case DUNE_SET_FPU: {
 		void *buf = memdup_user(uarg, DUNE_XSAVE_SIZE);
-		u32 pkru = 0;
+		u32 pkru = vcpu->pkru;
 
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
 			break;
 		}
+		/* PKRU, if the image has it, becomes the guest's */
 		ret = fpu_copy_uabi_to_guest_fpstate(&vcpu->fpu, buf, dune_cfg.lim.host_xcr0, &pkru);
+		if (!ret)
+			vcpu->pkru = pkru;
 		kfree(buf);
 		break;
 	}

@@ -20,6 +20,7 @@
 #define BOX_LO 0x10000UL
 #define BOX_HI 0x400000000000UL /* 64 TiB */
 #define BOX_STACK (8UL << 20)
+#define BOX_LAZY_MIRROR (64UL << 20) /* mappings this big are mirrored as touched */
 
 struct box {
 	struct policy policy;
@@ -32,6 +33,7 @@ struct box {
 	int root;                 /* the box's first process (the first monitor) */
 	unsigned long long supervisor_start, root_start; /* their start times */
 	char tmp_dir[PATH_MAX];   /* the private /tmp, "" if none */
+	char shm_dir[PATH_MAX];   /* the private /dev/shm, "" if none */
 	uintptr_t vdso_lo, vdso_hi; /* the host's [vvar]+[vdso], shared read-only */
 	uintptr_t vdso;           /* AT_SYSINFO_EHDR */
 	char prog[PATH_MAX];      /* what runs now (after execve: the new one) */
@@ -50,6 +52,8 @@ struct box_thread {
 	int in_suspend;
 	siginfo_t sig_info[65];
 	stack_t altstack;
+	void *uaccess_jmp[5];      /* where a bad program pointer lands (uaccess.c) */
+	int uaccess_armed;
 };
 extern __thread struct box_thread *self; /* NULL in a thread that runs no program code */
 

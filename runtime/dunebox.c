@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,12 +35,16 @@
 #include "exec.h"
 #include "fastpath.h"
 #include "jail/jail.h"
+#include "monitor_fds.h"
+#include "pathwalk.h"
 #include "mem.h"
 #include "outer.h"
 #include "proc.h"
 #include "signal_targets.h"
 #include "signals.h"
+#include "supervisor.h"
 #include "sys.h"
+#include "uaccess.h"
 
 #define FEC_P_BIT 1
 
@@ -64,9 +69,17 @@ static int in_monitor_memory(uintptr_t addr)
 static void on_pgflt(uintptr_t addr, uint64_t fec, struct dune_tf *tf)
 {
 	char what[160];
-	if ((tf->cs & 3) != 3)
+	if ((tf->cs & 3) != 3) {
+		/* a bad pointer the program gave: EFAULT for the call */
+		if (uaccess_fault(tf, addr))
+			return;
+		if (mem_contains(addr, 1))
+			box_die(SIGSEGV, "the program's memory at 0x%lx cannot be %s (its signal "
+				"frame or thread id)", (unsigned long)addr,
+				(fec & 2) ? "written" : "read");
 		box_die(SIGSEGV, "the monitor itself faulted at 0x%lx (rip 0x%lx): a bug in dunebox",
 			(unsigned long)addr, (unsigned long)tf->rip);
+	}
 	if (in_monitor_memory(addr) && addr >= BOX_HI) {
 		snprintf(what, sizeof(what), "%s the monitor's memory at 0x%lx",
 			 (fec & 2) ? "write into" : (fec & 16) ? "jump into" : "read of",
@@ -280,11 +293,17 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
-/* the monitor's own descriptors: above the numbers programs use and out of
- * their /proc/self/fd (fds.c keeps the program's calls off them) */
-static int high_fd(int fd)
+/* A private /tmp hides the host's: a program that lives there is granted
+ * to the box read-only, that file alone, or it could not be loaded at all */
+static void grant_program_in_tmp(const char *prog)
 {
-	return dune_fd_hide(fd);
+	char real[PATH_MAX];
+	if (box.policy.tmp != TMP_PRIVATE || !realpath(prog, real) ||
+	    !path_is_under(real, "/tmp", strlen("/tmp")))
+		return;
+	if (policy_add_path(&box.policy, real, FS_RO) < 0)
+		box_msg("warning: %s lies under /tmp, which the box replaces; "
+			"give it with --ro or move it", real);
 }
 
 /* The host's vvar and vdso pages: the program shares them, read-only. */
@@ -313,51 +332,6 @@ static void find_vdso(void)
 		fclose(f);
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
-static pid_t monitor_pid;
-
-/* A signal to end dunebox is the program's to handle: the supervisor
- * stays until the box has ended (while it lives, the box's processes are
- * known as such: signal_targets.c). */
-static void pass_on(int sig)
-{
-	kill(monitor_pid, sig);
-}
-
-/* The parent: waits for the monitor, passes on the status, cleans up. */
-static int supervise(pid_t child)
-{
-	struct sigaction sa;
-	int status;
-	signal(SIGINT, SIG_IGN); /* the box gets it too, from the terminal */
-	signal(SIGQUIT, SIG_IGN);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = pass_on;
-	sa.sa_flags = SA_RESTART;
-	monitor_pid = child;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return 125;
-	/* orphans the box left behind are ours to reap, not to wait for */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	if (box.tmp_dir[0])
-		nftw(box.tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -373,6 +347,7 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	snprintf(box.prog, sizeof(box.prog), "%s", prog);
+	grant_program_in_tmp(prog);
 	if (o.audit_file) {
 		int fd = open(o.audit_file, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -380,28 +355,17 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 125;
 		}
-		box.audit_fd = high_fd(fd);
+		box.audit_fd = mfd_move_high(fd);
 	}
-	box.err_fd = high_fd(dup(2));
+	box.err_fd = mfd_move_high(dup(2));
 	if (o.trace)
 		box.trace_fd = box.err_fd;
 	box.log_denials = o.log_denials;
 	if (outer_enter(&o.outer) < 0)
 		return 125;
-	/* in the jail, its /tmp is a fresh tmpfs: this directory lives there */
-	if (box.policy.tmp == TMP_PRIVATE) {
-		snprintf(box.tmp_dir, sizeof(box.tmp_dir), "/tmp/dunebox.XXXXXX");
-		if (!mkdtemp(box.tmp_dir) || policy_set_tmp_dir(&box.policy, box.tmp_dir) < 0) {
-			fprintf(stderr, "dunebox: cannot make a private /tmp: %s\n", strerror(errno));
-			return 125;
-		}
-	}
-
-	/* orphans of the box come to the supervisor, so every process of the
-	 * box descends from it (signal_targets.c) */
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	box.supervisor = (int)getpid();
-	box.supervisor_start = box_start_time(box.supervisor);
+	/* in the jail, /tmp is a fresh tmpfs: the private directories live there */
+	if ((r = supervisor_prepare()))
+		return r;
 	child = fork();
 	if (child < 0) {
 		perror("dunebox: fork");
@@ -427,9 +391,16 @@ int main(int argc, char **argv)
 			strerror(-r));
 		return 125;
 	}
+	/* a program's big reservations cost nothing until touched */
+	dune_mirror_lazily(BOX_LAZY_MIRROR);
 	if ((r = dune_set_user_memory(BOX_LO, BOX_HI)) < 0 ||
 	    (box.vdso_lo && (r = dune_add_user_memory(box.vdso_lo, box.vdso_hi)) < 0)) {
 		fprintf(stderr, "dunebox: cannot set up the program's memory: %s\n", strerror(-r));
+		return 125;
+	}
+	if ((r = walk_init(box.tmp_dir, box.shm_dir)) < 0) {
+		fprintf(stderr, "dunebox: cannot open the program's view of the files: %s\n",
+			strerror(-r));
 		return 125;
 	}
 	self = box_thread_new();

@@ -18,6 +18,11 @@
 #include "dune.h"
 #include "exec.h"
 #include "fds.h"
+#include "files.h"
+#include "monitor_fds.h"
+#include "pathwalk.h"
+#include "procfs_view.h"
+#include "uaccess.h"
 #include "loader/elf_load.h"
 #include "mem.h"
 #include "proc.h"
@@ -45,17 +50,64 @@ static void image_to_tf(const struct loaded_image *img, struct dune_tf *tf)
 	mem_set_mmap_top(top - (1UL << 20));
 }
 
-/* "#!interpreter [arg]" at the start of path: 1 with the two filled, 0 if
- * path is no script, -errno if it cannot be read. */
-static int shebang(const char *path, char *interp, size_t ilen, char *arg, size_t alen)
+/* How the loader opens names: walked in the program's view, and only
+ * what the policy lets it execute (the program, each interpreter). The
+ * program's own name is relative to dirfd (execveat), its canonical view
+ * path lands in view. */
+struct exec_names {
+	int dirfd, flags;
+	char view[PATH_MAX];
+};
+
+static int open_exec(void *ctx, const char *path, int is_interp)
 {
-	char line[256];
+	struct exec_names *n = ctx;
+	if (is_interp)
+		return files_open_exec(AT_FDCWD, path, 0, NULL, 0);
+	return files_open_exec(n->dirfd, path, n->flags, n->view, sizeof(n->view));
+}
+
+/* the loader's: it closes what it opens itself (an O_PATH of a file the
+ * program may execute, nothing more) */
+static int open_exec_for_loader(void *ctx, const char *path, int is_interp)
+{
+	return mfd_disown(open_exec(ctx, path, is_interp));
+}
+
+/* The first bytes of the regular file pfd names. */
+static ssize_t read_head(int pfd, char *buf, size_t len)
+{
+	char self[64];
+	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EACCES;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = mfd_own(open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
 	if (fd < 0)
 		return -errno;
-	n = read(fd, line, sizeof(line) - 1);
-	close(fd);
+	n = read(fd, buf, len);
+	if (n < 0)
+		n = -errno;
+	mfd_close(fd);
+	return n;
+}
+
+/* "#!interpreter [arg]" at the start of the program: 1 with the two
+ * filled, 0 if it is no script, -errno if it cannot be used. */
+static int shebang(struct exec_names *names, const char *path, char *interp, size_t ilen,
+		   char *arg, size_t alen)
+{
+	char line[256];
+	int pfd = open_exec(names, path, 0);
+	ssize_t n;
+	if (pfd < 0)
+		return pfd;
+	n = read_head(pfd, line, sizeof(line) - 1);
+	mfd_close(pfd);
+	if (n < 0)
+		return (int)n;
 	if (n < 2 || line[0] != '#' || line[1] != '!')
 		return 0;
 	line[n] = 0;
@@ -82,11 +134,12 @@ static int shebang(const char *path, char *interp, size_t ilen, char *arg, size_
 	return 1;
 }
 
-static int load(const char *path, char *const argv[], char *const envp[], struct dune_tf *tf,
-		char *err, size_t errlen)
+static int load(struct exec_names *names, const char *path, char *const argv[],
+		char *const envp[], struct dune_tf *tf, char *err, size_t errlen)
 {
 	struct load_limits lim = {
 		.lo = BOX_LO, .hi = BOX_HI, .stack_size = BOX_STACK, .vdso = box.vdso,
+		.open_file = open_exec_for_loader, .open_ctx = names,
 	};
 	char interp[PATH_MAX], arg[256];
 	struct loaded_image img;
@@ -94,7 +147,8 @@ static int load(const char *path, char *const argv[], char *const envp[], struct
 
 	/* a script: its interpreter, with the script's path among the
 	 * arguments, as the kernel does (up to 4 levels) */
-	for (int depth = 0; (r = shebang(path, interp, sizeof(interp), arg, sizeof(arg))) == 1; depth++) {
+	for (int depth = 0; (r = shebang(names, path, interp, sizeof(interp), arg, sizeof(arg))) == 1;
+	     depth++) {
 		size_t n = 0;
 		while (argv && argv[n])
 			n++;
@@ -113,6 +167,8 @@ static int load(const char *path, char *const argv[], char *const envp[], struct
 			v[k++] = argv[i];
 		argv = v; /* (the copies live as long as the box: small) */
 		path = v[0];
+		names->dirfd = AT_FDCWD; /* the interpreter is named as Linux finds it */
+		names->flags = 0;
 	}
 	if (r < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
@@ -122,14 +178,17 @@ static int load(const char *path, char *const argv[], char *const envp[], struct
 	if (r < 0)
 		return r;
 	image_to_tf(&img, tf);
-	snprintf(box.prog, sizeof(box.prog), "%s", path);
+	/* /proc/self/exe: where it really is, as $ORIGIN needs */
+	snprintf(box.prog, sizeof(box.prog), "%s", names->view[0] ? names->view : path);
+	procfs_view_exec(argv, img.stack_top);
 	return 0;
 }
 
 int exec_first(const char *path, char *const argv[], char *const envp[], struct dune_tf *tf)
 {
+	struct exec_names names = { .dirfd = AT_FDCWD };
 	char err[512];
-	int r = load(path, argv, envp, tf, err, sizeof(err));
+	int r = load(&names, path, argv, envp, tf, err, sizeof(err));
 	if (r < 0)
 		box_msg("%s", err);
 	return r;
@@ -155,26 +214,17 @@ static char **copy_strings(uintptr_t arr, size_t *budget, int *err)
 			*err = -E2BIG;
 			goto fail;
 		}
-		if (!mem_contains(arr + n * 8, 8))
+		if (uaccess_from(&p, arr + n * 8, 8) < 0)
 			goto fail;
-		p = *(volatile uintptr_t *)(arr + n * 8);
 		if (!p)
 			break;
-		size_t len = 0;
-		while (mem_contains(p + len, 1) && len < *budget && *(volatile char *)(p + len))
-			len++;
-		if (!mem_contains(p + len, 1))
-			goto fail;
-		if (len >= *budget) {
-			*err = -E2BIG;
-			goto fail;
-		}
-		out[n] = strndup((const char *)p, len);
+		long len;
+		out[n] = uaccess_strdup(p, *budget, &len);
 		if (!out[n]) {
-			*err = -ENOMEM;
+			*err = len == -ENAMETOOLONG ? -E2BIG : (int)len;
 			goto fail;
 		}
-		*budget -= len + 1;
+		*budget -= (size_t)len + 1;
 	}
 	*err = 0;
 	return out;
@@ -211,61 +261,83 @@ static void close_on_exec(void)
 	closedir(d);
 }
 
-/* Is path a program we can load (itself and its interpreter)? Read-only
+/* Can the program be loaded (itself and its interpreter)? Read-only
  * look at the headers, before the old image goes. */
-static int precheck(const char *path, int depth)
+static int precheck(struct exec_names *names, const char *path, int depth)
 {
 	char interp[PATH_MAX], arg[256];
-	int sb = shebang(path, interp, sizeof(interp), arg, sizeof(arg));
+	int sb = shebang(names, path, interp, sizeof(interp), arg, sizeof(arg));
 	if (sb < 0)
 		return sb;
-	if (sb == 1)
-		return depth > 4 ? -ELOOP : precheck(interp, depth + 1);
+	if (sb == 1) {
+		struct exec_names next = { .dirfd = AT_FDCWD };
+		return depth > 4 ? -ELOOP : precheck(&next, interp, depth + 1);
+	}
 	struct elf_plan plan;
+	char err[256], self[64];
 	struct stat st;
-	char err[256];
 	void *buf;
-	int r, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r, fd, pfd = open_exec(names, path, 0);
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
+	if (pfd < 0)
+		return pfd;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || !(st.st_mode & 0111) ||
+	    (fd = mfd_own(open(self, O_RDONLY | O_CLOEXEC))) < 0) {
+		mfd_close(pfd);
 		return -EACCES;
 	}
+	mfd_close(pfd);
 	buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
+	mfd_close(fd);
 	if (buf == MAP_FAILED)
 		return -ENOEXEC;
 	r = elf_check(buf, (size_t)st.st_size, &plan, err, sizeof(err));
 	munmap(buf, (size_t)st.st_size);
-	if (r == 0 && plan.has_interp)
-		r = depth >= 5 ? -ELIBBAD : precheck(plan.interp, 5) == 0 ? 0 : -ENOENT;
+	if (r == 0 && plan.has_interp) {
+		struct exec_names ld = { .dirfd = AT_FDCWD };
+		r = depth >= 5 ? -ELIBBAD : precheck(&ld, plan.interp, 5) == 0 ? 0 : -ENOENT;
+	}
 	return r;
 }
 
-/* execve(path, argv, envp) with path already checked by the policy and
- * copied (files.c): replaces the image. Only returns on failure, which
- * leaves the old image as it was when the new one could not be read. */
-long exec_syscall_path(struct dune_tf *tf, const char *path, uintptr_t argvp, uintptr_t envpp)
+/* execve and execveat: the image replaced by the program the path names,
+ * in the box, under the same policy. Only returns on failure, which leaves
+ * the old image as it was when the new one could not be read. */
+long exec_syscall(struct dune_tf *tf, long nr, const long a[6], struct syscall_event *ev)
 {
+	int at = nr == SYS_execveat;
+	long flags = at ? a[4] : 0;
+	uintptr_t argvp = (uintptr_t)a[at ? 2 : 1], envpp = (uintptr_t)a[at ? 3 : 2];
+	struct exec_names names = { .dirfd = at ? (int)a[0] : AT_FDCWD };
+	static __thread char path[PATH_MAX];
 	size_t budget = ARG_BYTES;
-	int err1, err2;
-	char **argv = copy_strings(argvp, &budget, &err1);
-	char **envp = copy_strings(envpp, &budget, &err2);
 	char msg[512];
 	long r;
 
+	if (flags & ~(long)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	names.flags = (flags & AT_EMPTY_PATH) ? WALK_EMPTY_OK : 0;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		names.flags |= WALK_NO_SYMLINKS;
+	if ((r = uaccess_string(path, (uintptr_t)a[at ? 1 : 0], sizeof(path))) < 0)
+		return r;
+	ev->str[at ? 1 : 0].ptr = path;
+	ev->str[at ? 1 : 0].len = strlen(path);
+
+	int err1, err2;
+	char **argv = copy_strings(argvp, &budget, &err1);
+	char **envp = argv ? copy_strings(envpp, &budget, &err2) : NULL;
 	if (!argv || !envp) {
 		free_strings(argv);
 		free_strings(envp);
 		return err1 ? err1 : err2 ? err2 : -ENOMEM;
 	}
 	/* can it be loaded at all? (the old image is still there) */
-	r = access(path, X_OK) == 0 ? precheck(path, 0) : -errno;
+	r = precheck(&names, path, 0);
 	if (r == 0) {
 		mem_unmap_all();
-		r = load(path, argv, envp, tf, msg, sizeof(msg));
+		r = load(&names, path, argv, envp, tf, msg, sizeof(msg));
 		if (r < 0) {
 			/* too late to go back: like a kernel that failed past
 			 * the point of no return */

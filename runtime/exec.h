@@ -7,6 +7,7 @@
 #include "dune.h"
 
 int exec_first(const char *path, char *const argv[], char *const envp[], struct dune_tf *tf);
-long exec_syscall_path(struct dune_tf *tf, const char *path, uintptr_t argv, uintptr_t envp);
+struct syscall_event;
+long exec_syscall(struct dune_tf *tf, long nr, const long a[6], struct syscall_event *ev);
 
 #endif

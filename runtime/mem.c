@@ -8,16 +8,22 @@
  */
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "box.h"
 #include "mem.h"
+#include "monitor_fds.h"
+#include "sysv_ipc.h"
 
 #define PG 4096UL
 #define PAGE_UP(x) (((x) + PG - 1) & ~(PG - 1))
 #define MAX_PLACE_TRIES 4096
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
 
 static uintptr_t brk_start, brk_cur;
 static uintptr_t mmap_cursor; /* new mappings go below it, top-down */
@@ -104,7 +110,7 @@ static long try_mmap(uintptr_t at, const long *a)
 	return r < 0 ? -errno : r;
 }
 
-static long emu_mmap(const long *a)
+static long map_now(const long *a)
 {
 	uintptr_t addr = (uintptr_t)a[0];
 	size_t len = PAGE_UP((size_t)a[1]);
@@ -129,6 +135,19 @@ static long emu_mmap(const long *a)
 	lock();
 	r = place(len, try_mmap, b);
 	unlock();
+	return r;
+}
+
+/* A file mapping is a copy of the descriptor: checked and made while no
+ * new monitor descriptor can take its number (monitor_fds.h). */
+static long emu_mmap(const long *a)
+{
+	long r;
+	if (a[3] & MAP_ANONYMOUS)
+		return map_now(a);
+	mfd_capture_begin();
+	r = mfd_is_monitors(a[4]) ? -EBADF : map_now(a);
+	mfd_capture_end();
 	return r;
 }
 
@@ -164,9 +183,14 @@ static long emu_mremap(const long *a)
 		r = (long)mremap((void *)old, oldlen, newlen, flags, (void *)a[4]);
 		return r == -1 ? -errno : r;
 	}
-	r = (long)mremap((void *)old, oldlen, newlen, flags & ~MREMAP_MAYMOVE);
-	if (r != -1 || !(flags & MREMAP_MAYMOVE))
-		return r == -1 ? -errno : r;
+	/* in place only while the grown mapping stays in the region */
+	if (mem_contains(old, newlen)) {
+		r = (long)mremap((void *)old, oldlen, newlen, flags & ~MREMAP_MAYMOVE);
+		if (r != -1 || !(flags & MREMAP_MAYMOVE))
+			return r == -1 ? -errno : r;
+	} else if (!(flags & MREMAP_MAYMOVE)) {
+		return -ENOMEM;
+	}
 	r = reserve(newlen);
 	if (r < 0)
 		return r;
@@ -206,28 +230,47 @@ static long emu_brk(uintptr_t want)
 	return (long)brk_cur;
 }
 
+/* The segment id names, attached whole inside the region: the kernel maps
+ * every page of it, so every page is checked, not the first. */
 static long emu_shmat(const long *a)
 {
-	struct shmid_ds ds;
+	struct shmid_ds ds, again;
+	int id = (int)a[0], flags = (int)a[2];
+	uintptr_t at = (uintptr_t)a[1];
+	size_t len;
 	long r;
-	if (a[1]) {
-		if (!mem_contains((uintptr_t)a[1], PG))
-			return -EINVAL;
-		r = (long)shmat((int)a[0], (void *)a[1], (int)a[2]);
-		return r == -1 ? -errno : r;
-	}
-	if (shmctl((int)a[0], IPC_STAT, &ds) < 0)
+
+	if (!sysv_ipc_owns_shm(id))
+		return -EINVAL; /* not one of the box's: as if it did not exist */
+	if (shmctl(id, IPC_STAT, &ds) < 0)
 		return -errno;
-	r = reserve(PAGE_UP(ds.shm_segsz));
-	if (r < 0)
-		return r;
-	long at = (long)shmat((int)a[0], (void *)r, (int)a[2] | SHM_REMAP);
-	if (at == -1) {
-		int e = errno;
-		munmap((void *)r, PAGE_UP(ds.shm_segsz));
-		return -e;
+	len = PAGE_UP(ds.shm_segsz);
+	if (at) {
+		if (flags & SHM_RND)
+			at &= ~(uintptr_t)(SHMLBA - 1);
+		if (!mem_contains(at, len))
+			return -EINVAL;
+		r = (long)shmat(id, (void *)at, flags);
+		if (r == -1)
+			return -errno;
+	} else {
+		r = reserve(len);
+		if (r < 0)
+			return r;
+		at = (uintptr_t)r;
+		r = (long)shmat(id, (void *)at, flags | SHM_REMAP);
+		if (r == -1) {
+			int e = errno;
+			munmap((void *)at, len);
+			return -e;
+		}
 	}
-	return at;
+	/* the id named another segment by the time it was attached */
+	if (shmctl(id, IPC_STAT, &again) < 0 || PAGE_UP(again.shm_segsz) != len) {
+		shmdt((void *)r);
+		return -EINVAL;
+	}
+	return r;
 }
 
 /* The kernel rejects these before it looks at any mapping: an empty
@@ -261,6 +304,14 @@ static long in_region(long nr, const long *a, long err)
 	return r == -1 ? -errno : r;
 }
 
+static size_t memlock_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 64UL << 20;
+	return rl.rlim_cur;
+}
+
 /* Returns the result, or 1 in *handled == 0 for calls that are not about
  * memory. */
 long mem_syscall(long nr, const long a[6])
@@ -270,13 +321,24 @@ long mem_syscall(long nr, const long a[6])
 		return emu_mmap(a);
 	case SYS_munmap:
 		return in_region(nr, a, -EINVAL);
+	case SYS_madvise:
+		/* poisoning and offlining act on the host's physical pages */
+		if (a[2] == MADV_HWPOISON || a[2] == MADV_SOFT_OFFLINE)
+			return -EPERM;
+		return in_region(nr, a, -ENOMEM);
+	case SYS_mlock:
+	case SYS_mlock2:
+		/* locked memory is the host's: no more than RLIMIT_MEMLOCK,
+		 * whatever privilege the monitor has */
+		if ((size_t)a[1] > memlock_limit())
+			return -ENOMEM;
+		return in_region(nr, a, -ENOMEM);
+	case SYS_mlockall:
+		return -EPERM; /* would lock the monitor's memory too */
 	case SYS_mprotect:
 	case SYS_pkey_mprotect:
-	case SYS_madvise:
 	case SYS_msync:
-	case SYS_mlock:
 	case SYS_munlock:
-	case SYS_mlock2:
 	case SYS_mincore:
 		return in_region(nr, a, -ENOMEM);
 	case SYS_mremap:

@@ -16,6 +16,35 @@
 
 static char rule_text[POLICY_MAX_PATHS][POLICY_PATH_MAX];
 
+/* The monitor does a path call the program makes through the call on the
+ * right (on the path it resolved: a directory descriptor and a name, or
+ * the object's /proc/self/fd name; files.c): allowed for the program, it
+ * is allowed for the monitor too. */
+static const struct {
+	int program, monitor;
+} done_as[] = {
+	{SYS_stat, SYS_newfstatat}, {SYS_lstat, SYS_newfstatat}, {SYS_stat, SYS_statx},
+	{SYS_lstat, SYS_statx}, {SYS_newfstatat, SYS_statx}, {SYS_statx, SYS_newfstatat},
+	{SYS_access, SYS_faccessat2}, {SYS_faccessat, SYS_faccessat2},
+	{SYS_readlink, SYS_readlinkat}, {SYS_chdir, SYS_fchdir},
+	{SYS_chown, SYS_fchownat}, {SYS_lchown, SYS_fchownat},
+	{SYS_fchmodat, SYS_chmod}, {452 /* fchmodat2 */, SYS_chmod},
+	{SYS_mkdir, SYS_mkdirat}, {SYS_mknod, SYS_mknodat}, {SYS_symlink, SYS_symlinkat},
+	{SYS_unlink, SYS_unlinkat}, {SYS_rmdir, SYS_unlinkat},
+	{SYS_rename, SYS_renameat2}, {SYS_renameat, SYS_renameat2},
+	{SYS_link, SYS_linkat}, {SYS_utime, SYS_utimensat}, {SYS_utimes, SYS_utimensat},
+	{SYS_futimesat, SYS_utimensat},
+	{SYS_lsetxattr, SYS_setxattr}, {SYS_setxattr, SYS_lsetxattr},
+	{SYS_lgetxattr, SYS_getxattr}, {SYS_getxattr, SYS_lgetxattr},
+	{SYS_llistxattr, SYS_listxattr}, {SYS_listxattr, SYS_llistxattr},
+	{SYS_lremovexattr, SYS_removexattr}, {SYS_removexattr, SYS_lremovexattr},
+};
+
+static void forward(struct jail_config *c, int nr)
+{
+	c->forwarded[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
 static void policy_to_jail(struct jail_config *c)
 {
 	static const enum jail_access access[] = {[FS_NONE] = JAIL_NONE, [FS_RO] = JAIL_RO,
@@ -34,7 +63,11 @@ static void policy_to_jail(struct jail_config *c)
 	for (int nr = 0; nr < JAIL_SYSCALLS; nr++)
 		if (policy_syscall_allowed(&box.policy, nr) && sysargs_known(nr) &&
 		    !jail_filter_kills(c, nr))
-			c->forwarded[nr / 8] |= (uint8_t)(1u << (nr % 8));
+			forward(c, nr);
+	for (unsigned i = 0; i < sizeof(done_as) / sizeof(done_as[0]); i++)
+		if (policy_syscall_allowed(&box.policy, done_as[i].program) &&
+		    sysargs_known(done_as[i].program) && !jail_filter_kills(c, done_as[i].monitor))
+			forward(c, done_as[i].monitor);
 }
 
 /* A call the filter would kill the process for gets EPERM from the

@@ -19,12 +19,18 @@
 
 #include "box.h"
 #include "dune.h"
+#include "box_registry.h"
 #include "mem.h"
+#include "monitor_fds.h"
 #include "proc.h"
 
 #define THREAD_STACK (256 * 1024)
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+/* program threads of this process: the last one's exit ends the process
+ * (the monitor's own helper threads must not keep it, and its VM, alive) */
+static int nr_program_threads = 1;
 
 struct box_thread *box_thread_new(void)
 {
@@ -49,6 +55,7 @@ static void *thread_main(void *arg)
 	self = box_thread_new();
 	if (!self)
 		box_die(SIGKILL, "out of memory for a new thread");
+	__atomic_add_fetch(&nr_program_threads, 1, __ATOMIC_SEQ_CST);
 	self->mask = st->parent_mask;
 	self->tid = (int)tid;
 	/* both tid words hold the tid before any program code runs, in
@@ -100,12 +107,18 @@ static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp,
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	/* the new thread's vCPU descriptors appear while no program call
+	 * copies a descriptor (monitor_fds.h) */
+	mfd_create_begin();
 	r = pthread_create(&t, &attr, thread_main, &st);
 	pthread_attr_destroy(&attr);
-	if (r)
+	if (r) {
+		mfd_create_end();
 		return -r;
+	}
 	while (sem_wait(&st.started) < 0 && errno == EINTR)
 		;
+	mfd_create_end();
 	sem_destroy(&st.started);
 	return st.tid;
 }
@@ -115,17 +128,23 @@ static long new_thread(struct dune_tf *tf, unsigned long flags, uintptr_t newsp,
 static int vfork_pipe(int p[2])
 {
 	int raw[2];
-	if (pipe2(raw, O_CLOEXEC) < 0)
+	mfd_create_begin();
+	if (pipe2(raw, O_CLOEXEC) < 0) {
+		mfd_create_end();
 		return -errno;
-	p[0] = dune_fd_hide(raw[0]); /* out of the program's way */
-	p[1] = dune_fd_hide(raw[1]);
-	return 0;
+	}
+	mfd_own(raw[0]);
+	mfd_own(raw[1]);
+	p[0] = mfd_move_high(raw[0]); /* out of the program's way */
+	p[1] = mfd_move_high(raw[1]);
+	mfd_create_end();
+	return p[0] < 0 || p[1] < 0 ? -EMFILE : 0;
 }
 
 void proc_exec_done(void)
 {
 	if (box.vfork_fd >= 0) {
-		close(box.vfork_fd);
+		mfd_close(box.vfork_fd);
 		box.vfork_fd = -1;
 	}
 }
@@ -151,25 +170,35 @@ static long new_process(struct dune_tf *tf, unsigned long flags, uintptr_t newsp
 	t.rdi = flags;
 	t.rdx = ptid;
 	t.r10 = ctid;
+	/* the child gets every descriptor: none may be one the monitor is
+	 * making and has not marked yet */
+	mfd_capture_begin();
 	dune_passthrough_syscall(&t);
 	r = (long)t.rax;
+	if (r == 0)
+		mfd_after_fork_child();
+	else
+		mfd_capture_end();
 	if (vfork && r > 0) {
 		char c;
-		close(p[1]);
+		mfd_close(p[1]);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		close(p[0]);
+		mfd_close(p[0]);
 	} else if (vfork && r == 0) {
-		close(p[0]);
+		mfd_close(p[0]);
 		box.vfork_fd = p[1];
 	} else if (vfork) {
-		close(p[0]);
-		close(p[1]);
+		mfd_close(p[0]);
+		mfd_close(p[1]);
 	}
 	box.vfork_wait_fd = -1;
 	if (r == 0) { /* the child: same program, same box */
+		int parent = box_pid;
+		nr_program_threads = 1;
 		mem_after_fork();
 		box_pid = (int)syscall(SYS_getpid);
+		registry_proc_inherit(parent, box_pid);
 		self->tid = box_pid;
 		if (newsp)
 			tf->rsp = newsp;
@@ -207,6 +236,9 @@ long proc_clone(struct dune_tf *tf)
 	}
 	if (flags & CLONE_THREAD)
 		return -EINVAL;
+	/* CLONE_FILES without CLONE_VM: libdune's fork gives the child a table
+	 * of its own (sharing the monitor's, it would make its VM descriptors
+	 * in ours) */
 	return new_process(tf, flags & ~CLONE_SETTLS, newsp,
 			   ptid, ctid, (flags & CLONE_SETTLS) ? tls : 0);
 }
@@ -225,6 +257,10 @@ void proc_exit(struct dune_tf *tf, int group)
 		*(volatile int *)self->clear_child_tid = 0;
 		syscall(SYS_futex, self->clear_child_tid, FUTEX_WAKE, 1, 0, 0, 0);
 	}
+	/* the last program thread: the process ends (the monitor's own
+	 * threads would keep it, and its VM, alive) */
+	if (__atomic_sub_fetch(&nr_program_threads, 1, __ATOMIC_SEQ_CST) == 0)
+		syscall(SYS_exit_group, (int)tf->rdi);
 	if (self->is_thread) {
 		/* back out of user mode into thread_main, which returns: pthread
 		 * gives the monitor thread's stack back */

@@ -29,7 +29,10 @@
 #define FPU_MAX 4096 /* the largest image dune_user_fpu gives */
 
 static struct dune_ksigaction actions[65];
-static int reserved_sig; /* libdune's own (TLB shootdown kick) */
+/* libdune's kick (TLB shootdowns) travels on this signal: the host must
+ * always take it; the program's own uses of it come back through libdune
+ * and are the program's like any other signal (masked here, virtually) */
+static int reserved_sig;
 
 static int is_handler(void *h)
 {
@@ -70,13 +73,14 @@ void sig_init(void)
 
 static void set_host_mask(uint64_t mask)
 {
+	mask &= ~SIGBIT(reserved_sig);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
 }
 
 static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
 {
 	struct dune_ksigaction old, new;
-	if (size != 8 || sig < 1 || sig > 64 || sig == reserved_sig)
+	if (size != 8 || sig < 1 || sig > 64)
 		return -EINVAL;
 	if ((act && !mem_contains(act, sizeof(new))) || (oact && !mem_contains(oact, sizeof(old))))
 		return -EFAULT;
@@ -104,7 +108,7 @@ static long do_sigprocmask(int how, uintptr_t set, uintptr_t oset, size_t size)
 	if ((set && !mem_contains(set, 8)) || (oset && !mem_contains(oset, 8)))
 		return -EFAULT;
 	if (set) {
-		s = *(volatile uint64_t *)set & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+		s = *(volatile uint64_t *)set & ~UNBLOCKABLE;
 		switch (how) {
 		case SIG_BLOCK: self->mask |= s; break;
 		case SIG_UNBLOCK: self->mask &= ~s; break;
@@ -211,13 +215,14 @@ static long do_sigsuspend(uintptr_t set, size_t size)
 		return -EINVAL;
 	if (!mem_contains(set, 8))
 		return -EFAULT;
-	newmask = *(volatile uint64_t *)set & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+	newmask = *(volatile uint64_t *)set & ~UNBLOCKABLE;
 	self->suspend_mask = self->mask;
 	self->in_suspend = 1;
 	self->mask = newmask;
 	if (self->sig_pending & ~newmask)
 		return -EINTR;
-	r = syscall(SYS_rt_sigsuspend, &newmask, 8);
+	uint64_t host_mask = newmask & ~SIGBIT(reserved_sig);
+	r = syscall(SYS_rt_sigsuspend, &host_mask, 8);
 	return r < 0 ? -errno : r;
 }
 
@@ -253,7 +258,7 @@ static long do_sigreturn(struct dune_tf *tf)
 			(unsigned long)tf->rsp);
 	sigcontext_to_tf(&uc->uc_mcontext, tf);
 	restore_fpu(tf, (uintptr_t)uc->uc_mcontext.fpstate);
-	self->mask = uc->uc_sigmask & ~UNBLOCKABLE & ~SIGBIT(reserved_sig);
+	self->mask = uc->uc_sigmask & ~UNBLOCKABLE;
 	set_host_mask(self->mask);
 	return (long)tf->rax;
 }

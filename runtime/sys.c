@@ -19,14 +19,21 @@
 #include "dune.h"
 #include "exec.h"
 #include "fds.h"
+#include "file_locks.h"
 #include "files.h"
+#include "inner_refusals.h"
 #include "mem.h"
 #include "policy/audit.h"
+#include "policy/syscalls.h"
 #include "proc.h"
+#include "process_targets.h"
 #include "signal_targets.h"
 #include "signals.h"
+#include "socket_paths.h"
 #include "sys.h"
 #include "sysargs/sysargs.h"
+#include "sysv_ipc.h"
+#include "uaccess.h"
 
 static __thread char trace_line[TRACE_LINE_MAX];
 static __thread char *audit_line;
@@ -90,7 +97,6 @@ static long forward(long nr, const long a[6])
 /* Calls the monitor does itself. Returns 1 with *r set, or 0. */
 static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event *ev, long *r)
 {
-	const char *path;
 	int handled;
 
 	switch (nr) {
@@ -106,17 +112,11 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 		return 1;
 	case SYS_execve:
 	case SYS_execveat:
-		if (nr == SYS_execveat && (a[4] & AT_EMPTY_PATH)) {
-			*r = deny(ev, ENOSYS); /* fexecve: not offered */
-			return 1;
-		}
-		*r = files_check(nr, a, ev, &path);
-		if (*r == 0) /* execveat: (dirfd, path, argv, envp, flags) */
-			*r = nr == SYS_execve ? exec_syscall_path(tf, path, tf->rsi, tf->rdx)
-					      : exec_syscall_path(tf, path, tf->rdx, tf->r10);
+		*r = exec_syscall(tf, nr, a, ev);
 		return 1;
 	case SYS_mmap: case SYS_munmap: case SYS_mprotect: case SYS_pkey_mprotect:
 	case SYS_madvise: case SYS_msync: case SYS_mlock: case SYS_munlock: case SYS_mlock2:
+	case SYS_mlockall:
 	case SYS_mincore: case SYS_mremap: case SYS_brk: case SYS_shmat: case SYS_shmdt:
 		*r = mem_syscall(nr, a);
 		return 1;
@@ -142,9 +142,6 @@ static int emulated(struct dune_tf *tf, long nr, long a[6], struct syscall_event
 			*r = 0;
 		}
 		return 1;
-	case SYS_readlink:
-	case SYS_readlinkat:
-		return files_readlink_self(nr, a, r);
 	case SYS_kill:
 	case SYS_tkill:
 	case SYS_tgkill:
@@ -168,18 +165,36 @@ void sys_handler(struct dune_tf *tf)
 		     (long)tf->r10, (long)tf->r8, (long)tf->r9};
 	struct syscall_event ev;
 	char why[160];
+	const char *refused_why;
+	long refused;
 	int handled, bad_arg;
 
 	event_start(&ev, nr, a);
+	if (UACCESS_ARM(self)) { /* the program's pointer faulted in the monitor */
+		r = -EFAULT;
+		goto done;
+	}
 	ev.decision = policy_check_syscall(&box.policy, nr, a);
 	if (ev.decision.kind == DECISION_DENY) {
 		r = -ev.decision.err;
 		goto done;
 	}
+	if ((refused = refusal_check(nr, a, &refused_why, &r)) != 0) {
+		if (refused < 0) { /* whatever the policy says */
+			r = deny(&ev, (int)-refused);
+			box_report("%s: %s", syscall_name(nr) ? syscall_name(nr) : "?", refused_why);
+		}
+		goto done;
+	}
 	if ((r = fds_check(nr, a, &handled)) < 0 || handled)
 		goto done;
+	if ((r = process_targets_check(nr, a)) < 0) {
+		deny(&ev, (int)-r);
+		goto done;
+	}
 	if (emulated(tf, nr, a, &ev, &r)) {
 		if (nr == SYS_rt_sigreturn || ((nr == SYS_execve || nr == SYS_execveat) && r == 0)) {
+			UACCESS_DISARM(self);
 			event_end(&ev, r);
 			return; /* tf is what runs next, rax included */
 		}
@@ -201,8 +216,9 @@ void sys_handler(struct dune_tf *tf)
 	}
 	if (r < 0)
 		goto done;
-	if ((r = files_check(nr, a, &ev, NULL)) < 0) {
-		if (ev.decision.kind != DECISION_DENY)
+	if (sysv_ipc_syscall(nr, a, &r) || file_locks_syscall(nr, a, &r) ||
+	    socket_syscall(nr, a, &ev, &r) || files_syscall(nr, a, &ev, &r)) {
+		if (r < 0 && ev.decision.kind != DECISION_DENY)
 			ev.decision.kind = DECISION_ALLOW;
 		goto done;
 	}
@@ -211,18 +227,23 @@ void sys_handler(struct dune_tf *tf)
 	if ((r = copyargs(nr, a)) < 0) {
 		if (r == -ENOSYS)
 			r = deny(&ev, ENOSYS);
+		copyargs_after(nr, orig, r);
+		socket_paths_release();
 		goto done;
 	}
 	r = forward(nr, a);
 	copyargs_after(nr, orig, r);
+	socket_paths_release();
 	if (r == -EINTR && sig_restart_wanted()) {
 		/* the handler runs first, then the call again */
 		tf->rip -= 2;
 		tf->rax = (uint64_t)nr;
+		UACCESS_DISARM(self);
 		event_end(&ev, r);
 		return;
 	}
 done:
+	UACCESS_DISARM(self);
 	tf->rax = (uint64_t)r;
 	event_end(&ev, r);
 }

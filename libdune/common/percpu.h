@@ -201,6 +201,7 @@ struct dune_percpu {
 					 * its loads are emulated, emulate.c) */
 	volatile uint32_t notes;        /* NOTE_*: ring 0 asks the host half to say
 					 * something (once a process) */
+	uint64_t uroot;                 /* dune_set_user_root's table, or 0 */
 };
 
 /* what ring 0 cannot print itself (host/run_loop.c prints it) */

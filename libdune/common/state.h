@@ -16,6 +16,8 @@ struct dune_state {
 	int kick_signal;         /* libdune's own signal: kicks a vCPU out of its run */
 	uint8_t vmcall_seen;     /* a guest's vmcall reaches libdune (dune.ko: an
 				  * exit; KVM on AMD: a #UD in the guest) */
+	uint64_t kick_cookie;    /* a kick carries it (sigqueue value): the same
+				  * signal from anyone else is the program's */
 	/* read by entry.S (offsets in asm_offsets.c) */
 	uint8_t deprivileged;    /* 1 where ring 0 has no FPU (PVM): the program runs
 				  * in ring 3, ring 0 keeps to integer code */

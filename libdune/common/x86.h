@@ -31,6 +31,7 @@
 #define EFLAGS_DF 0x00000400
 #define EFLAGS_OF 0x00000800
 #define EFLAGS_IOPL 0x00003000
+#define EFLAGS_NT 0x00004000
 #define EFLAGS_AC 0x00040000
 /* what a program may set for itself: the arithmetic flags and DF (not IF,
  * IOPL or TF); what it runs with: interrupts on, no I/O privilege */
@@ -49,6 +50,8 @@
 #define CR4_PGE 0x00000080
 #define CR4_OSFXSR 0x00000200
 #define CR4_OSXMMEXCPT 0x00000400
+#define CR4_UMIP 0x00000800
+#define CPUID_7_ECX_UMIP (1u << 2)
 #define CR4_FSGSBASE 0x00010000
 #define CR4_PCIDE 0x00020000
 #define CR4_OSXSAVE 0x00040000

@@ -111,6 +111,21 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 	__atomic_or_fetch(&cpu->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
+void signals_foreign_kick(int sig, siginfo_t *info, void *ucv)
+{
+	struct dune_ksigaction *a = &actions[sig];
+	if (is_handler(a->handler)) {
+		host_handler(sig, info, ucv);
+		return;
+	}
+	if (a->handler == SIG_IGN)
+		return;
+	/* the default action of a real-time signal: the process ends by it */
+	struct dune_ksigaction dfl = { .handler = SIG_DFL };
+	raw_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	raw_syscall3(SYS_tgkill, raw_syscall0(SYS_getpid), raw_syscall0(SYS_gettid), sig);
+}
+
 static long install(int sig, const struct dune_ksigaction *prog)
 {
 	struct dune_ksigaction k = *prog;
@@ -181,8 +196,6 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 {
 	if (sig < 1 || sig > 64)
 		return -EINVAL;
-	if (sig == dune_state.kick_signal && act)
-		return -EINVAL; /* libdune's own */
 	if (oact)
 		*oact = actions[sig];
 	if (!act)
@@ -192,7 +205,9 @@ long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_k
 	if (is_handler(act->handler) && !(act->flags & SA_RESTORER))
 		return -EINVAL; /* x86-64 needs a restorer, as in the kernel */
 	actions[sig] = *act;
-	return install(sig, act);
+	/* the kick signal keeps libdune's host handler, which passes the
+	 * program's own uses of it on (signals_foreign_kick) */
+	return sig == dune_state.kick_signal ? 0 : install(sig, act);
 }
 
 long signals_sigaltstack(struct dune_percpu *cpu, const void *ssv, void *ossv, uint64_t rsp)

@@ -3,6 +3,7 @@
 #ifndef LIBDUNE_SIGNALS_H
 #define LIBDUNE_SIGNALS_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/ksigaction.h"
@@ -11,6 +12,9 @@
 
 int signals_init(void); /* handlers installed before dune_init are the guest's too */
 long signals_sigaction(int sig, const struct dune_ksigaction *act, struct dune_ksigaction *oact);
+/* The kick signal from anyone but libdune (kill, sigqueue): the program's
+ * handler for it, or its default action (the kick handler calls this). */
+void signals_foreign_kick(int sig, siginfo_t *info, void *ucv);
 long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uint64_t rsp);
 /* Before the vCPU runs: the program's handler for each pending signal. */
 void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);

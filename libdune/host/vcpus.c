@@ -16,6 +16,8 @@
 #include "dune.h"
 #include "guest/x86/descriptors.h"
 #include "host/hostside.h"
+#include "host/kick.h"
+#include "host/signals.h"
 #include "host/vcpu_list.h"
 #include "host/vcpus.h"
 #include "mm/mirror.h"
@@ -24,10 +26,14 @@
 
 #define HOST_STACK_SIZE (256 * 1024)
 
-static void kick_handler(int sig)
+static void kick_handler(int sig, siginfo_t *info, void *uc)
 {
 	struct dune_percpu *cpu = dune_self;
-	(void)sig;
+	if (!kick_is_libdunes(info)) {
+		/* the program's own use of the signal (kill, sigqueue...) */
+		signals_foreign_kick(sig, info, uc);
+		return;
+	}
 	/* the kick may land just before KVM_RUN: make that run return too */
 	if (cpu && cpu->vcpu)
 		dune_state.hostside->vcpu_kick(cpu);
@@ -37,9 +43,10 @@ int vcpus_init(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kick_handler;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_sigaction = kick_handler;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	dune_state.kick_signal = SIGRTMAX - 2; /* a real-time signal programs rarely use */
+	kick_init();
 	return sigaction(dune_state.kick_signal, &sa, NULL) ? -errno : 0;
 }
 
@@ -50,8 +57,7 @@ static struct dune_percpu *percpu_map(void)
 	struct dune_percpu *cpu;
 	void *hstack;
 
-	cpu = mmap(NULL, DUNE_PERCPU_SIZE, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cpu = descriptor_area_map(DUNE_PERCPU_SIZE); /* its GDT, at an address that tells nothing */
 	if (cpu == MAP_FAILED)
 		return NULL;
 	hstack = mmap(NULL, HOST_STACK_SIZE + PGSIZE, PROT_READ | PROT_WRITE,
@@ -127,6 +133,7 @@ struct dune_percpu *vcpu_get(void)
 		guest_percpu_reset(cpu);
 		/* vectors posted to the thread that had it are lost with it */
 		memset((void *)cpu->vintr_posted, 0, sizeof(cpu->vintr_posted));
+		cpu->uroot = 0; /* so is its table for user code */
 		return cpu;
 	}
 	if (vcpu_list_reserve() < 0) /* MAX_VCPUS, counted under the list's lock */

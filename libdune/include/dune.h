@@ -325,6 +325,18 @@ void dune_pop_trap_frame(struct dune_tf *tf) __attribute__((noreturn));
 int dune_jump_to_user(struct dune_tf *tf);
 void dune_ret_from_user(int ret) __attribute__((noreturn));
 
+/* (libdune addition) User code this thread runs (dune_jump_to_user) runs
+ * under root, a page table of the program's own (from dune_page_alloc,
+ * filled with dune_vm_lookup), instead of the table the program has loaded:
+ * root's PTE_U entries are all it reaches, while the program and its
+ * handlers keep running under their own table. libdune adds to root,
+ * supervisor-only, the pages this thread's ring 0 needs to take user code's
+ * traps. Takes effect when user code is next entered or resumed, so a
+ * handler may switch the table of the frame it returns to. Other threads
+ * run their user code under their own choice. NULL: back to the default.
+ * 0, or -EINVAL (not dune mode, root not a pool page) or -ENOMEM. */
+int dune_set_user_root(ptent_t *root);
+
 /* (libdune additions) User code's FS base: the program's own FS base until
  * set; takes effect when user code next runs. */
 void dune_set_user_fs(uint64_t base);
@@ -346,6 +358,12 @@ int dune_add_user_memory(uintptr_t start, uintptr_t end);
 /* Is fd one libdune keeps open (the VM, its vCPUs)? Code run on someone
  * else's behalf must not reach those. */
 int dune_owns_fd(int fd);
+/* (libdune addition) Mappings of min_len bytes or more made from now on are
+ * mirrored lazily: an 8 MiB block at a time, when the guest first touches
+ * it (a 256 GiB reservation costs nothing until used). Their page-table
+ * entries do not exist before that touch, so dune_vm_* calls on untouched
+ * parts change nothing. 0 (the default) mirrors everything at once. */
+void dune_mirror_lazily(size_t min_len);
 /* Moves fd to the top of the descriptor space (out of the numbers
  * programs use) and makes it libdune's: the program's calls cannot reach
  * it, listings of /proc/self/fd leave it out. Returns the new number. */
@@ -372,6 +390,9 @@ struct dune_ksigaction {
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);
 void dune_dump_trap_frame(struct dune_tf *tf);
+/* The signal Linux sends for an exception vector (SIGFPE for #DE, SIGSEGV
+ * for #PF, ...): what a handler ending the program for it should use. */
+int dune_vector_signal(uint64_t vec);
 
 /* ---- interprocessor interrupts between threads in dune mode ---- */
 

@@ -31,9 +31,13 @@
 struct range {
 	uintptr_t start, end;
 	int prot;
+	int lazy; /* recorded only: nothing laid out or mapped yet */
 };
 
 #define MAX_RANGES 65536
+#define LAZY_BLOCK (8UL << 20) /* what a first touch of a lazy range maps */
+
+static size_t lazy_min; /* 0: everything mirrored at once */
 
 static struct range *ranges; /* sorted, disjoint */
 static unsigned nr_ranges;
@@ -66,12 +70,12 @@ static unsigned find_first(uintptr_t va)
 	return lo;
 }
 
-static int insert_range(unsigned at, uintptr_t start, uintptr_t end, int prot)
+static int insert_range(unsigned at, uintptr_t start, uintptr_t end, int prot, int lazy)
 {
 	if (nr_ranges >= MAX_RANGES)
 		return -ENOSPC;
 	memmove(&ranges[at + 1], &ranges[at], (nr_ranges - at) * sizeof(*ranges));
-	ranges[at] = (struct range){ start, end, prot };
+	ranges[at] = (struct range){ start, end, prot, lazy };
 	nr_ranges++;
 	return 0;
 }
@@ -89,7 +93,7 @@ static int split_at(uintptr_t va)
 	if (at < nr_ranges && ranges[at].start < va) {
 		struct range r = ranges[at];
 		ranges[at].end = va;
-		return insert_range(at + 1, va, r.end, r.prot);
+		return insert_range(at + 1, va, r.end, r.prot, r.lazy);
 	}
 	return 0;
 }
@@ -101,7 +105,7 @@ static void coalesce(uintptr_t start, uintptr_t end)
 		at--;
 	while (at + 1 < nr_ranges && ranges[at].start <= end) {
 		if (ranges[at].end == ranges[at + 1].start &&
-		    ranges[at].prot == ranges[at + 1].prot) {
+		    ranges[at].prot == ranges[at + 1].prot && ranges[at].lazy == ranges[at + 1].lazy) {
 			ranges[at].end = ranges[at + 1].end;
 			delete_range(at + 1);
 		} else {
@@ -281,7 +285,12 @@ static int add_piece(uintptr_t a, uintptr_t b, int prot)
 		return r;
 	}
 	total_bytes += b - a;
-	return insert_range(find_first(a), a, b, prot);
+	return insert_range(find_first(a), a, b, prot, 0);
+}
+
+void dune_mirror_lazily(size_t min_len)
+{
+	lazy_min = min_len;
 }
 
 int mirror_add(uintptr_t start, uintptr_t end, int prot)
@@ -307,16 +316,22 @@ int mirror_add(uintptr_t start, uintptr_t end, int prot)
 			struct range *rg = &ranges[at];
 			if (rg->prot != prot) {
 				ptent_t flags = prot_to_pte(prot);
-				vm_protect_range(pgroot, rg->start, rg->end, flags);
+				if (!rg->lazy) {
+					vm_protect_range(pgroot, rg->start, rg->end, flags);
+					changed = 1;
+				}
 				rg->prot = prot;
-				changed = 1;
 			}
 			va = rg->end;
 			continue;
 		}
 		if (at < nr_ranges && ranges[at].start < gap_end)
 			gap_end = ranges[at].start;
-		if ((r = add_piece(va, gap_end, prot)) < 0)
+		if (lazy_min && gap_end - va >= lazy_min)
+			r = prot_to_pte(prot) ? insert_range(at, va, gap_end, prot, 1) : 0;
+		else
+			r = add_piece(va, gap_end, prot);
+		if (r < 0)
 			goto out;
 		va = gap_end;
 	}
@@ -344,15 +359,18 @@ int mirror_remove(uintptr_t start, uintptr_t end)
 		goto out;
 	/* page tables first, then the TLB, then the memory behind them */
 	for (at = find_first(start); at < nr_ranges && ranges[at].start < end; at++)
-		vm_unmap_range(pgroot, ranges[at].start, ranges[at].end);
+		if (!ranges[at].lazy)
+			vm_unmap_range(pgroot, ranges[at].start, ranges[at].end);
 	tlb_flush_range(start, end);
 	at = find_first(start);
 	while (at < nr_ranges && ranges[at].start < end) {
 		struct range rg = ranges[at];
-		if ((r = slots_remove(rg.start, rg.end - rg.start)) < 0)
-			goto out;
-		layout_release(rg.start, rg.end);
-		total_bytes -= rg.end - rg.start;
+		if (!rg.lazy) {
+			if ((r = slots_remove(rg.start, rg.end - rg.start)) < 0)
+				goto out;
+			layout_release(rg.start, rg.end);
+			total_bytes -= rg.end - rg.start;
+		}
 		delete_range(at);
 	}
 out:
@@ -465,6 +483,39 @@ out:
 	return r;
 }
 
+/* The block of a lazy range around va, mirrored now: 1, or 0 if va is in
+ * no lazy range, or -errno. Called with the mirror lock held. */
+static int materialize(uintptr_t va)
+{
+	unsigned at;
+	uintptr_t lo, hi;
+	int prot, r;
+
+	if (!ranges)
+		return 0;
+	at = find_first(va);
+	if (at >= nr_ranges || ranges[at].start > va || !ranges[at].lazy)
+		return 0;
+	lo = va & ~(LAZY_BLOCK - 1);
+	hi = lo + LAZY_BLOCK;
+	if (lo < ranges[at].start)
+		lo = ranges[at].start;
+	if (hi > ranges[at].end)
+		hi = ranges[at].end;
+	prot = ranges[at].prot;
+	if ((r = split_at(lo)) < 0 || (r = split_at(hi)) < 0)
+		return r;
+	delete_range(find_first(lo));
+	if ((r = add_piece(lo, hi, prot)) < 0) {
+		insert_range(find_first(lo), lo, hi, prot, 1);
+		dune_log("cannot map 0x%lx-0x%lx into the guest on first touch (error %d)",
+			 (unsigned long)lo, (unsigned long)hi, -r);
+		return r;
+	}
+	coalesce(lo, hi);
+	return 1;
+}
+
 /* Guest mode: a not-present fault outside every mirrored range may be
  * memory the host mapped behind our back (another thread, a stack that
  * grows). Asks the host half and mirrors what it finds. */
@@ -479,6 +530,10 @@ int mirror_resolve_fault(uintptr_t va)
 
 	/* the query and the mirroring are one step for the other threads */
 	mirror_lock();
+	if ((r = materialize(va)) != 0) {
+		ok = r > 0;
+		goto out;
+	}
 	if (mirror_lookup(va, NULL))
 		goto out;
 	r = hypercall(HC_QUERY_VMA, (long)va, 0, 0, 0);

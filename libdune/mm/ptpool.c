@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "common/log.h"
@@ -29,12 +30,15 @@
 #include "mm/mirror_lock.h"
 #include "mm/ptpool.h"
 
-#define POOL_RESERVE (MAX_PAGES << PGSHIFT)
+#define POOL_RESERVE_MAX (MAX_PAGES << PGSHIFT)
+#define POOL_RESERVE_MIN (64UL << 20)
+#define POOL_AS_SHARE 8 /* under RLIMIT_AS: at most this part of it */
 #define POOL_CHUNK (2UL << 20)
 #define POOL_LOW_WATER 64
 
 struct pool {
 	uintptr_t base, committed;
+	size_t reserve;	/* the reserved range; counts against RLIMIT_AS */
 	struct page_head free;
 	uint64_t nr_free, nr_used;
 	int refilling;
@@ -49,6 +53,22 @@ static void *map_anon(void *at, size_t len, int prot, int flags)
 {
 	void *p = mmap(at, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | flags, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* A reservation is address space: under `ulimit -v` take a share of it. */
+static size_t reserve_size(void)
+{
+	struct rlimit as;
+	size_t r = POOL_RESERVE_MAX;
+
+	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+		r = (as.rlim_cur / POOL_AS_SHARE) & ~(POOL_CHUNK - 1);
+		if (r > POOL_RESERVE_MAX)
+			r = POOL_RESERVE_MAX;
+		if (r < POOL_RESERVE_MIN)
+			r = POOL_RESERVE_MIN;
+	}
+	return r;
 }
 
 static struct page *page_of(uintptr_t va)
@@ -77,13 +97,13 @@ static void add_free(uintptr_t start, uintptr_t end)
  * aligned (its guest-physical chunks are fixed). */
 static void *reserve_aligned(void)
 {
-	uintptr_t p = (uintptr_t)map_anon(NULL, POOL_RESERVE + CHUNK_SIZE, PROT_NONE, 0), a;
+	uintptr_t p = (uintptr_t)map_anon(NULL, pool->reserve + CHUNK_SIZE, PROT_NONE, 0), a;
 	if (!p)
 		return NULL;
 	a = (p + CHUNK_SIZE - 1) & ~(CHUNK_SIZE - 1);
 	if (a > p)
 		munmap((void *)p, a - p);
-	munmap((void *)(a + POOL_RESERVE), p + CHUNK_SIZE - a);
+	munmap((void *)(a + pool->reserve), p + CHUNK_SIZE - a);
 	return (void *)a;
 }
 
@@ -99,21 +119,22 @@ int ptpool_init(ptpool_mirror_fn mirror, int at_pagebase)
 	pages = map_anon(NULL, MAX_PAGES * sizeof(struct page), PROT_READ | PROT_WRITE, 0);
 	if (!pool || !pages)
 		return -ENOMEM;
+	pool->reserve = reserve_size();
 	if (at_pagebase) {
-		base = map_anon((void *)PAGEBASE, POOL_RESERVE, PROT_NONE, MAP_FIXED_NOREPLACE);
+		base = map_anon((void *)PAGEBASE, pool->reserve, PROT_NONE, MAP_FIXED_NOREPLACE);
 		if (base != (void *)PAGEBASE) {
 			if (base)
-				munmap(base, POOL_RESERVE);
+				munmap(base, pool->reserve);
 			base = NULL;
 			dune_log("0x%lx-0x%lx (Dune's PAGEBASE) is taken: page tables will not "
 				 "sit at guest-physical == virtual addresses, so "
 				 "load_cr3((uintptr_t)root) cannot work", PAGEBASE,
-				 PAGEBASE + POOL_RESERVE);
+				 PAGEBASE + pool->reserve);
 		}
 	}
 	if (!base && !(base = reserve_aligned()))
 		return -ENOMEM;
-	if (layout_pool((uintptr_t)base, POOL_RESERVE, PAGEBASE) < 0)
+	if (layout_pool((uintptr_t)base, pool->reserve, PAGEBASE) < 0)
 		return -EINVAL;
 	pool->base = pool->committed = (uintptr_t)base;
 	pool->mirror_chunk = mirror;
@@ -138,7 +159,7 @@ int ptpool_refill(void)
 
 	if (pool->refilling)
 		return 0;
-	if (chunk + POOL_CHUNK > pool->base + POOL_RESERVE)
+	if (chunk + POOL_CHUNK > pool->base + pool->reserve)
 		return -ENOMEM;
 	pool->refilling = 1;
 	r = layout_reserve(chunk, chunk + POOL_CHUNK);
@@ -190,7 +211,7 @@ void *ptpool_alloc(void)
 void ptpool_range(uintptr_t *lo, uintptr_t *hi)
 {
 	*lo = pool->base;
-	*hi = pool->base + POOL_RESERVE;
+	*hi = pool->base + pool->reserve;
 }
 
 int ptpool_contains(uintptr_t va)

@@ -10,6 +10,7 @@
 #include "guest/x86/uview.h"
 #include "host/hostside.h"
 #include "host/vcpu_list.h"
+#include "host/kick.h"
 #include "mm/tlb.h"
 
 static volatile uint64_t tlb_gen;
@@ -80,7 +81,7 @@ void tlb_shootdown(void)
 		if (cpu == self || cpu->state != VCPU_ACTIVE)
 			continue;
 		if (cpu->in_run && cpu->tlb_gen_done < gen)
-			dune_sys(SYS_tgkill, pid, cpu->tid, dune_state.kick_signal, 0, 0, 0);
+			kick_thread(pid, cpu->tid);
 		for (int spins = 0; cpu->in_run && cpu->tlb_gen_done < gen && cpu->state == VCPU_ACTIVE;
 		     spins++) {
 			__builtin_ia32_pause();
@@ -90,7 +91,7 @@ void tlb_shootdown(void)
 			/* a host side without an immediate-exit flag may miss a
 			 * kick that lands just before its run: kick again */
 			if (spins % 1000 == 999)
-				dune_sys(SYS_tgkill, pid, cpu->tid, dune_state.kick_signal, 0, 0, 0);
+				kick_thread(pid, cpu->tid);
 		}
 	}
 }

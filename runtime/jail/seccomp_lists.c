@@ -44,6 +44,12 @@ const int seccomp_monitor_calls[] = {
 	SYS_getpgrp, SYS_tgkill, SYS_tkill, SYS_exit, SYS_exit_group, SYS_wait4, SYS_waitid,
 	SYS_clone, SYS_ioctl, SYS_arch_prctl, SYS_prctl,
 	SYS_getrandom, SYS_uname, SYS_sysinfo, SYS_prlimit64, SYS_getrlimit,
+	/* the monitor's inner layer: paths resolved once (openat2 beneath
+	 * kept directories), /proc views (memfd), whom a call targets
+	 * (getpgid, getpriority), the supervisor stopping what is left of
+	 * the box and removing its private directories */
+	SYS_openat2, SYS_memfd_create, SYS_getpgid, SYS_getpriority, SYS_kill,
+	SYS_unlink, SYS_unlinkat, SYS_rmdir,
 };
 const size_t seccomp_monitor_ncalls = sizeof(seccomp_monitor_calls) / sizeof(int);
 

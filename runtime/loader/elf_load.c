@@ -26,14 +26,22 @@ struct opened {
  * Like execve, for the interpreter too: only executable regular files off
  * noexec mounts (an interpreter path is the program's choice, and the
  * monitor must not be its way to read what it could not execute). */
-static int open_checked(const char *path, struct opened *o, char *cause)
+static int open_checked(const char *path, const struct load_limits *lim, int is_interp,
+			struct opened *o, char *cause)
 {
 	struct elf_source src = { .buf = NULL };
 	struct statvfs vfs;
 	struct stat st;
-	int irregular;
+	int irregular = 0;
 
-	o->fd = open_regular(path, &st, &irregular);
+	if (lim->open_file) {
+		int pfd = lim->open_file(lim->open_ctx, path, is_interp);
+		o->fd = pfd < 0 ? pfd : open_regular_fd(pfd, &st, &irregular);
+		if (pfd >= 0)
+			close(pfd);
+	} else {
+		o->fd = open_regular(path, &st, &irregular);
+	}
 	if (irregular)
 		return errmsg(cause, CAUSE_LEN, -EACCES, "not a regular file");
 	if (o->fd < 0)
@@ -80,11 +88,12 @@ static int place(const struct elf_plan *p, const struct load_limits *lim, int to
 	return 0;
 }
 
-static int open_interp(const struct elf_plan *prog, struct opened *in, char *cause)
+static int open_interp(const struct elf_plan *prog, const struct load_limits *lim,
+		       struct opened *in, char *cause)
 {
 	char sub[CAUSE_LEN];
 	const char *ip = prog->interp;
-	int rc = open_checked(ip, in, sub);
+	int rc = open_checked(ip, lim, 1, in, sub);
 
 	if (rc == -ENOENT)
 		return errmsg(cause, CAUSE_LEN, rc,
@@ -164,12 +173,12 @@ int elf_load(const char *path, char *const argv[], char *const envp[],
 	prog.fd = in.fd = -1;
 	rc = check_limits(lim, cause);
 	if (!rc)
-		rc = open_checked(path, &prog, cause);
+		rc = open_checked(path, lim, 0, &prog, cause);
 	if (!rc && !prog.plan.has_phdr)
 		rc = errmsg(cause, CAUSE_LEN, -ENOEXEC,
 			    "its program headers are in no PT_LOAD segment (AT_PHDR would point nowhere)");
 	if (!rc && prog.plan.has_interp)
-		rc = open_interp(&prog.plan, &in, cause);
+		rc = open_interp(&prog.plan, lim, &in, cause);
 	if (!rc)
 		rc = map_all(path, argv, envp, lim, &prog, prog.plan.has_interp ? &in : NULL,
 			     out, cause);

@@ -90,6 +90,11 @@ struct load_limits {
 	uintptr_t lo, hi;     /* page-aligned; lo below ELF_MIN_ADDR counts as ELF_MIN_ADDR */
 	size_t stack_size;    /* 0: ELF_DEFAULT_STACK; a guard page is added below */
 	uintptr_t vdso;       /* AT_SYSINFO_EHDR; 0 leaves the entry out */
+	/* NULL: files are opened by name. Else how a name (the program's, or
+	 * its interpreter's) becomes a descriptor: one the caller resolved and
+	 * checked, O_PATH is enough; -errno when it may not be used. */
+	int (*open_file)(void *ctx, const char *path, int is_interp);
+	void *open_ctx;
 };
 
 /* Validates the ELF image buf[0, len) as an x86-64 executable or shared

@@ -30,6 +30,9 @@ int errmsg(char *err, size_t errlen, int code, const char *fmt, ...)
  * -EACCES and *irregular set. */
 struct stat;
 int open_regular(const char *path, struct stat *st, int *irregular);
+/* The same from a descriptor that names the file (O_PATH is enough);
+ * pfd stays open. */
+int open_regular_fd(int pfd, struct stat *st, int *irregular);
 
 /* elf_check.c: elf_check() for either kind of source. */
 int elf_check_source(const struct elf_source *src, struct elf_plan *plan,

@@ -21,6 +21,30 @@ static int same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+int open_regular_fd(int pfd, struct stat *st, int *irregular)
+{
+	char self[64];
+	struct stat again;
+	int fd;
+
+	*irregular = 0;
+	if (fstat(pfd, st))
+		return -errno;
+	if (!S_ISREG(st->st_mode)) {
+		*irregular = 1;
+		return -EACCES;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &again) || !same_file(st, &again)) {
+		close(fd);
+		return -EACCES;
+	}
+	return fd;
+}
+
 int open_regular(const char *path, struct stat *st, int *irregular)
 {
 	char self[64];

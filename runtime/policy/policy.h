@@ -31,6 +31,7 @@ enum access {
 	ACC_CREATE = 4,	/* make a new name: O_CREAT, mkdir, link target */
 	ACC_EXEC = 8,	/* execve */
 	ACC_DELETE = 16, /* remove a name: unlink, rmdir, rename source */
+	ACC_LOOKUP = 32, /* only look at it: stat, access, readlink, chdir, O_PATH */
 };
 
 struct syscall_rule {
@@ -53,6 +54,7 @@ struct policy {
 	unsigned pool_used;
 	char pool[POLICY_POOL_SIZE];
 	char tmp_dir[POLICY_PATH_MAX];	/* where a private /tmp really is */
+	char shm_dir[POLICY_PATH_MAX];	/* ... and the private /dev/shm that goes with it */
 };
 
 enum decision_kind {
@@ -81,11 +83,17 @@ void policy_deny_syscall(struct policy *p, long nr, int err);
 /* path must be absolute: make a flag's path so with path_normalize(cwd, ...) */
 int policy_add_path(struct policy *p, const char *path, enum fs_mode mode);
 int policy_set_tmp_dir(struct policy *p, const char *dir);	/* the private /tmp */
+int policy_set_shm_dir(struct policy *p, const char *dir);	/* the private /dev/shm */
 bool policy_equal(const struct policy *a, const struct policy *b);
 
 /* Deciding. */
 struct decision policy_check_syscall(const struct policy *p, long nr, const long args[6]);
 struct decision policy_check_path(const struct policy *p, const char *abs_path, int access);
+/* May the program look at abs_path at all (ACC_LOOKUP)? Paths under an `fs
+ * ro`/`rw` rule or a private directory, and the directories above any such
+ * rule (so a tool can walk up to its --rw directory), but not what `fs
+ * none` or no rule covers. */
+bool policy_path_visible(const struct policy *p, const char *abs_path);
 struct decision policy_check_namespaces(const struct policy *p, unsigned long clone_flags);
 struct decision policy_check_socket_family(const struct policy *p, long family);
 int decision_rewrite(const struct decision *d, const char *abs_path, char *out, size_t outlen);

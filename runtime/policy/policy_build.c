@@ -111,6 +111,15 @@ int policy_set_tmp_dir(struct policy *p, const char *dir)
 	return len < 0 ? len : 0;
 }
 
+int policy_set_shm_dir(struct policy *p, const char *dir)
+{
+	int len = path_normalize(NULL, dir, p->shm_dir, sizeof(p->shm_dir));
+
+	if (len < 0)
+		p->shm_dir[0] = '\0';
+	return len < 0 ? len : 0;
+}
+
 static int find_path(const struct policy *p, const char *s, unsigned len)
 {
 	for (unsigned i = 0; i < p->npaths; i++)
@@ -131,7 +140,8 @@ bool policy_equal(const struct policy *a, const struct policy *b)
 		if (!same_rule(&a->sys[nr], &b->sys[nr]))
 			return false;
 	if (!same_rule(&a->fallback, &b->fallback) || a->net != b->net || a->tmp != b->tmp || a->log != b->log ||
-	    a->npaths != b->npaths || strcmp(a->tmp_dir, b->tmp_dir))
+	    a->npaths != b->npaths || strcmp(a->tmp_dir, b->tmp_dir) ||
+	    strcmp(a->shm_dir, b->shm_dir))
 		return false;
 	for (unsigned i = 0; i < a->npaths; i++) {
 		const struct path_rule *r = &a->paths[i];

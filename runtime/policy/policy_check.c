@@ -81,9 +81,60 @@ static int longest_rule(const struct policy *p, const char *path, unsigned *len)
 	return best;
 }
 
+/* The private directory path lies in (its view name and where it really
+ * is), if a private one covers it and no longer rule beats it. */
+static const char *private_dir(const struct policy *p, const char *path, unsigned rule_len,
+			       const char **view)
+{
+	static const char shm_dir_name[] = "/dev/shm";
+
+	if (p->tmp != TMP_PRIVATE)
+		return NULL;
+	if (rule_len <= strlen(tmp_dir_name) && path_is_under(path, tmp_dir_name, strlen(tmp_dir_name))) {
+		*view = tmp_dir_name;
+		return p->tmp_dir;
+	}
+	if (rule_len <= strlen(shm_dir_name) && path_is_under(path, shm_dir_name, strlen(shm_dir_name))) {
+		*view = shm_dir_name;
+		return p->shm_dir;
+	}
+	return NULL;
+}
+
+/* Is some rule that lets the program see something below path? */
+static bool above_visible_rule(const struct policy *p, const char *path, size_t len)
+{
+	for (unsigned i = 0; i < p->npaths; i++) {
+		const struct path_rule *r = &p->paths[i];
+		if (r->mode != FS_NONE && r->len > len &&
+		    path_is_under(p->pool + r->off, path, len))
+			return true;
+	}
+	return false;
+}
+
+bool policy_path_visible(const struct policy *p, const char *abs_path)
+{
+	char path[POLICY_PATH_MAX];
+	const char *view;
+	unsigned len;
+	int n;
+
+	if (!abs_path || abs_path[0] != '/' ||
+	    (n = path_normalize(NULL, abs_path, path, sizeof(path))) < 0)
+		return false;
+	int rule = longest_rule(p, path, &len);
+	if (private_dir(p, path, len, &view))
+		return true;
+	if (rule >= 0 && p->paths[rule].mode != FS_NONE)
+		return true;
+	return above_visible_rule(p, path, (size_t)n);
+}
+
 struct decision policy_check_path(const struct policy *p, const char *abs_path, int access)
 {
 	char path[POLICY_PATH_MAX];
+	const char *view, *real;
 	unsigned len;
 	int n;
 
@@ -93,18 +144,20 @@ struct decision policy_check_path(const struct policy *p, const char *abs_path, 
 		return decide(p, DECISION_DENY, -n);
 
 	int rule = longest_rule(p, path, &len);
-	/* a private /tmp counts as a rule for "/tmp": longer rules beat it */
-	if (p->tmp == TMP_PRIVATE && len <= strlen(tmp_dir_name) &&
-	    path_is_under(path, tmp_dir_name, strlen(tmp_dir_name))) {
-		if (!p->tmp_dir[0])	/* the monitor never said where: fail closed */
+	/* a private /tmp (and /dev/shm) counts as a rule for it: longer rules beat it */
+	if ((real = private_dir(p, path, len, &view))) {
+		if (!real[0])	/* the monitor never said where: fail closed */
 			return decide(p, DECISION_DENY, EACCES);
 		struct decision d = decide(p, DECISION_REWRITE, 0);
-		d.strip = strlen(tmp_dir_name);
-		d.prefix = p->tmp_dir;
+		d.strip = strlen(view);
+		d.prefix = real;
 		return d;
 	}
 	int mode = rule < 0 ? FS_NONE : p->paths[rule].mode;
 	if (mode == FS_RW || (mode == FS_RO && !(access & (ACC_WRITE | ACC_CREATE | ACC_DELETE))))
+		return decide(p, DECISION_ALLOW, 0);
+	/* looking at a directory above a rule: allowed, so the way there works */
+	if (!(access & ~ACC_LOOKUP) && above_visible_rule(p, path, (size_t)n))
 		return decide(p, DECISION_ALLOW, 0);
 	return decide(p, DECISION_DENY, EACCES);
 }

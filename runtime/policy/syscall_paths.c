@@ -39,7 +39,7 @@ int open_flags_access(long flags)
 	int acc = 0;
 
 	if (flags & K_O_PATH)	/* only names the file: no read, no write */
-		return ACC_READ;
+		return ACC_LOOKUP;
 	switch (flags & K_O_ACCMODE) {
 	case 0:
 		acc = ACC_READ;
@@ -102,7 +102,7 @@ static int link_args(struct path_arg *out, int old, int olddir, int new, int new
 
 static int access_mode(long mode)
 {
-	return mode & K_W_OK ? ACC_WRITE : ACC_READ;
+	return mode & K_W_OK ? ACC_WRITE : ACC_LOOKUP;
 }
 
 int syscall_path_args(long nr, const long args[6], struct path_arg out[2])
@@ -124,20 +124,22 @@ int syscall_path_args(long nr, const long args[6], struct path_arg out[2])
 	case __NR_stat:
 	case __NR_statfs:
 	case __NR_chdir:
+		return one(out, 0, -1, ACC_LOOKUP, 0);
 	case __NR_getxattr:
 	case __NR_listxattr:
 		return one(out, 0, -1, ACC_READ, 0);
 	case __NR_lstat:
 	case __NR_readlink:
+		return one(out, 0, -1, ACC_LOOKUP, PATH_NOFOLLOW);
 	case __NR_lgetxattr:
 	case __NR_llistxattr:
 		return one(out, 0, -1, ACC_READ, PATH_NOFOLLOW);
 	case __NR_newfstatat:
-		return one(out, 1, 0, ACC_READ, at_flags(args[3]));
+		return one(out, 1, 0, ACC_LOOKUP, at_flags(args[3]));
 	case __NR_statx:
-		return one(out, 1, 0, ACC_READ, at_flags(args[2]));
+		return one(out, 1, 0, ACC_LOOKUP, at_flags(args[2]));
 	case __NR_readlinkat:
-		return one(out, 1, 0, ACC_READ, PATH_NOFOLLOW);
+		return one(out, 1, 0, ACC_LOOKUP, PATH_NOFOLLOW);
 	case __NR_getxattrat:
 	case __NR_listxattrat:
 		return one(out, 1, 0, ACC_READ, at_flags(args[2]));

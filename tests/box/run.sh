@@ -21,7 +21,10 @@ run_box() { # dir, then the command (same-inner: the monitor alone)
 
 # inputs some tests name, made once
 in=$(mktemp -d "$tmp/boxtest-in.XXXXXX")
-trap 'rm -rf "$in"' EXIT
+# a program under the host's /tmp, which a private /tmp hides from the box
+intmp=$(mktemp -d /tmp/boxtest-prog.XXXXXX)
+cp "$escape" "$intmp/escape"
+trap 'rm -rf "$in" "$intmp"' EXIT
 printf '\177ELF\002\001\001\000\000' >"$in/bad-elf" # ELF magic, then nothing
 chmod 755 "$in/bad-elf"
 printf 'default allow\nfrobnicate everything\n' >"$in/bad.policy" # line 2: unknown
@@ -36,6 +39,9 @@ for dyn in /usr/bin/true /bin/true "$(command -v sqlite3)" "$(command -v python3
 	chmod 755 "$in/no-interp"
 	break
 done
+
+# the $ORIGIN program, run through a symlink in another directory
+ln -s "$(dirname "$escape")/origin" "$in/origin-link" 2>/dev/null
 
 # no virtual machine here: every test is skipped, none fails
 novm=
@@ -53,7 +59,8 @@ while read -r kind name rest; do
 	cmd=$(printf '%s\n' "${rest#*-- }" | sed -e "s|\\\$ESCAPE|$escape|g" -e "s|\\\$LIST|$list|g" \
 		-e "s|\\\$BADELF|$in/bad-elf|g" -e "s|\\\$BADPOLICY|$in/bad.policy|g" \
 		-e "s|\\\$DENYFAST|$in/deny-fast.policy|g" \
-		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$CONFORM|$conform|g")
+		-e "s|\\\$NOINTERP|$in/no-interp|g" -e "s|\\\$CONFORM|$conform|g" \
+		-e "s|\\\$ORIGINLINK|$in/origin-link|g" -e "s|\\\$TMPPROG|$intmp/escape|g")
 	eval "set -- $cmd"
 	if { [ "$kind" = same ] || [ "$kind" = same-inner ]; } && ! command -v "$1" >/dev/null 2>&1; then
 		echo "ok - $name # SKIP $1 is not installed here"; skip=$((skip + 1))

@@ -42,8 +42,10 @@ static int scenario(void)
 	CHECK_EQ(pread(-1, buf, 4, 0), -1); /* errors come back too */
 	dune_get_call_stats(&b);
 	/* on a loaded machine the server may have had no CPU so far (it backs
-	 * off then): give it a few seconds of calls before judging */
-	for (long i = 0; mode && *mode == '1' && b.fast_calls == a.fast_calls && i < 200000; i++) {
+	 * off then): give it a few seconds of calls before judging. With one
+	 * CPU nothing is judged, and under Bochs the wait cost ~14 s. */
+	int judged = mode && *mode == '1' && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	for (long i = 0; judged && b.fast_calls == a.fast_calls && i < 200000; i++) {
 		syscall(SYS_getppid);
 		if (i % 1000 == 999) {
 			dune_get_call_stats(&b);
@@ -57,7 +59,7 @@ static int scenario(void)
 	       (unsigned long)(b.fast_calls - a.fast_calls));
 	if (mode && *mode == '0')
 		CHECK_EQ(b.fast_calls, 0);
-	if (mode && *mode == '1' && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+	if (judged)
 		CHECK(b.fast_calls - a.fast_calls > 0);
 	return tl_failures;
 }

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -86,6 +87,64 @@ static void last_signal(void)
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGRTMAX, &sa, NULL);
+}
+
+/* SIGRTMAX-2 carries libdune's kicks (TLB shootdowns), told apart by a
+ * cookie: the program may still use the signal, and kicks keep working
+ * while it does (threads that map and unmap force shootdowns). */
+static volatile int kick_sig_count, kick_sig_value;
+static void on_kick_sig(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (sig == SIGRTMAX - 2)
+		kick_sig_count++;
+	kick_sig_value = si->si_value.sival_int;
+}
+
+static void *map_churn(void *arg)
+{
+	for (int i = 0; i < (int)(long)arg; i++) {
+		void *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		*(volatile char *)p = 1;
+		munmap(p, 8192);
+	}
+	return NULL;
+}
+
+static void kick_signal_is_the_programs(void)
+{
+	struct sigaction sa, old;
+	union sigval v = { .sival_int = 62 };
+	pthread_t t[2];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_kick_sig;
+	sa.sa_flags = SA_SIGINFO;
+	CHECK_EQ(sigaction(SIGRTMAX - 2, &sa, NULL), 0);
+	CHECK_EQ(sigaction(SIGRTMAX - 2, NULL, &old), 0);
+	CHECK(old.sa_sigaction == on_kick_sig);
+	CHECK_EQ(sigqueue(getpid(), SIGRTMAX - 2, v), 0);
+	CHECK_EQ(kick_sig_count, 1);
+	CHECK_EQ(kick_sig_value, 62);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, map_churn, (void *)tl_iters(300));
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(kick_sig_count, 1); /* the kicks of those shootdowns were not the program's */
+	kill(getpid(), SIGRTMAX - 2);
+	CHECK_EQ(kick_sig_count, 2);
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigaction(SIGRTMAX - 2, &sa, NULL);
+	/* its default action ends the process, as for any real-time signal */
+	pid_t pid = fork();
+	if (pid == 0) {
+		kill(getpid(), SIGRTMAX - 2);
+		_exit(0);
+	}
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGRTMAX - 2);
 }
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
@@ -277,5 +336,6 @@ int main(void)
 		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
 	last_signal();
+	kick_signal_is_the_programs();
 	return tl_finish("proc_signals");
 }

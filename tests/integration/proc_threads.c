@@ -73,6 +73,10 @@ int main(void)
 
 	for (long i = 0; i < 4; i++)
 		CHECK_EQ(pthread_create(&t[i], NULL, worker, (void *)(i + 1)), 0);
+	/* libdune's descriptors (the VM, each thread's vCPU) stay out of the
+	 * small numbers a program names itself (exec 3>file) */
+	for (int fd = 0; fd < 10; fd++)
+		CHECK(!dune_owns_fd(fd));
 	for (long i = 0; i < 4; i++) {
 		void *ret;
 		pthread_join(t[i], &ret);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/state.h" /* the IDT's address */
+#include "guest/x86/descriptors.h" /* the descriptor area */
 #include "testlib.h"
 
 static char ustack[64 * 1024] __attribute__((aligned(4096)));
@@ -21,7 +22,7 @@ static volatile uintptr_t expect_addr;
 static volatile long forwarded;
 
 void u_getpid(void), u_libc_in_handler(void), u_answered(void), u_ud(void), u_priv(void), u_read(void), u_write(void),
-	u_fpu(void), u_hlt(void), u_fake_gs(void), u_spin_until(void);
+	u_fpu(void), u_hlt(void), u_fake_gs(void), u_spin_until(void), u_sgdt(void);
 asm(".text\n"
     "u_getpid: mov $39, %eax; syscall; mov %rax, %rdi; mov $500, %eax; syscall; ud2\n"
     "u_libc_in_handler: mov $503, %eax; syscall; mov %rax, %rdi; mov $500, %eax; syscall; ud2\n"
@@ -33,6 +34,10 @@ asm(".text\n"
     "u_fpu: movsd (%rsi), %xmm0; mov $502, %eax; syscall; xor %edi, %edi; ucomisd (%rsi), %xmm0;"
     " sete %dil; mov $500, %eax; syscall; ud2\n"
     "u_hlt: hlt; ud2\n"
+    /* the descriptor tables' addresses: rdi gets the GDT base, rsi the IDT
+     * base, or #GP under UMIP */
+    "u_sgdt: sub $32, %rsp; sgdt (%rsp); sidt 16(%rsp); mov 2(%rsp), %rdi;"
+    " mov 18(%rsp), %rsi; mov $504, %eax; syscall; ud2\n"
     /* GS pointing at memory user code controls, then a trap: ring 0 must
      * not believe it (a forged per-CPU page) */
     "u_fake_gs: wrgsbase %rdi; ud2\n"
@@ -56,6 +61,11 @@ static void on_syscall(struct dune_tf *tf)
 	case 501:
 		tf->rax = 1234; /* answered here */
 		return;
+	case 504: /* what sgdt and sidt gave user code */
+		dune_ret_from_user(tf->rdi >= DESCRIPTOR_AREA &&
+				   tf->rdi < DESCRIPTOR_AREA + DESCRIPTOR_AREA_SIZE &&
+				   tf->rsi >= DESCRIPTOR_AREA &&
+				   tf->rsi < DESCRIPTOR_AREA + DESCRIPTOR_AREA_SIZE ? 504 : -504);
 	case 503: /* the handler's own system calls go to the host, not to it */
 		tf->rax = (uint64_t)syscall(SYS_getppid) + (uint64_t)getpid();
 		return;
@@ -129,6 +139,11 @@ int main(void)
 	CHECK_EQ(run(u_write, (uint64_t)pgroot, 0), 114);
 
 	CHECK_EQ(run(u_fpu, 0, (uint64_t)&one_and_half), 1);
+	/* sgdt/sidt in user code: a fault (UMIP), or the fixed descriptor
+	 * area, never an address of the process's own layout */
+	int desc = run(u_sgdt, 0, 0);
+	CHECK(desc == 1000 || desc == 504);
+	printf("sgdt/sidt in user code: %s\n", desc == 1000 ? "#GP (UMIP)" : "the descriptor area");
 	printf("hlt, IDT, forged GS\n");
 	CHECK_EQ(run(u_hlt, 0, 0), 1000);             /* not a no-op in user code */
 	/* the IDT: not writable from user mode either */

@@ -89,6 +89,8 @@ expect libdune 0 'no include cycles' -I libdune -I libdune/include -P libdune/in
 	-P libdune/include/dune_sigframe.h libdune
 expect runtime 0 'no include cycles' -I runtime -I libdune/include -M runtime/loader \
 	-M runtime/policy -M runtime/sysargs -M runtime/jail runtime
+expect libsthread 0 'no include cycles' -I apps/privsep/lib -I apps/privsep/include \
+	-I libdune/include -I runtime -P apps/privsep/include/sthread.h apps/privsep/lib
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

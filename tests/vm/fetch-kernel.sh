@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# fetch-kernel.sh: fetch Debian's current amd64 kernel, its modules and the
+# fetch-kernel.sh: fetch one of Debian's amd64 kernels, its modules and the
 # matching headers (for building out-of-tree modules) into build/vm-cache/.
 #
-# Usage: tests/vm/fetch-kernel.sh            (prints the env file's contents)
-# Env:   VM_KERNEL_VERSION=6.1.0-56-amd64    pin a version instead of resolving
+# Usage: tests/vm/fetch-kernel.sh            (prints the kernel's env lines)
+# Env:   VM_KERNEL_META=linux-image-6.12-amd64  the metapackage to resolve the
+#                                            version from (default
+#                                            linux-image-amd64, Debian's kernel)
+#        VM_KERNEL_VERSION=6.1.0-56-amd64    pin a version instead of resolving
 #        VM_CACHE=dir                        cache dir (default build/vm-cache)
 #        VM_NO_HEADERS=1                     skip the headers/kbuild packages
 #
-# Writes $VM_CACHE/kernel.env (sourceable):
+# Prints and writes $VM_CACHE/VER/kernel.env (sourceable):
 #   VM_KERNEL_VERSION, VM_KERNEL_IMAGE, VM_MODULES_DIR, VM_KDIR
+# and, for the default metapackage only, a copy in $VM_CACHE/kernel.env.
+# Scripts should use the printed lines: the shared copy is another run's.
 # Idempotent: a version already extracted in the cache is reused as is.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,21 +25,28 @@ exec 9>"$VM_CACHE/.lock"
 if command -v flock >/dev/null 2>&1; then flock 9; fi
 
 # --- resolve the version -----------------------------------------------------
+meta=${VM_KERNEL_META:-linux-image-amd64}
+case $meta in
+    linux-image-*amd64) ;;
+    *) vm_die "VM_KERNEL_META=$meta is not a Debian amd64 kernel metapackage (linux-image-...-amd64)" ;;
+esac
+# the metapackage's last resolution, for when apt-cache cannot answer
+meta_env=$VM_CACHE/$meta.env
 kver=${VM_KERNEL_VERSION:-}
 pkgver=
 if [ -z "$kver" ]; then
     need_tool apt-cache apt
-    dep=$(apt-cache show --no-all-versions linux-image-amd64 2>/dev/null \
+    dep=$(apt-cache show --no-all-versions "$meta" 2>/dev/null \
           | sed -n 's/^Depends: //p' | head -n1) || true
     kver=$(printf '%s\n' "$dep" | tr ',' '\n' \
            | sed -n 's/^ *linux-image-\([0-9][^ ]*-amd64\)\( .*\)\{0,1\}$/\1/p' | head -n1)
     if [ -z "$kver" ]; then
-        if [ -f "$VM_CACHE/kernel.env" ]; then
-            vm_log "WARNING: cannot resolve linux-image-amd64 with apt-cache; reusing the cached kernel"
-            cat "$VM_CACHE/kernel.env"
+        if [ -f "$meta_env" ]; then
+            vm_log "WARNING: cannot resolve $meta with apt-cache; reusing the cached kernel"
+            cat "$meta_env"
             exit 0
         fi
-        vm_log "ERROR: apt-cache knows no package linux-image-amd64 (or it has no linux-image-*-amd64 dependency)."
+        vm_log "ERROR: apt-cache knows no package $meta (or it has no linux-image-*-amd64 dependency)."
         vm_log "       Fix: apt-get update   (then re-run; the package list is needed to resolve the kernel version)"
         exit 3
     fi
@@ -54,8 +66,13 @@ write_env() {
         printf 'VM_KDIR=%s\n' "$kdir"
     } >"$ver_env.tmp"
     mv "$ver_env.tmp" "$ver_env"
-    cp "$ver_env" "$env_file.tmp" && mv "$env_file.tmp" "$env_file"
-    cat "$env_file"
+    if [ -z "${VM_KERNEL_VERSION:-}" ]; then
+        cp "$ver_env" "$meta_env.tmp" && mv "$meta_env.tmp" "$meta_env"
+    fi
+    if [ "$meta" = linux-image-amd64 ]; then
+        cp "$ver_env" "$env_file.tmp" && mv "$env_file.tmp" "$env_file"
+    fi
+    cat "$ver_env"
 }
 
 if [ -f "$ver_env" ] && [ -f "$root/boot/vmlinuz-$kver" ] && [ -d "$root/lib/modules/$kver/kernel" ] \
@@ -69,7 +86,7 @@ pkgs=("linux-image-$kver")
 if [ -z "${VM_NO_HEADERS:-}" ]; then
     pkgs+=("linux-headers-$kver" "linux-headers-${kver%-amd64}-common")
     kbuild=$(apt-cache show --no-all-versions "linux-headers-$kver" 2>/dev/null \
-             | sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *\(linux-kbuild-[0-9.]*\).*/\1/p' | head -n1 || true)
+             | sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *\(linux-kbuild-[0-9][^ ,(]*\).*/\1/p' | head -n1 || true)
     [ -n "$kbuild" ] || kbuild=linux-kbuild-$(printf '%s' "$kver" | cut -d. -f1,2)
     pkgs+=("$kbuild")
 fi

@@ -3,6 +3,7 @@
 #
 # Console protocol, one marker per line (the host side greps for them):
 #   @@BOOTED <uptime>            userspace started
+#   @@BOOT_TAINT <value>         /proc/sys/kernel/tainted at that point
 #   @@MODULE <name> OK|FAIL <rc> one per module loaded at boot
 #   @@BEGIN <name>               a test starts; its output follows
 #   @@TIME <name> <seconds>      wall time of the test
@@ -24,6 +25,10 @@ hostname vm
 . /etc/vm.conf
 echo
 echo "@@BOOTED $(cut -d' ' -f1 /proc/uptime)"
+# what the kernel said before userspace (emulator quirks, see parse-log.sh)
+# is told apart from what the tests cause
+echo "@@BOOT_TAINT $(cat /proc/sys/kernel/tainted)"
+echo "vm-init: userspace started" >/dev/kmsg
 echo "vm-init: kernel $(uname -r), machine $DUNE_IN_EMULATOR, cpu flags:" \
      $(grep -o -w -E 'vmx|svm|ept|vpid|npt|ept_ad|flexpriority|nrip_save' /proc/cpuinfo | sort -u)
 
@@ -59,7 +64,14 @@ while read -r name limit; do
       if kill -0 "$pid" 2>/dev/null; then
           : >/tmp/.vm-timedout
           echo
-          echo "vm-init: *** $name still running after ${limit}s, killing it"
+          echo "vm-init: *** $name still running after ${limit}s, killing it; its tasks and the CPUs:"
+          # where it hangs: blocked tasks, the test's own tasks, every CPU
+          echo w >/proc/sysrq-trigger
+          for t in $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$pid" '$5 == g { print $1 }'); do
+              echo "vm-init: task $t ($(cat /proc/$t/comm 2>/dev/null)):"; cat /proc/$t/stack 2>/dev/null
+          done
+          echo l >/proc/sysrq-trigger
+          dmesg | tail -n 150
           kill -KILL -"$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
       fi ) </dev/null &
     wd=$!

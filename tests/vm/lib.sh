@@ -43,15 +43,18 @@ kill_pid_tree() {
 # wait_console LOG PID LIMIT_SECONDS
 # Waits until PID exits, LOG shows @@DONE or a kernel panic, or LIMIT seconds
 # pass.  Sets WAIT_STATUS to exited|done|panic|timeout, WAIT_SECONDS (total)
-# and BOOT_SECONDS (until /init printed @@BOOTED; empty if it never did).
+# BOOT_SECONDS (until /init printed @@BOOTED; empty if it never did) and
+# KERNEL_SECONDS (until the console's first byte: firmware, boot loader, decompression).
 wait_console() {
     local log=$1 pid=$2 limit=$3 start now
     start=$(date +%s)
     WAIT_STATUS=timeout
     BOOT_SECONDS=
+    KERNEL_SECONDS=
     while :; do
         now=$(date +%s)
         WAIT_SECONDS=$((now - start))
+        if [ -z "$KERNEL_SECONDS" ] && [ -s "$log" ]; then KERNEL_SECONDS=$WAIT_SECONDS; fi
         if [ -z "$BOOT_SECONDS" ] && [ -f "$log" ] && grep -q '@@BOOTED' "$log" 2>/dev/null; then
             BOOT_SECONDS=$WAIT_SECONDS
         fi
@@ -76,8 +79,20 @@ wait_exit() {
 
 # Kernel command line shared by both machines: serial console, warnings and
 # worse on the console (loglevel=5 keeps WARN output visible), timestamps
-# (parse-log.sh relies on them), reboot at once on panic.
-VM_CMDLINE_BASE="console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 mitigations=off"
+# (parse-log.sh relies on them), reboot at once on panic. Speculation
+# mitigations are off unless VM_MITIGATIONS says otherwise (auto: the
+# kernel's defaults, which dune.ko's entry/exit hardening follows).
+VM_CMDLINE_BASE="console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 mitigations=${VM_MITIGATIONS:-off}"
+
+# vm_kernel_env: the chosen kernel's VM_KERNEL_* lines into this shell
+# (VM_KERNEL_META / VM_KERNEL_VERSION select it, see fetch-kernel.sh), and
+# VM_KERNEL_VERSION exported so later scripts take the same one.
+vm_kernel_env() {
+    local env
+    env=$("$VM_DIR/fetch-kernel.sh") || exit $?
+    eval "$env"
+    export VM_KERNEL_VERSION
+}
 
 # await_machine NAME PID LIMIT DONE_GRACE PANIC_GRACE CONSOLE
 # Waits for the machine's console to finish, gives it DONE_GRACE (or

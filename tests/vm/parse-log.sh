@@ -10,6 +10,9 @@
 # Prints `PASS name` / `FAIL name` per test (and per boot module that failed to
 # load), the output of every failing test, every kernel BUG/Oops/WARNING/panic/
 # general protection fault line, then exactly one line `N passed, N failed`.
+# Warnings listed in known-boot-warnings (emulator quirks) are only noted when
+# they come before /init runs; the taint they leave is then not held against
+# the tests.
 # Exit status: 0 if nothing failed, 1 otherwise.
 set -euo pipefail
 log=${1:?usage: parse-log.sh LOG [STATUS [LISTFILE...]]}
@@ -23,7 +26,10 @@ for list in "$@"; do
     expected="$expected $(awk '$1 != "" && $1 !~ /^#/ { print $1 }' "$list" | tr '\n' ' ')"
 done
 
-tr -d '\r' <"$log" | awk -v expected="$expected" -v status="$status" -v maxlines="${VM_FAIL_OUTPUT_LINES:-150}" '
+known=$(grep -v -e '^#' -e '^$' "$(dirname "$0")/known-boot-warnings" 2>/dev/null | paste -sd'|' || true)
+
+tr -d '\r' <"$log" | awk -v expected="$expected" -v status="$status" -v known="$known" \
+    -v maxlines="${VM_FAIL_OUTPUT_LINES:-150}" '
 BEGIN {
     nexp = split(expected, want, " ")
     passed = 0; failed = 0; cur = ""; done = 0; booted = 0
@@ -35,9 +41,11 @@ BEGIN {
     # the test'"'"'s own business and are not kernel errors.
     if (line ~ /\[ *[0-9]+\.[0-9]+\].*(BUG:|kernel BUG at|Oops|WARNING: CPU|WARNING: at|Kernel panic|general protection fault|Unable to handle kernel)/ &&
         line !~ /traps: .*\[[0-9]+\] general protection fault/) {
-        kern[++nkern] = line; kernin[nkern] = cur
+        if (!booted && known != "" && line ~ known) quirk[++nquirk] = line
+        else { kern[++nkern] = line; kernin[nkern] = cur }
     }
     if (match(line, /@@BOOTED [0-9.]+/)) { booted = 1; boot_at = substr(line, RSTART + 9, RLENGTH - 9) }
+    if (match(line, /@@BOOT_TAINT [0-9]+/)) { boot_taint = substr(line, RSTART + 13, RLENGTH - 13) + 0; next }
     if (match(line, /@@MODULE [^ ]+ [A-Z]+ -?[0-9]+/)) {
         split(substr(line, RSTART, RLENGTH), f, " ")
         if (f[3] != "OK") { modfail[++nmodfail] = f[2] " (insmod rc=" f[4] ")" }
@@ -99,7 +107,15 @@ END {
             printf "    ! %s%s\n", kern[i], (kernin[i] != "" ? "   (during test " kernin[i] ")" : "")
         failed++
     }
-    # Taint flags that mean the kernel complained: B(32) D(128) W(512) L(16384) M(16).
+    for (i = 1; i <= nquirk; i++) printf "note: known emulator warning at boot: %s\n", quirk[i]
+    # Taint flags that mean the kernel complained: B(32) D(128) W(512) L(16384) M(16);
+    # those already set at boot by known warnings only do not count.
+    if (taint != "" && nquirk > 0) {
+        new = 0
+        for (bit = 1; bit <= taint; bit *= 2)
+            if (int(taint / bit) % 2 && !(int(boot_taint / bit) % 2)) new += bit
+        taint = new
+    }
     if (taint != "" && nkern == 0 && (int(taint / 16) % 2 || int(taint / 32) % 2 || int(taint / 128) % 2 ||
                         int(taint / 512) % 2 || int(taint / 16384) % 2)) {
         printf "FAIL kernel: tainted=%d (a WARNING, Oops, bad page, soft lockup or machine check happened; see the log)\n", taint

@@ -20,12 +20,12 @@ need_tool qemu-system-x86_64 qemu-system-x86
 need_tool timeout coreutils
 need_tool setsid util-linux
 
-out=$BUILD_DIR/vm/svm
+out=$BUILD_DIR/vm/${VM_RUN_NAME:-svm}
 mkdir -p "$out"
 rm -f "$out/console.log" "$out/qemu.log"
 t_start=$(date +%s)
-"$VM_DIR/mkinitramfs.sh" svm "$out/initrd.cpio.gz" "$@"
-. "$VM_CACHE/kernel.env"
+vm_kernel_env
+"$VM_DIR/mkinitramfs.sh" svm "$out/initrd.cpio.zst" "$@"
 t_built=$(date +%s)
 
 cmdline="$VM_CMDLINE_BASE ${VM_CMDLINE_EXTRA:-}"
@@ -36,7 +36,7 @@ setsid timeout -k 5 $((limit + 30)) qemu-system-x86_64 \
     -accel tcg -cpu EPYC,+svm,+npt -smp "${VM_SVM_SMP:-1}" -m "${VM_SVM_MEM:-1024}" \
     -nodefaults -no-user-config -display none -monitor none -net none \
     -serial "file:$out/console.log" -no-reboot \
-    -kernel "$VM_KERNEL_IMAGE" -initrd "$out/initrd.cpio.gz" -append "$cmdline" \
+    -kernel "$VM_KERNEL_IMAGE" -initrd "$out/initrd.cpio.zst" -append "$cmdline" \
     </dev/null >"$out/qemu.log" 2>&1 &
 pid=$!
 trap 'kill_pid_tree "$pid"' EXIT
@@ -51,5 +51,5 @@ if [ "$status" = exited ] && [ -s "$out/qemu.log" ]; then
 fi
 boot_txt=never; [ -z "$BOOT_SECONDS" ] || boot_txt=${BOOT_SECONDS}s
 vm_log "svm: initramfs $((t_built - t_start))s, boot to /init $boot_txt, machine total ${WAIT_SECONDS}s, status $status; console log: $out/console.log"
-echo "== svm machine: $* ($((t_end - t_start))s) =="
+echo "== svm machine ($VM_KERNEL_VERSION): $* ($((t_end - t_start))s) =="
 "$VM_DIR/parse-log.sh" "$out/console.log" "$status" "$@"

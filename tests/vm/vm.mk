@@ -3,14 +3,18 @@
 # must be the repository root).
 #
 #   make check-svm    QEMU TCG, -cpu EPYC,+svm,+npt, kvm-amd inside
-#   make check-vmx    Bochs, Haswell with VMX/EPT/VPID, kvm-intel inside
-#                     (or dune.ko: VM_KVM_MODULES=none VM_MODULES=path/dune.ko)
-#   make vm-kernel    fetch/extract the Debian kernel + headers only; then
-#                     `. build/vm-cache/kernel.env` gives VM_KDIR for kbuild
+#   make check-vmx    Bochs, Haswell with VMX/EPT/VPID, three machines of
+#                     run-vmx-matrix.sh's matrix: dune.ko on 6.12 (all its
+#                     tests) and on 6.1 (the core ones), kvm-intel on 6.12
+#   make check-vmx-matrix  the whole matrix (adds the jail's tests and the
+#                     floors on 6.1, and the 2-CPU machine); VM_VMX_MATRIX
+#                     picks configurations
+#   make vm-kernel    fetch/extract the Debian kernel + headers only; the
+#                     printed VM_KDIR is for kbuild
 #   make check-vm-harness  proves the harness catches failures (svm, ~15 s)
 #
-# Both check targets run the harness self-test (selftest/kvm_smoke: /dev/kvm,
-# a real-mode guest doing out/in/hlt) first, then every test in VM_TESTS_LIST.
+# Machines with KVM run the harness self-test (selftest/kvm_smoke: /dev/kvm,
+# a real-mode guest doing out/in/hlt) first, then every test in their lists.
 
 VM_SRC_DIR      := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 VM_BUILD_DIR    ?= build
@@ -29,19 +33,24 @@ VM_MODULE_FILES ?=
 VM_KVM_MODULES  ?=
 # Hard wall-clock limits per machine (seconds) and default per-test limit
 # (seconds of guest time).
+# (a Bochs machine with every list took 957 s with 6 loads on 2 CPUs,
+# 2026-12-03)
 VM_SVM_TIMEOUT  ?= 300
-VM_VMX_TIMEOUT  ?= 900
+VM_VMX_TIMEOUT  ?= 1200
 VM_TEST_TIMEOUT ?= 60
 # Iteration scale exported to tests as DUNE_ITERS_SCALE.
 VM_ITERS_SCALE  ?= 0.01
 # Extra KEY=VALUE words exported to the tests.
 VM_ENV          ?=
-# Per-machine overrides (dune.ko is VMX-only: VM_VMX_MODULES=kmod/dune.ko
-# VM_VMX_KVM_MODULES=none leaves the SVM machine on kvm-amd).
+# SVM machine overrides (the VMX machines' modules come from their matrix
+# configuration).
 VM_SVM_MODULES     ?= $(VM_MODULES)
-VM_VMX_MODULES     ?= $(VM_MODULES)
 VM_SVM_KVM_MODULES ?= $(VM_KVM_MODULES)
-VM_VMX_KVM_MODULES ?= $(VM_KVM_MODULES)
+# A directory of lock files (e.g. /work/locks): each machine kind then runs
+# under flock DIR/svm.lock or DIR/vmx.lock, one at a time on a shared host.
+VM_LOCK_DIR     ?=
+VM_LOCK = $(if $(VM_LOCK_DIR),flock $(VM_LOCK_DIR)/$(1).lock)
+
 # Set to 0 to skip the self-test (it needs /dev/kvm, so it is skipped on a
 # machine whose KVM modules are "none").
 VM_SELFTEST     ?= 1
@@ -50,7 +59,6 @@ VM_SELFTEST_DIR := $(VM_OUT_DIR)/selftest
 VM_SELFTEST_BIN := $(VM_SELFTEST_DIR)/kvm_smoke
 VM_SELFTEST_LIST := $(if $(filter 1,$(VM_SELFTEST)),$(VM_SELFTEST_DIR)/selftest.list)
 VM_SVM_SELFTEST := $(if $(filter none,$(VM_SVM_KVM_MODULES)),,$(VM_SELFTEST_LIST))
-VM_VMX_SELFTEST := $(if $(filter none,$(VM_VMX_KVM_MODULES)),,$(VM_SELFTEST_LIST))
 
 # Static build of the self-test: musl-gcc if present (kernel UAPI headers made
 # visible through a directory holding only linux/, asm/, asm-generic/), else
@@ -85,6 +93,8 @@ vm-selftest: $(VM_SELFTEST_DIR)/selftest.list $(VM_SELFTEST_DIR)/selftest-broken
 
 vm-kernel:
 	@VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) $(VM_SRC_DIR)/fetch-kernel.sh
+	@VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) VM_KERNEL_META=linux-image-6.12-amd64 \
+	  $(VM_SRC_DIR)/fetch-kernel.sh
 
 VM_RUN_ENV = VM_BUILD_DIR=$(abspath $(VM_BUILD_DIR)) VM_MODULE_FILES='$(VM_MODULE_FILES)' \
 	VM_SVM_TIMEOUT=$(VM_SVM_TIMEOUT) VM_VMX_TIMEOUT=$(VM_VMX_TIMEOUT) \
@@ -103,16 +113,32 @@ check-svm: $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS) $(VM_SVM_MO
 	  VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' VM_EXTRA_PROGRAMS='$(VM_EXTRA_PROGRAMS)' \
 	  VM_EXTRA_TREES='$(VM_EXTRA_TREES)' \
 	  VM_KVM_MODULES='$(or $(VM_SVM_KVM_MODULES),kvm-amd)' \
-	  $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS)
+	  $(call VM_LOCK,svm) $(VM_SRC_DIR)/run-svm.sh $(VM_SVM_SELFTEST) $(VM_TESTS_LIST) $(VM_SVM_EXTRA_LISTS)
 
-# Extra list files for the VMX machine only (the module's own tests).
-VM_VMX_EXTRA_LISTS ?=
+# The VMX matrix: configurations NAME:METAPACKAGE:dune|kvm:CPUS[:TESTS]
+# (run-vmx-matrix.sh), the lists for dune.ko machines (all, core) and for
+# kvm-intel ones. `make check` runs check-vmx, the configurations that
+# matter most: dune.ko on both kernels, everything on one, and stock
+# kvm-intel; check-vmx-matrix runs them all (the script's default).
+VM_VMX_CHECK_MATRIX ?= 6.12-dune:linux-image-6.12-amd64:dune:1 \
+	6.1-core:linux-image-amd64:dune:1:core 6.12-kvm:linux-image-6.12-amd64:kvm:1
+VM_VMX_MATRIX ?=
+VM_VMX_DUNE_LISTS ?= $(VM_TESTS_LIST)
+VM_VMX_CORE_LISTS ?= $(VM_VMX_DUNE_LISTS)
+VM_VMX_KVM_LISTS ?= $(VM_SELFTEST_LIST) $(VM_TESTS_LIST)
 
-check-vmx: $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS) $(VM_VMX_MODULES) $(VM_MODULE_FILES) $(VM_EXTRA_FILES)
-	$(VM_RUN_ENV) VM_MODULES='$(VM_VMX_MODULES)' \
-	  VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' VM_EXTRA_PROGRAMS='$(VM_VMX_EXTRA_PROGRAMS)' \
-	  VM_KVM_MODULES='$(or $(VM_VMX_KVM_MODULES),kvm-intel)' \
-	  $(VM_SRC_DIR)/run-vmx.sh $(VM_VMX_SELFTEST) $(VM_TESTS_LIST) $(VM_VMX_EXTRA_LISTS)
+VM_VMX_RUN = $(VM_RUN_ENV) VM_EXTRA_FILES='$(abspath $(VM_EXTRA_FILES))' \
+	  VM_EXTRA_PROGRAMS='$(VM_VMX_EXTRA_PROGRAMS)' \
+	  VM_VMX_DUNE_LISTS='$(VM_VMX_DUNE_LISTS)' VM_VMX_CORE_LISTS='$(VM_VMX_CORE_LISTS)' \
+	  VM_VMX_KVM_LISTS='$(VM_VMX_KVM_LISTS)' \
+	  VM_VMX_MATRIX='$(1)' $(call VM_LOCK,vmx) $(VM_SRC_DIR)/run-vmx-matrix.sh
+VM_VMX_NEEDS = $(sort $(VM_VMX_DUNE_LISTS) $(VM_VMX_CORE_LISTS) $(VM_VMX_KVM_LISTS)) \
+	$(VM_MODULE_FILES) $(VM_EXTRA_FILES)
+
+check-vmx: $(VM_VMX_NEEDS)
+	$(call VM_VMX_RUN,$(or $(VM_VMX_MATRIX),$(VM_VMX_CHECK_MATRIX)))
+check-vmx-matrix: $(VM_VMX_NEEDS)
+	$(call VM_VMX_RUN,$(VM_VMX_MATRIX))
 
 # The harness must report the broken self-tests as failures: this target
 # succeeds only if run-svm.sh fails with exactly `1 passed, 2 failed`.
@@ -123,4 +149,4 @@ check-vm-harness: $(VM_SELFTEST_DIR)/selftest-broken.list
 	    echo "[vm] harness OK: the broken and the hanging test were caught"; \
 	  else echo "[vm] harness BROKEN: expected '1 passed, 2 failed' and rc=1"; exit 1; fi
 
-.PHONY: check-svm check-vmx check-vm-harness vm-selftest vm-kernel
+.PHONY: check-svm check-vmx check-vmx-matrix check-vm-harness vm-selftest vm-kernel

@@ -82,6 +82,10 @@ void guest_boot_state(struct dune_percpu *cpu, struct guest_boot *b)
 	cpu->prog_cr3 = s->cr3;
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (bx & bit_FSGSBASE))
 		cr4 |= CR4_FSGSBASE;
+	/* sgdt, sidt, sldt, str and smsw in user code would give libdune's
+	 * addresses: with UMIP they fault instead */
+	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d) && (c & CPUID_7_ECX_UMIP))
+		cr4 |= CR4_UMIP;
 	if (dune_state.use_xsave)
 		cr4 |= CR4_OSXSAVE;
 	s->cr4 = cr4;
@@ -109,7 +113,13 @@ void guest_boot_msrs(struct guest_boot *b)
 	b->lstar = (uint64_t)dune_syscall_entry;
 	/* SYSRET: user CS = base + 16, SS = base + 8; SYSCALL: CS = GD_KT */
 	b->star = ((uint64_t)(GD_UT32 | SEL_RPL3) << 48) | ((uint64_t)GD_KT << 32);
-	b->fmask = 0;
+	/* flags SYSCALL clears on the way into ring 0. TF above all: user code
+	 * may set it, and a single-step trap on the entry's first instruction
+	 * would run the trap path in ring 0 before its swapgs, on the GS base
+	 * user code chose. DF, AC and NT likewise mean nothing good to the
+	 * entry. A ring-0 program's own syscalls lose them too (its entry
+	 * returns with a jump): no ABI carries DF or TF across a call. */
+	b->fmask = EFLAGS_TF | EFLAGS_DF | EFLAGS_AC | EFLAGS_NT;
 	if (dune_state.use_xsave)
 		b->xcr0 = dune_state.xsave_mask;
 	asm volatile("stmxcsr %0" : "=m"(b->mxcsr));

@@ -14,12 +14,28 @@
 #include "mm/mirror.h"
 
 static struct idt_gate *idt; /* a page of its own: libdune's alone */
+static uintptr_t area_next = DESCRIPTOR_AREA;
+
+void *descriptor_area_map(size_t len)
+{
+	uintptr_t at = __atomic_fetch_add(&area_next, len, __ATOMIC_SEQ_CST);
+	void *p = MAP_FAILED;
+	if (at + len <= DESCRIPTOR_AREA + DESCRIPTOR_AREA_SIZE)
+		p = mmap((void *)at, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED || p != (void *)at) {
+		if (p != MAP_FAILED)
+			munmap(p, len); /* an old kernel took the hint as a hint */
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	return p;
+}
 
 int guest_idt_init(void)
 {
 	int r;
 
-	idt = mmap(NULL, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	idt = descriptor_area_map(PGSIZE);
 	if (idt == MAP_FAILED)
 		return -ENOMEM;
 	for (int v = 0; v < IDT_ENTRIES; v++) {

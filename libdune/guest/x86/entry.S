@@ -124,9 +124,10 @@ dune_host_return:
 	.size dune_host_return, .-dune_host_return
 
 /*
- * SYSCALL from guest ring 0. FMASK is 0, so flags are as the caller left
- * them. The fast path touches no stack (the caller's red zone survives):
- * arguments go to the hypercall block, `out` hands them to the host half.
+ * SYSCALL from guest ring 0. FMASK clears TF, DF, AC and NT (boot.c); the
+ * other flags are as the caller left them. The fast path touches no stack
+ * (the caller's red zone survives): arguments go to the hypercall block,
+ * `out` hands them to the host half.
  */
 	.globl dune_syscall_entry
 	.type dune_syscall_entry, @function

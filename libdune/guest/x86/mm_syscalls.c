@@ -47,9 +47,46 @@ static long fwd(struct dune_tf *tf)
 				 (long)tf->rdx, (long)tf->r10, (long)tf->r8, (long)tf->r9);
 }
 
-/* after shmdt: drop what the host no longer maps from addr on */
+/* Attached segments (address, size), noted at shmat: shmdt names only the
+ * address, and asking the host page by page what is gone costs a
+ * hypercall a page (a second and more for a GiB). Under the mirror lock. */
+#define MAX_SHM_ATTACHED 256
+static struct {
+	uintptr_t at;
+	size_t len;
+} shm_attached[MAX_SHM_ATTACHED];
+
+static void shm_note(uintptr_t at, size_t len)
+{
+	for (int i = 0; i < MAX_SHM_ATTACHED; i++)
+		if (!shm_attached[i].len) {
+			shm_attached[i].at = at;
+			shm_attached[i].len = len;
+			return;
+		}
+}
+
+/* the size attached at at (and forgotten), 0 if not noted */
+static size_t shm_forget(uintptr_t at)
+{
+	for (int i = 0; i < MAX_SHM_ATTACHED; i++)
+		if (shm_attached[i].len && shm_attached[i].at == at) {
+			size_t len = shm_attached[i].len;
+			shm_attached[i].len = 0;
+			return len;
+		}
+	return 0;
+}
+
+/* after shmdt: drop what the host no longer maps from addr on (more than
+ * that is harmless: a fault brings back what the host still maps) */
 static void unmirror_gone(uintptr_t addr)
 {
+	size_t len = shm_forget(addr);
+	if (len) {
+		mirror_remove(addr, addr + PAGE_ALIGN_UP(len));
+		return;
+	}
 	int prot;
 	while (mirror_lookup(addr, &prot)) {
 		if (hypercall(HC_QUERY_VMA, (long)addr, 0, 0, 0) == 0)
@@ -119,6 +156,7 @@ long dune_syscall_slow(struct dune_tf *tf)
 			if (tf->rdx & SHM_EXEC)
 				prot |= PROT_EXEC;
 			mirror_add((uintptr_t)r, (uintptr_t)r + ds.shm_segsz, prot);
+			shm_note((uintptr_t)r, ds.shm_segsz);
 		}
 		break;
 	}

@@ -48,7 +48,7 @@ static const char *const vector_names[] = {
 	"#MC machine check", "#XM SIMD error", "#VE virtualization",
 };
 
-static int vector_signal(uint64_t vec)
+int dune_vector_signal(uint64_t vec)
 {
 	switch (vec) {
 	case T_DIVIDE:
@@ -89,14 +89,14 @@ static void unhandled(struct dune_tf *tf, uint64_t vec, uintptr_t cr2)
 {
 	/* the program's own signal handler, if it has one, takes it as the
 	 * kernel would give it (the host half resumes us there) */
-	hypercall(HC_SIGFAULT, vector_signal(vec), (long)vec, (long)tf, (long)cr2);
+	hypercall(HC_SIGFAULT, dune_vector_signal(vec), (long)vec, (long)tf, (long)cr2);
 	const char *name = vec < ARRAY_LEN(vector_names) ? vector_names[vec] : "interrupt";
 	dune_log("unhandled exception %s (vector %lu) at rip 0x%lx, cr2 0x%lx, "
 		 "error code 0x%x: no handler registered, ending the process",
 		 name, (unsigned long)vec, (unsigned long)tf->rip, (unsigned long)cr2,
 		 tf->err);
 	dune_dump_trap_frame(tf);
-	dune_fatal_signal(vector_signal(vec));
+	dune_fatal_signal(dune_vector_signal(vec));
 }
 
 static void dispatch(struct dune_tf *tf, uint64_t vec)

@@ -96,7 +96,9 @@ int dune_jump_to_user(struct dune_tf *tf)
 		dune_self->ufs = read_fs_base();
 	/* user code gets interrupts on, no I/O privilege, no trap flag games */
 	tf->rflags = (tf->rflags & EFLAGS_USER_CHANGEABLE) | EFLAGS_USER_FIXED;
-	if (dune_state.deprivileged || mirror_precise()) {
+	if (dune_self->uroot) {
+		/* a table of the program's own: uview_before_enter */
+	} else if (dune_state.deprivileged || mirror_precise()) {
 		if (uview_init() < 0) {
 			dune_log("dune_jump_to_user: no page-table memory for the user view");
 			return -ENOMEM;
@@ -117,6 +119,31 @@ int dune_jump_to_user(struct dune_tf *tf)
 					   ? __atomic_load_n(&user_fast_set[i], __ATOMIC_SEQ_CST)
 					   : 0;
 	return __dune_jump_to_user(tf);
+}
+
+int dune_set_user_root(ptent_t *root)
+{
+	int r;
+
+	if (!dune_guest_mode)
+		return -EINVAL;
+	if (!root) {
+		dune_self->uroot = 0;
+		/* what dune_jump_to_user picks by default, for a frame a
+		 * handler returns to */
+		if (dune_state.deprivileged || mirror_precise())
+			return uview_init();
+		dune_self->ucr3 = 0;
+		return 0;
+	}
+	if (!dune_page_isfrompool(dune_va_to_pa(root)) ||
+	    dune_pa_to_va(dune_va_to_pa(root)) != root)
+		return -EINVAL;
+	if ((r = uview_map_ring0(root)) < 0)
+		return r;
+	dune_self->uroot = (uint64_t)root;
+	uview_before_enter();
+	return 0;
 }
 
 void dune_set_user_fs(uint64_t base)

@@ -29,6 +29,7 @@
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
+#include "guest/x86/entry.h"
 #include "guest/x86/uview.h"
 #include "mm/layout.h"
 #include "mm/mirror_lock.h"
@@ -70,7 +71,9 @@ int uview_setup(void)
 	return 0;
 }
 
-static int map_entry_range(uintptr_t start, uintptr_t end)
+/* ring 0's pages [start, end) into root, supervisor-only, frames as in
+ * pgroot (for the user view's table, or a table of the program's) */
+static int map_ring0_range(ptent_t *root, uintptr_t start, uintptr_t end)
 {
 	for (uintptr_t va = start; va < end; va += PGSIZE) {
 		ptent_t *src, *dst;
@@ -78,7 +81,7 @@ static int map_entry_range(uintptr_t start, uintptr_t end)
 		uint64_t pa = table_frame(pgroot, va, &src);
 		if (!pa)
 			continue; /* a guard page */
-		if (vm_walk(uv->root, va, 0, 1, &dst, &lvl) < 0)
+		if (vm_walk(root, va, 0, 1, &dst, &lvl) < 0)
 			return -ENOMEM;
 		*dst = pa | (*src & (PTE_P | PTE_W | PTE_NX)) | PTE_A | PTE_D;
 	}
@@ -95,7 +98,7 @@ int uview_init(void)
 		if (!uv->root)
 			r = -ENOMEM;
 		for (unsigned i = 0; r == 0 && i < nr_entry_ranges; i++)
-			if (map_entry_range(entry_ranges[i].start, entry_ranges[i].end) < 0)
+			if (map_ring0_range(uv->root, entry_ranges[i].start, entry_ranges[i].end) < 0)
 				r = -ENOMEM;
 	}
 	mirror_unlock();
@@ -115,7 +118,7 @@ void uview_add_entry_range(uintptr_t start, uintptr_t end)
 		dune_log("too many ring-0 ranges for the user view: user traps on the new "
 			 "vCPU will fail");
 	}
-	if (uv && uv->root && map_entry_range(start, end) < 0)
+	if (uv && uv->root && map_ring0_range(uv->root, start, end) < 0)
 		dune_log("no page-table memory for the user view: user traps on the "
 			 "new vCPU will fail");
 	mirror_unlock();
@@ -183,7 +186,9 @@ static void copy_around(uintptr_t va)
 int uview_fill(uintptr_t va, uint64_t fec)
 {
 	int ok;
-	if (!uv || !uv->root || va >= (1UL << VA_BITS))
+	/* under a table of the program's (dune_set_user_root) nothing is
+	 * copied: that table alone says what user code reaches */
+	if (!uv || !uv->root || dune_self->uroot || va >= (1UL << VA_BITS))
 		return 0;
 	mirror_lock();
 	ok = copy_page(va, fec);
@@ -241,6 +246,13 @@ void uview_before_enter(void)
 	uint64_t cr3 = program_cr3() & ~CR3_NOFLUSH;
 	ptent_t *src = dune_pa_to_va(cr3 & PTE_ADDR_MASK);
 
+	if (dune_self->uroot) {
+		/* a table of the program's own for user code; traps come back
+		 * to the program's table, as always */
+		dune_self->ucr3 = dune_va_to_pa((void *)dune_self->uroot);
+		dune_self->kcr3 = cr3;
+		return;
+	}
 	if (!uv || !uv->root || !dune_self->ucr3)
 		return; /* user code runs under the program's table itself */
 	/* traps from user code come back to the program's table */
@@ -253,4 +265,30 @@ void uview_before_enter(void)
 		uv->stale = 0;
 		uview_invalidate(0, 1UL << VA_BITS);
 	}
+}
+
+int uview_map_ring0(ptent_t *root)
+{
+	struct dune_percpu *pc = dune_self;
+	uintptr_t ist = pc->ist_page;
+	ptent_t *have;
+	int lvl, r;
+
+	mirror_lock();
+	/* done before for this vCPU: its IST page is there */
+	if (vm_walk(root, ist, 0, 0, &have, &lvl) == 0 && lvl == 0 && (*have & PTE_P) &&
+	    !(*have & PTE_U) && PTE_ADDR(*have) == dune_va_to_pa((void *)ist)) {
+		mirror_unlock();
+		return 0;
+	}
+	r = map_ring0_range(root, (uintptr_t)dune_entry_text_start, (uintptr_t)dune_entry_text_end);
+	if (!r)
+		r = map_ring0_range(root, dune_state.idt_base, dune_state.idt_base + PGSIZE);
+	if (!r)
+		r = map_ring0_range(root, (uintptr_t)pc, (uintptr_t)pc + DUNE_PERCPU_SIZE);
+	/* the trap stacks and the IST page above them; the lowest is a guard */
+	if (!r)
+		r = map_ring0_range(root, pc->stacks + PGSIZE, pc->stacks + pc->stacks_size);
+	mirror_unlock();
+	return r;
 }

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "dune.h"
+
 int uview_setup(void);                      /* dune_init: the view's state */
 int uview_init(void);                       /* the view, before user code runs */
 int uview_fill(uintptr_t va, uint64_t fec); /* 1: mapped now, retry */
@@ -18,5 +20,9 @@ void uview_before_enter(void);
 extern volatile int *uview_stale_flag;
 /* Does the program run on pgroot (not a table of its own)? */
 int uview_program_on_pgroot(void);
+/* What this vCPU's ring 0 needs to take a trap from user code (entry code,
+ * IDT, its per-CPU page and stacks), supervisor-only, into root: for user
+ * code run under a table of the program's own (dune_set_user_root). */
+int uview_map_ring0(ptent_t *root);
 
 #endif

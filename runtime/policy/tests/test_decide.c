@@ -219,6 +219,43 @@ static void tmp_without_dir_fails_closed(void **state)
 	assert_denied(path("/tmp/x", ACC_WRITE), EACCES);
 }
 
+/* Directories above a visible rule may be looked at (a tool walks up to
+ * its --rw directory), not listed or changed; what `fs none` hides stays
+ * hidden, and so does what no rule names. */
+static void ancestors_of_rules_visible(void **state)
+{
+	(void)state;
+	policy_empty(&pol);
+	assert_int_equal(policy_add_path(&pol, "/home", FS_NONE), 0);
+	assert_int_equal(policy_add_path(&pol, "/home/ann/src", FS_RW), 0);
+	assert_true(policy_path_visible(&pol, "/"));
+	assert_true(policy_path_visible(&pol, "/home"));
+	assert_true(policy_path_visible(&pol, "/home/ann"));
+	assert_true(policy_path_visible(&pol, "/home/ann/src/x/y"));
+	assert_false(policy_path_visible(&pol, "/home/bob"));
+	assert_false(policy_path_visible(&pol, "/home/ann/.ssh"));
+	assert_false(policy_path_visible(&pol, "/etc"));
+	assert_false(policy_path_visible(&pol, "/home/an"));
+	assert_allowed(path("/home/ann", ACC_LOOKUP));
+	assert_denied(path("/home/ann", ACC_READ), EACCES);
+	assert_denied(path("/home/ann/x", ACC_CREATE), EACCES);
+	assert_denied(path("/home/bob", ACC_LOOKUP), EACCES);
+	assert_allowed(path("/home/ann/src/f", ACC_WRITE));
+}
+
+/* tmp private makes /dev/shm the box's own too */
+static void shm_is_private(void **state)
+{
+	(void)state;
+	assert_int_equal(path("/dev/shm/sem.x", ACC_CREATE).kind, DECISION_DENY); /* no dir yet */
+	assert_int_equal(policy_set_shm_dir(&pol, "/dev/shm/dunebox.7"), 0);
+	struct decision d = path("/dev/shm/sem.x", ACC_CREATE | ACC_WRITE);
+	assert_int_equal(d.kind, DECISION_REWRITE);
+	assert_string_equal(d.prefix, "/dev/shm/dunebox.7");
+	assert_true(policy_path_visible(&pol, "/dev/shm"));
+	assert_denied(path("/dev/shmx", ACC_WRITE), EACCES);
+}
+
 static void log_modes(void **state)
 {
 	(void)state;
@@ -251,6 +288,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(network_denied_unix_allowed),
+		T(ancestors_of_rules_visible),
+		T(shm_is_private),
 		T(dangerous_calls_denied),
 		T(ordinary_calls_allowed),
 		T(namespaces_denied),

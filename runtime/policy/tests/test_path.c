@@ -139,7 +139,7 @@ static void open_flags(void **state)
 	assert_int_equal(open_flags_access(O_RDONLY | O_APPEND), ACC_READ | ACC_WRITE);
 	assert_int_equal(open_flags_access(O_RDONLY | O_CREAT), ACC_READ | ACC_WRITE | ACC_CREATE);
 	assert_int_equal(open_flags_access(O_WRONLY | O_TMPFILE), ACC_WRITE | ACC_CREATE);
-	assert_int_equal(open_flags_access(O_PATH | O_WRONLY), ACC_READ);
+	assert_int_equal(open_flags_access(O_PATH | O_WRONLY), ACC_LOOKUP);
 	assert_int_equal(open_flags_access(3), ACC_READ | ACC_WRITE);
 }
 
@@ -172,11 +172,11 @@ static void other_path_calls(void **state)
 {
 	(void)state;
 	static const struct { long nr; int arg, dirfd, access; } cases[] = {
-		{ SYS_stat, 0, -1, ACC_READ }, { SYS_lstat, 0, -1, ACC_READ },
-		{ SYS_newfstatat, 1, 0, ACC_READ }, { SYS_statx, 1, 0, ACC_READ },
-		{ SYS_access, 0, -1, ACC_READ }, { SYS_faccessat, 1, 0, ACC_READ },
-		{ SYS_faccessat2, 1, 0, ACC_READ }, { SYS_readlink, 0, -1, ACC_READ },
-		{ SYS_readlinkat, 1, 0, ACC_READ }, { SYS_unlink, 0, -1, ACC_DELETE },
+		{ SYS_stat, 0, -1, ACC_LOOKUP }, { SYS_lstat, 0, -1, ACC_LOOKUP },
+		{ SYS_newfstatat, 1, 0, ACC_LOOKUP }, { SYS_statx, 1, 0, ACC_LOOKUP },
+		{ SYS_access, 0, -1, ACC_LOOKUP }, { SYS_faccessat, 1, 0, ACC_LOOKUP },
+		{ SYS_faccessat2, 1, 0, ACC_LOOKUP }, { SYS_readlink, 0, -1, ACC_LOOKUP },
+		{ SYS_readlinkat, 1, 0, ACC_LOOKUP }, { SYS_unlink, 0, -1, ACC_DELETE },
 		{ SYS_unlinkat, 1, 0, ACC_DELETE }, { SYS_rmdir, 0, -1, ACC_DELETE },
 		{ SYS_mkdir, 0, -1, ACC_CREATE }, { SYS_mkdirat, 1, 0, ACC_CREATE },
 		{ SYS_mknod, 0, -1, ACC_CREATE }, { SYS_mknodat, 1, 0, ACC_CREATE },
@@ -186,11 +186,11 @@ static void other_path_calls(void **state)
 		{ SYS_fchownat, 1, 0, ACC_WRITE }, { SYS_truncate, 0, -1, ACC_WRITE },
 		{ SYS_utimensat, 1, 0, ACC_WRITE }, { SYS_utime, 0, -1, ACC_WRITE },
 		{ SYS_execve, 0, -1, ACC_EXEC | ACC_READ },
-		{ SYS_execveat, 1, 0, ACC_EXEC | ACC_READ }, { SYS_chdir, 0, -1, ACC_READ },
+		{ SYS_execveat, 1, 0, ACC_EXEC | ACC_READ }, { SYS_chdir, 0, -1, ACC_LOOKUP },
 		{ SYS_getxattr, 0, -1, ACC_READ }, { SYS_lgetxattr, 0, -1, ACC_READ },
 		{ SYS_listxattr, 0, -1, ACC_READ }, { SYS_setxattr, 0, -1, ACC_WRITE },
 		{ SYS_lsetxattr, 0, -1, ACC_WRITE }, { SYS_removexattr, 0, -1, ACC_WRITE },
-		{ SYS_statfs, 0, -1, ACC_READ }, { SYS_inotify_add_watch, 1, -1, ACC_READ },
+		{ SYS_statfs, 0, -1, ACC_LOOKUP }, { SYS_inotify_add_watch, 1, -1, ACC_READ },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

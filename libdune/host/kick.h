@@ -1,0 +1,13 @@
+/* host half - the kick: libdune's signal that makes a vCPU leave its run
+ * (TLB shootdowns). It carries a cookie, so the same signal sent by anyone
+ * else (the program's kill or sigqueue) stays the program's. */
+#ifndef LIBDUNE_KICK_H
+#define LIBDUNE_KICK_H
+
+#include <signal.h>
+
+void kick_init(void);                       /* a fresh cookie for this process */
+int kick_is_libdunes(const siginfo_t *info);
+void kick_thread(long pid, int tid);        /* the kick, to thread tid of pid */
+
+#endif
