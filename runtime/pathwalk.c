@@ -67,6 +67,26 @@ static int add_mount(const char *view, const char *host, int private_)
 	return 0;
 }
 
+/* The directories between a private directory's top and a path a rule
+ * gives back under it, made empty in the private directory, as a bind
+ * mount's mount point is made: the walk reaches the given-back path
+ * through them and sees nothing else of the host's directories. */
+static int make_mount_dirs(const struct mount_point *priv, const char *path)
+{
+	char rel[PATH_MAX];
+	int n = snprintf(rel, sizeof(rel), "%s", path + strlen(priv->view) + 1);
+
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -ENAMETOOLONG;
+	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = 0;
+		if (mkdirat(priv->fd, rel, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	return 0;
+}
+
 int walk_init(const char *private_tmp, const char *private_shm)
 {
 	struct stat st;
@@ -90,7 +110,8 @@ int walk_init(const char *private_tmp, const char *private_shm)
 		for (int k = 0; k < nr_mounts; k++)
 			if (mounts[k].private_ && strcmp(path, mounts[k].view) &&
 			    is_under(path, mounts[k].view)) {
-				if ((r = add_mount(path, path, 0)) < 0)
+				if ((r = make_mount_dirs(&mounts[k], path)) < 0 ||
+				    (r = add_mount(path, path, 0)) < 0)
 					return r;
 				break;
 			}

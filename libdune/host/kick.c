@@ -19,8 +19,11 @@ void kick_init(void)
 
 int kick_is_libdunes(const siginfo_t *info)
 {
-	return info->si_code == SI_QUEUE && info->si_pid == raw_syscall0(SYS_getpid) &&
-	       (uint64_t)(uintptr_t)info->si_value.sival_ptr == dune_state.kick_cookie;
+	if ((uint64_t)(uintptr_t)info->si_value.sival_ptr != dune_state.kick_cookie)
+		return 0;
+	/* sent by kick_thread, or a retry timer of posted interrupts (vintr.c) */
+	return (info->si_code == SI_QUEUE && info->si_pid == raw_syscall0(SYS_getpid)) ||
+	       info->si_code == SI_TIMER;
 }
 
 void kick_thread(long pid, int tid)

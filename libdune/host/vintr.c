@@ -37,6 +37,8 @@ static void retry_soon(struct dune_percpu *cpu)
 		ev.sigev_notify = SIGEV_THREAD_ID;
 		ev.sigev_signo = dune_state.kick_signal;
 		ev._sigev_un._tid = cpu->tid;
+		/* the kick's cookie: the timer's signal is libdune's (kick.c) */
+		ev.sigev_value.sival_ptr = (void *)(uintptr_t)dune_state.kick_cookie;
 		if (raw_syscall3(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) < 0)
 			return; /* the next exit delivers it */
 		cpu->vintr_timer = id;

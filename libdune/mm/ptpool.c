@@ -31,7 +31,7 @@
 #include "mm/ptpool.h"
 
 #define POOL_RESERVE_MAX (MAX_PAGES << PGSHIFT)
-#define POOL_RESERVE_MIN (64UL << 20)
+#define POOL_RESERVE_MIN CHUNK_SIZE /* the layout maps the pool in whole chunks */
 #define POOL_AS_SHARE 8 /* under RLIMIT_AS: at most this part of it */
 #define POOL_CHUNK (2UL << 20)
 #define POOL_LOW_WATER 64
@@ -62,7 +62,7 @@ static size_t reserve_size(void)
 	size_t r = POOL_RESERVE_MAX;
 
 	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
-		r = (as.rlim_cur / POOL_AS_SHARE) & ~(POOL_CHUNK - 1);
+		r = (as.rlim_cur / POOL_AS_SHARE) & ~(CHUNK_SIZE - 1);
 		if (r > POOL_RESERVE_MAX)
 			r = POOL_RESERVE_MAX;
 		if (r < POOL_RESERVE_MIN)

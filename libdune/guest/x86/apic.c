@@ -22,6 +22,7 @@
 #include "dune.h"
 #include "guest/x86/apic.h"
 #include "guest/x86/hypercall.h"
+#include "host/kick.h"
 #include "host/vcpu_list.h"
 
 #define NO_APIC_ID 0xffffffffu
@@ -97,8 +98,7 @@ void dune_apic_send_ipi(uint8_t vector, uint32_t destination_apic_id)
 	/* the target's host half looks at its posted vectors after every
 	 * exit; the kick makes one if it is running the guest */
 	if (to->tid > 0)
-		dune_sys(SYS_tgkill, (long)raw_syscall0(SYS_getpid), to->tid,
-			 dune_state.kick_signal, 0, 0, 0);
+		kick_thread(raw_syscall0(SYS_getpid), to->tid);
 }
 
 void dune_apic_eoi(void)

@@ -185,7 +185,9 @@ int dune_fixup_program_fault(struct dune_tf *tf)
 	if (!(tf->err & FEC_P) || (tf->cs & 3))
 		return 0;
 	asm volatile("movq %%gs:%c1, %0" : "=r"(cr3) : "i"(offsetof(struct dune_percpu, prog_cr3)));
-	t = (ptent_t *)(cr3 & PTE_ADDR_MASK);
+	/* tables by their guest-physical addresses: virtual == physical only
+	 * with Dune's full mapping (not in dunebox's monitor) */
+	t = dune_pa_to_va(cr3 & PTE_ADDR_MASK);
 	if (!t)
 		return 0;
 	for (int level = NPTLVLS; level >= 0; level--) {
@@ -196,7 +198,8 @@ int dune_fixup_program_fault(struct dune_tf *tf)
 			break;
 		if (!(*e & PTE_U))
 			*e |= PTE_U;
-		t = (ptent_t *)PTE_ADDR(*e);
+		if (!(t = dune_pa_to_va(PTE_ADDR(*e))))
+			return 0;
 	}
 	if (*e & PTE_U)
 		return 0; /* a real protection fault: write or execute */
