@@ -36,7 +36,7 @@ VM_KVM_MODULES  ?=
 # (a Bochs machine with every list took 957 s with 6 loads on 2 CPUs,
 # 2026-12-03)
 VM_SVM_TIMEOUT  ?= 300
-VM_VMX_TIMEOUT  ?= 1200
+VM_VMX_TIMEOUT  ?= 1800
 VM_TEST_TIMEOUT ?= 60
 # Iteration scale exported to tests as DUNE_ITERS_SCALE.
 VM_ITERS_SCALE  ?= 0.01
