@@ -408,9 +408,29 @@ static void test_peer_buffer_sthread(struct server *s)
 	tap("sthread_peer_buffer_not_disclosed");
 }
 
-static void test_attack_plain(struct server *s)
+/* The plain server has no wall: an over-read aimed from one thread's
+ * buffer but taken by the other lands wherever the layout puts it, the key
+ * or an unmapped page. A crash is the bug's other outcome, not the test's
+ * failure: the server is started again (new addresses) and attacked again,
+ * and it is left running for the cases after this one. */
+static void test_attack_plain(struct server *s, const char *bin)
 {
-	int answered, tries, leaked = exact_attack(s, &answered, &tries);
+	enum { ROUNDS = 4 };
+	int answered = 0, tries, leaked = 0, crashes = 0;
+
+	for (int round = 0; round < ROUNDS && !leaked; round++) {
+		leaked = exact_attack(s, &answered, &tries);
+		if (alive(s))
+			continue;
+		crashes++; /* alive() reaped it */
+		if (start(s, bin)) {
+			check(0, "%s did not start again after the attack", bin);
+			break;
+		}
+	}
+	if (crashes)
+		fprintf(stderr, "  note: the plain server crashed %d times under the over-read\n",
+			crashes);
 	check(leaked, "the plain server did not disclose the key (answered %d)", answered);
 	tap("plain_discloses_key");
 }
@@ -545,7 +565,7 @@ int main(int argc, char **argv)
 		tap("plain_server_starts");
 	} else {
 		test_serving(&s, "plain");
-		test_attack_plain(&s);
+		test_attack_plain(&s, plain);
 		test_bad_input(&s, "plain");
 		test_slow_clients(&s, "plain");
 		stop(&s);

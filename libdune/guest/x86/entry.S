@@ -7,6 +7,10 @@
 #include "common/percpu.h"
 #include "common/x86.h"
 
+#ifndef T_DEBUG /* else `.if vector == T_DEBUG` below is silently false */
+#error "T_DEBUG missing from asm-offsets.h"
+#endif
+
 #define USER_CS (GD_UT | SEL_RPL3)
 #define USER_DS (GD_UD | SEL_RPL3)
 /* the part of struct dune_tf the hardware pushes, from the error code up */
@@ -283,12 +287,41 @@ vector = 0
 	pushq $0
 	.endif
 	pushq $vector
+	.if vector == T_DEBUG
+	jmp debug_entry
+	.else
 	jmp trap_common
+	.endif
 vector = vector + 1
 	.endr
 
 	.globl dune_trap_code_start
 dune_trap_code_start:		/* no signal frames between here and the end */
+
+/*
+ * #DB. A SYSCALL made with TF set must not trap: FMASK clears TF, and the
+ * CPU decides on the flags the instruction leaves (Xen's XSA-204). Some
+ * emulators (Bochs) decide on the flags before it and raise the #DB at the
+ * entry's first instruction, in ring 0 with the caller's GS and stack: the
+ * entry cannot run from there, so the trap is dropped as hardware would
+ * never have raised it. Every other #DB goes on.
+ */
+debug_entry:			/* IST: vec err rip cs rflags rsp ss */
+	testb $SEL_RPL3, (TEF_CS - TEF_VEC)(%rsp)
+	jnz trap_common
+	push %rax
+	lea dune_user_syscall_entry(%rip), %rax
+	cmp %rax, (TEF_RIP - TEF_RAX)(%rsp)
+	je 1f
+	lea dune_syscall_entry(%rip), %rax
+	cmp %rax, (TEF_RIP - TEF_RAX)(%rsp)
+	je 1f
+	pop %rax
+	jmp trap_common
+1:	pop %rax
+	add $(TEF_RIP - TEF_VEC), %rsp
+	iretq
+
 trap_common:			/* IST: vec err rip cs rflags rsp ss */
 	/* from user code under the user view (deprivileged guests): only
 	 * this page, the IST page and the per-CPU page are mapped there */
