@@ -21,6 +21,18 @@ run_box() { # dir, then the command (same-inner: the monitor alone)
 
 # inputs some tests name, made once
 in=$(mktemp -d "$tmp/boxtest-in.XXXXXX")
+# a tree under the host's /tmp (a clone there): the box's private /tmp
+# hides it, so the test programs run from a copy (program-in-tmp below
+# keeps one in /tmp on purpose)
+case "$escape" in
+/tmp/*)
+	mkdir "$in/progs"
+	for prog in escape conform origin liborigin.so; do
+		cp -p "$(dirname "$escape")/$prog" "$in/progs/" 2>/dev/null
+	done
+	escape=$in/progs/escape conform=$in/progs/conform
+	;;
+esac
 # a program under the host's /tmp, which a private /tmp hides from the box
 intmp=$(mktemp -d /tmp/boxtest-prog.XXXXXX)
 cp "$escape" "$intmp/escape"
