@@ -39,18 +39,13 @@ static int is_handler(void *h)
 	return h != SIG_DFL && h != SIG_IGN;
 }
 
-/* The host blocks sig from here until the program's handler has started
- * (which blocks it as Linux would) or the monitor knows it will not: as
- * natively, one signal per handler run, and the monitor is not taken out
- * of its work again and again for a signal it already holds. */
-static void catcher(int sig, siginfo_t *info, void *ucv)
+static void catcher(int sig, siginfo_t *info, void *uc)
 {
-	ucontext_t *uc = ucv;
+	(void)uc;
 	if (!self)
 		return;
 	self->sig_info[sig] = *info;
 	__atomic_or_fetch(&self->sig_pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
-	sigaddset(&uc->uc_sigmask, sig);
 }
 
 /* What the host does for sig now that the program wants `a`. */
@@ -317,20 +312,15 @@ void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char
 void sig_user_return(struct dune_tf *tf)
 {
 	uint64_t pend;
-	int dropped = 0;
 	if (!self)
 		return;
 	while ((pend = self->sig_pending & ~self->mask)) {
 		int sig = __builtin_ctzll(pend) + 1;
 		__atomic_and_fetch(&self->sig_pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
-		if (!is_handler(actions[sig].handler)) {
-			dropped = 1;
+		if (!is_handler(actions[sig].handler))
 			continue;
-		}
 		deliver(tf, sig);
 	}
-	if (dropped) /* the catcher left it blocked on the host */
-		set_host_mask(self->mask);
 }
 
 /* An interrupted call restarts after the handler (SA_RESTART)? */
@@ -353,5 +343,4 @@ void sig_reset_on_exec(void)
 		}
 	memset(&self->altstack, 0, sizeof(self->altstack));
 	self->sig_pending = 0;
-	set_host_mask(self->mask); /* none caught is left blocked */
 }

@@ -137,9 +137,6 @@ static long host_syscall(struct dune_percpu *cpu)
 		if (a[4] != 8)
 			return -EINVAL;
 		return signals_sigaction((int)a[1], (const void *)a[2], (void *)a[3]);
-	case SYS_rt_sigprocmask:
-		return signals_sigprocmask(cpu, (int)a[1], (const uint64_t *)a[2], (uint64_t *)a[3],
-					   (size_t)a[4]);
 	case SYS_sigaltstack:
 		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
 		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))

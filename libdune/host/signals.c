@@ -109,12 +109,6 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 	}
 	memcpy(&cpu->sig_info[sig], info, sizeof(cpu->sig_info[sig]));
 	__atomic_or_fetch(&cpu->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
-	/* held blocked until its frame is built: a signal that comes again
-	 * at once (a POSIX timer at 1 MHz) would otherwise end every vCPU
-	 * run before the guest could reach the handler, and nothing would
-	 * run. Natively too, one comes per handler run. */
-	sigaddset(&((ucontext_t *)ucv)->uc_sigmask, sig);
-	__atomic_or_fetch(&cpu->sig_held, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 }
 
 void signals_foreign_kick(int sig, siginfo_t *info, void *ucv)
@@ -323,65 +317,6 @@ static int restartable(int nr)
 	}
 }
 
-/* The program's signal mask: the host's, less what libdune holds. */
-static uint64_t program_mask(struct dune_percpu *cpu)
-{
-	uint64_t host;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &host, 8);
-	return host & ~cpu->sig_held;
-}
-
-/* The program's mask is now mask: on the host with the held ones. */
-static void set_program_mask(struct dune_percpu *cpu, uint64_t mask)
-{
-	uint64_t host = mask | cpu->sig_held;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &host, NULL, 8);
-}
-
-/* A held signal goes on (its frame is built, or it will never be). */
-static void release_held(struct dune_percpu *cpu, int sig)
-{
-	/* one instruction: the host handler may interrupt this thread */
-	__atomic_and_fetch(&cpu->sig_held, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
-}
-
-/* rt_sigprocmask from the guest, on the program's mask: a signal libdune
- * holds is not the program's to see, and one the program now blocks
- * itself stays pending, held no more. */
-long signals_sigprocmask(struct dune_percpu *cpu, int how, const uint64_t *set, uint64_t *oset,
-			 size_t size)
-{
-	uint64_t old, mask;
-
-	if (size != sizeof(uint64_t))
-		return -EINVAL;
-	if ((set && !guest_range_ok((uint64_t)set, size, PROT_READ)) ||
-	    (oset && !guest_range_ok((uint64_t)oset, size, PROT_WRITE)))
-		return -EFAULT;
-	old = program_mask(cpu);
-	if (set) {
-		switch (how) {
-		case SIG_BLOCK:
-			mask = old | *set;
-			break;
-		case SIG_UNBLOCK:
-			mask = old & ~*set;
-			break;
-		case SIG_SETMASK:
-			mask = *set;
-			break;
-		default:
-			return -EINVAL;
-		}
-		mask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
-		__atomic_and_fetch(&cpu->sig_held, ~mask, __ATOMIC_SEQ_CST);
-		set_program_mask(cpu, mask);
-	}
-	if (oset)
-		*oset = old;
-	return 0;
-}
-
 /*
  * Builds the frame for sig on the guest stack and points the vCPU at the
  * handler. regs is the interrupted context; fpu the FPU image to save (NULL:
@@ -410,7 +345,7 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 	if (!guest_range_ok(f.frame, f.end - f.frame, PROT_WRITE))
 		return -EFAULT;
 	regs_to_sigcontext(regs, &sc);
-	mask = program_mask(cpu);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
 	/* after sigsuspend the handler's return restores the mask from
 	 * before it (signals_suspend_now) */
 	dune_sigframe_write(&f, a->restorer, &sc, (const siginfo_t *)&cpu->sig_info[sig],
@@ -425,8 +360,7 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
 		newmask |= KSIG_BIT(sig);
-	release_held(cpu, sig);
-	set_program_mask(cpu, newmask);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, NULL, 8);
 	if (a->flags & SA_RESETHAND) {
 		struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
 		signals_sigaction(sig, &dfl, NULL);
@@ -451,8 +385,7 @@ int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask)
 	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
 	if (!(cpu->sig_pending & ~newmask))
 		return 0;
-	old = program_mask(cpu);
-	set_program_mask(cpu, newmask);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
 	cpu->sig_suspend_old = old;
 	cpu->sig_suspended = 1;
 	return 1;
@@ -463,7 +396,7 @@ void signals_suspend_done(struct dune_percpu *cpu)
 {
 	if (!cpu->sig_suspended)
 		return;
-	set_program_mask(cpu, cpu->sig_suspend_old);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &cpu->sig_suspend_old, NULL, 8);
 	cpu->sig_suspended = 0;
 }
 
@@ -473,7 +406,7 @@ static int next_signal(struct dune_percpu *cpu)
 	uint64_t blocked, pend = cpu->sig_pending;
 	if (!pend)
 		return 0;
-	blocked = program_mask(cpu);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
 	for (int sig = 1; sig < 65; sig++)
 		if (pend & ~blocked & KSIG_BIT(sig))
 			return sig;
@@ -520,13 +453,8 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 	}
 	while ((sig = next_signal(cpu))) {
 		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
-		if (!is_handler(actions[sig].handler)) {
-			/* changed to default or ignore meanwhile */
-			uint64_t mask = program_mask(cpu);
-			release_held(cpu, sig);
-			set_program_mask(cpu, mask);
-			continue;
-		}
+		if (!is_handler(actions[sig].handler))
+			continue; /* changed to default or ignore meanwhile */
 		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, cpu->tid,
 			 after_syscall ? nr : -1L, result,
 			 regs.rip == (uint64_t)dune_syscall_stub_resume ? "in the stub" : "elsewhere");
@@ -579,7 +507,7 @@ long signals_sigreturn(struct dune_percpu *cpu)
 			 "the host); ending the process with SIGSEGV", (void *)fpu);
 		die_with_signal(SIGSEGV);
 	}
-	set_program_mask(cpu, uc->uc_sigmask);
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL, 8);
 	cpu->hc_ret = (int64_t)extra->hc_ret;
 	memcpy(cpu->hc_args, extra->hc_args, sizeof(cpu->hc_args));
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);

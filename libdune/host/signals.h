@@ -19,9 +19,6 @@ long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uin
 /* Before the vCPU runs: the program's handler for each pending signal. */
 void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);
 long signals_sigreturn(struct dune_percpu *cpu);
-/* rt_sigprocmask from the guest (the program's mask, not the host's) */
-long signals_sigprocmask(struct dune_percpu *cpu, int how, const uint64_t *set, uint64_t *oset,
-			 size_t size);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
 int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
 /* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
