@@ -39,13 +39,20 @@ static int is_handler(void *h)
 	return h != SIG_DFL && h != SIG_IGN;
 }
 
-static void catcher(int sig, siginfo_t *info, void *uc)
+/* The host blocks sig from here until the program's handler has started
+ * (which blocks it as Linux would) or the monitor knows it will not: as
+ * natively, one signal per handler run, and the monitor is not taken out
+ * of its work again and again for a signal it already holds. A forwarded
+ * call does not start while one is held (sig_forward), so a wait cannot
+ * begin that only a resend of it could end. */
+static void catcher(int sig, siginfo_t *info, void *ucv)
 {
-	(void)uc;
+	ucontext_t *uc = ucv;
 	if (!self)
 		return;
 	self->sig_info[sig] = *info;
 	__atomic_or_fetch(&self->sig_pending, SIGBIT(sig), __ATOMIC_SEQ_CST);
+	sigaddset(&uc->uc_sigmask, sig);
 }
 
 /* What the host does for sig now that the program wants `a`. */
@@ -75,6 +82,26 @@ static void set_host_mask(uint64_t mask)
 {
 	mask &= ~SIGBIT(reserved_sig);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+}
+
+/* A call for the program that does not start while the program has a
+ * signal to take: -DUNE_ENOTSTARTED then. */
+static long guarded(long nr, long a0, long a1)
+{
+	struct dune_call_guard g = { &self->sig_pending, &self->mask };
+	struct dune_tf t;
+	memset(&t, 0, sizeof(t));
+	t.rax = (uint64_t)nr;
+	t.rdi = (uint64_t)a0;
+	t.rsi = (uint64_t)a1;
+	dune_passthrough_syscall_guarded(&t, &g);
+	return (long)t.rax;
+}
+
+void sig_forward(struct dune_tf *t)
+{
+	struct dune_call_guard g = { &self->sig_pending, &self->mask };
+	dune_passthrough_syscall_guarded(t, &g);
 }
 
 static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
@@ -223,8 +250,8 @@ static long do_sigsuspend(uintptr_t set, size_t size)
 	if (self->sig_pending & ~newmask)
 		return -EINTR;
 	uint64_t host_mask = newmask & ~SIGBIT(reserved_sig);
-	r = syscall(SYS_rt_sigsuspend, &host_mask, 8);
-	return r < 0 ? -errno : r;
+	r = guarded(SYS_rt_sigsuspend, (long)&host_mask, 8);
+	return r == -DUNE_ENOTSTARTED ? -EINTR : r;
 }
 
 /* The FPU image a handler returns to, from its frame into the area user
@@ -261,7 +288,22 @@ static long do_sigreturn(struct dune_tf *tf)
 	restore_fpu(tf, (uintptr_t)uc->uc_mcontext.fpstate);
 	self->mask = uc->uc_sigmask & ~UNBLOCKABLE;
 	set_host_mask(self->mask);
+	/* A signal already waiting does not start at once on the context
+	 * just restored: that runs one instruction first (a single step).
+	 * Where a round trip through the monitor outlasts a timer's period
+	 * (1 us ticks), the next tick would otherwise always be there, and
+	 * the handler or loop underneath would never run. */
+	if (self->sig_pending & ~self->mask) {
+		self->sig_stepping = 1;
+		dune_user_step();
+	}
 	return (long)tf->rax;
+}
+
+void sig_syscall_entered(void)
+{
+	if (self)
+		self->sig_stepping = 0;
 }
 
 /* The signal calls; *handled = 0 for the others. */
@@ -312,15 +354,25 @@ void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char
 void sig_user_return(struct dune_tf *tf)
 {
 	uint64_t pend;
+	int dropped = 0;
 	if (!self)
 		return;
+	if (self->sig_stepping) {
+		if (dune_user_stepping())
+			return; /* after the step */
+		self->sig_stepping = 0;
+	}
 	while ((pend = self->sig_pending & ~self->mask)) {
 		int sig = __builtin_ctzll(pend) + 1;
 		__atomic_and_fetch(&self->sig_pending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
-		if (!is_handler(actions[sig].handler))
+		if (!is_handler(actions[sig].handler)) {
+			dropped = 1;
 			continue;
+		}
 		deliver(tf, sig);
 	}
+	if (dropped) /* the catcher left it blocked on the host */
+		set_host_mask(self->mask);
 }
 
 /* An interrupted call restarts after the handler (SA_RESTART)? */
@@ -343,4 +395,5 @@ void sig_reset_on_exec(void)
 		}
 	memset(&self->altstack, 0, sizeof(self->altstack));
 	self->sig_pending = 0;
+	set_host_mask(self->mask); /* none caught is left blocked */
 }

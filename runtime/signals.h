@@ -11,6 +11,14 @@ long sig_syscall(struct dune_tf *tf, int *handled);
 void sig_user_return(struct dune_tf *tf);
 void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char *what);
 void sig_reset_on_exec(void);
+/* A system call from user code ends the step after a handler returned
+ * (sig_syscall's rt_sigreturn): its instruction ran. One stopped for the
+ * waiting signal (DUNE_ENOTSTARTED) is made again after the handler. */
+void sig_syscall_entered(void);
 int sig_restart_wanted(void);
+/* Forwards the program's call (tf: rax, rdi..r9); it does not start while
+ * the program has a signal to take: tf->rax is -DUNE_ENOTSTARTED then, and
+ * the call is made again after the handler. */
+void sig_forward(struct dune_tf *tf);
 
 #endif

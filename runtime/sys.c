@@ -91,7 +91,7 @@ static long forward(long nr, const long a[6])
 	t.r10 = (uint64_t)a[3];
 	t.r8 = (uint64_t)a[4];
 	t.r9 = (uint64_t)a[5];
-	dune_passthrough_syscall(&t);
+	sig_forward(&t);
 	return (long)t.rax;
 }
 
@@ -175,6 +175,7 @@ void sys_handler(struct dune_tf *tf)
 	long refused;
 	int handled, bad_arg;
 
+	sig_syscall_entered();
 	event_start(&ev, nr, a);
 	if (UACCESS_ARM(self)) { /* the program's pointer faulted in the monitor */
 		r = -EFAULT;
@@ -240,7 +241,7 @@ void sys_handler(struct dune_tf *tf)
 	r = forward(nr, a);
 	copyargs_after(nr, orig, r);
 	socket_paths_release();
-	if (r == -EINTR && sig_restart_wanted()) {
+	if (r == -DUNE_ENOTSTARTED || (r == -EINTR && sig_restart_wanted())) {
 		/* the handler runs first, then the call again */
 		tf->rip -= 2;
 		tf->rax = (uint64_t)nr;

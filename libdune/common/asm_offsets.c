@@ -1,6 +1,7 @@
 /* build time - asm_offsets.c: every offset and constant the assembly
- * (guest/x86/entry.S, host/clone.S, common/raw_syscall.S) takes from C,
- * generated from the structs and headers themselves, never typed by hand.
+ * (guest/x86/entry.S, host/clone.S, host/forward_call.S,
+ * common/raw_syscall.S) takes from C, generated from the structs and
+ * headers themselves, never typed by hand.
  * Compiled to assembly only: the Makefile turns each "->NAME value" line
  * into #define NAME value in asm-offsets.h, which the .S files include.
  */
@@ -13,6 +14,7 @@
 #include "dune.h"
 #include "guest/x86/descriptors.h"
 #include "guest/x86/mm_syscalls.h"
+#include "host/forward_call.h"
 
 #define DEFINE(sym, val) asm volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, field) DEFINE(sym, offsetof(type, field))
@@ -122,6 +124,13 @@ void asm_offsets(void)
 	OFFSET(IRET_CS, struct iret_frame, cs);
 	OFFSET(IRET_SS, struct iret_frame, ss);
 	OFFSET(IRET_RFLAGS, struct iret_frame, rflags);
+
+	/* struct forward_check (host/forward_call.S) */
+	OFFSET(FWD_HOST_PENDING, struct forward_check, host_pending);
+	OFFSET(FWD_HOST_UNKNOWN, struct forward_check, host_unknown);
+	OFFSET(FWD_GUARD_PENDING, struct forward_check, guard_pending);
+	OFFSET(FWD_GUARD_BLOCKED, struct forward_check, guard_blocked);
+	DEFINE(DUNE_ENOTSTARTED, DUNE_ENOTSTARTED);
 
 	/* struct kvm_regs (host_clone_native) */
 	OFFSET(REGS_RBX, struct kvm_regs, rbx);

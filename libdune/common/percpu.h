@@ -191,6 +191,10 @@ struct dune_percpu {
 	int ufs_set;                    /* dune_set_user_fs was called */
 	int sig_suspended;              /* a guest sigsuspend let a held signal in */
 	uint64_t sig_suspend_old;       /* ... and this mask comes back after it */
+	volatile uint64_t sig_held;     /* noted, and blocked on the host until
+					 * their frames are built (signals.c) */
+	const struct dune_call_guard *volatile sig_guard; /* the next forwarded
+					 * call's (dune_passthrough_syscall_guarded) */
 
 	/* interrupts posted to this vCPU (vintr.c, apic.c): one bit a vector,
 	 * set by any thread, taken by this one's guest or host half */

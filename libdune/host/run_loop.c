@@ -17,6 +17,7 @@
 #include "common/percpu.h"
 #include "common/raw_syscall.h"
 #include "common/state.h"
+#include "common/x86.h"
 #include "dune.h"
 #include "guest/x86/boot.h"
 #include "guest/x86/entry.h"
@@ -24,6 +25,7 @@
 #include "host/exit_stats.h"
 #include "host/fastcall.h"
 #include "host/fork.h"
+#include "host/forward_call.h"
 #include "host/hostside.h"
 #include "host/mmio.h"
 #include "host/run_loop.h"
@@ -74,6 +76,53 @@ static long arch_prctl(struct dune_percpu *cpu, long code, long addr)
 	}
 }
 
+/* The guest's call to the host kernel. It does not start while a signal is
+ * noted (forward_call): the handler runs first, at the guest's call, which
+ * then runs again. Where no handler can start now (libdune's own code is
+ * mid-update), the call goes ahead despite those already noted. */
+static long forward(struct dune_percpu *cpu, long nr, const uint64_t *args)
+{
+	const struct dune_call_guard *g = cpu->sig_guard;
+	struct forward_check c = { .host_pending = &cpu->sig_pending, .host_unknown = ~0ULL };
+
+	if (g && guest_range_ok((uint64_t)g, sizeof(*g), PROT_READ) &&
+	    guest_range_ok((uint64_t)g->pending, sizeof(uint64_t), PROT_READ) &&
+	    guest_range_ok((uint64_t)g->blocked, sizeof(uint64_t), PROT_READ)) {
+		c.guard_pending = g->pending;
+		c.guard_blocked = g->blocked;
+	}
+	for (;;) {
+		long r = forward_call(&c, nr, args);
+		if (r != -DUNE_ENOTSTARTED)
+			return r;
+		if ((c.guard_pending && signals_guard_fired(cpu)) || signals_ready_at_call(cpu))
+			return r;
+		c.host_unknown = ~cpu->sig_pending;
+	}
+}
+
+/* A child sharing our memory (vfork, posix_spawn) continues the guest's
+ * code natively. It takes the guest's registers once the parent has gone
+ * on, so from a copy below the stack it starts on (past the red zone),
+ * never from the parent's host stack, which the parent reuses meanwhile. */
+static long clone_native(struct dune_percpu *cpu, long nr, const uint64_t *a)
+{
+	struct kvm_regs regs, *copy;
+	uint64_t sp;
+
+	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
+		return -EIO;
+	sp = (nr == SYS_clone && a[2]) ? a[2] : regs.rsp;
+	copy = (struct kvm_regs *)((sp - RED_ZONE_SIZE - sizeof(*copy)) & ~(uint64_t)(sizeof(uint64_t) - 1));
+	if (!guest_range_ok((uint64_t)copy, sizeof(*copy), PROT_WRITE))
+		return -EFAULT;
+	*copy = regs;
+	if (nr == SYS_vfork)
+		return host_clone_native(nr, 0, 0, 0, 0, 0, copy);
+	return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5],
+				 copy);
+}
+
 static long host_syscall(struct dune_percpu *cpu)
 {
 	uint64_t *a = cpu->hc_args;
@@ -104,6 +153,7 @@ static long host_syscall(struct dune_percpu *cpu)
 			return -EINTR;
 		break;
 	case SYS_clone:
+		signals_release_held(cpu);
 		if ((a[1] & CLONE_VM) && (a[1] & CLONE_THREAD))
 			return host_clone_thread(cpu, a[1], a[2], a[3], a[4], a[5]);
 		if (!(a[1] & CLONE_VM))
@@ -111,16 +161,13 @@ static long host_syscall(struct dune_percpu *cpu)
 		/* CLONE_VM without a thread (vfork, posix_spawn): the child
 		 * shares our memory and bookkeeping, so it runs natively,
 		 * outside dune mode, until it execs or exits */
-		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
-			return -EIO;
-		return host_clone_native(nr, (long)a[1], (long)a[2], (long)a[3],
-					 (long)a[4], (long)a[5], &regs);
+		return clone_native(cpu, nr, a);
 	case SYS_fork:
+		signals_release_held(cpu);
 		return host_fork(cpu, SIGCHLD, 0, 0, 0, 0);
 	case SYS_vfork:
-		if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
-			return -EIO;
-		return host_clone_native(nr, 0, 0, 0, 0, 0, &regs);
+		signals_release_held(cpu);
+		return clone_native(cpu, nr, a);
 	case SYS_clone3:
 		return -ENOSYS; /* libc falls back to clone */
 	case SYS_memfd_secret:
@@ -137,6 +184,13 @@ static long host_syscall(struct dune_percpu *cpu)
 		if (a[4] != 8)
 			return -EINVAL;
 		return signals_sigaction((int)a[1], (const void *)a[2], (void *)a[3]);
+	case SYS_rt_sigprocmask:
+		return signals_sigprocmask(cpu, (int)a[1], (const uint64_t *)a[2], (uint64_t *)a[3],
+					   (size_t)a[4]);
+	case SYS_execve:
+	case SYS_execveat:
+		signals_release_held(cpu);
+		break;
 	case SYS_sigaltstack:
 		if ((a[1] && !guest_range_ok(a[1], sizeof(stack_t), PROT_READ)) ||
 		    (a[2] && !guest_range_ok(a[2], sizeof(stack_t), PROT_WRITE)))
@@ -154,8 +208,7 @@ static long host_syscall(struct dune_percpu *cpu)
 		vcpu_put(cpu);
 		break;
 	}
-	return raw_syscall6(nr, (long)a[1], (long)a[2], (long)a[3], (long)a[4],
-			    (long)a[5], (long)a[6]);
+	return forward(cpu, nr, a + 1);
 }
 
 static void handle_hypercall(struct dune_percpu *cpu)

@@ -30,6 +30,7 @@
 #include "guest/x86/entry.h"
 #include "guest/x86/hypercall.h"
 #include "guest/x86/trap.h"
+#include "host/forward_call.h"
 #include "host/hostside.h"
 #include "host/signals.h"
 #include "mm/mirror.h"
@@ -46,6 +47,7 @@ struct frame_extra {
 	uint64_t magic;
 	uint64_t hc_ret;
 	uint64_t hc_args[7];
+	const struct dune_call_guard *guard;
 };
 #define FRAME_MAGIC 0x64756e6573696721ULL
 
@@ -107,8 +109,20 @@ static void host_handler(int sig, siginfo_t *info, void *ucv)
 			((void (*)(int))a->handler)(sig);
 		return;
 	}
+	ucontext_t *uc = ucv;
+	greg_t *rip = &uc->uc_mcontext.gregs[REG_RIP];
+
 	memcpy(&cpu->sig_info[sig], info, sizeof(cpu->sig_info[sig]));
 	__atomic_or_fetch(&cpu->sig_pending, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+	/* held blocked until its frame is built: a signal that comes again at
+	 * once (a POSIX timer at 1 MHz) would otherwise end every vCPU run
+	 * before the guest could reach the handler. Natively too, one comes
+	 * per handler run. */
+	sigaddset(&uc->uc_sigmask, sig);
+	__atomic_or_fetch(&cpu->sig_held, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+	/* a forwarded call about to start does not: the handler runs first
+	 * (held, the signal could not end a wait it started) */
+	*rip = (greg_t)forward_call_interrupted((uint64_t)*rip);
 }
 
 void signals_foreign_kick(int sig, siginfo_t *info, void *ucv)
@@ -317,6 +331,72 @@ static int restartable(int nr)
 	}
 }
 
+/* ---- the program's mask, and the signals libdune holds ---- */
+
+/* The program's signal mask: the host's, less what libdune holds. */
+static uint64_t program_mask(struct dune_percpu *cpu)
+{
+	uint64_t host;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &host, 8);
+	return host & ~cpu->sig_held;
+}
+
+/* The program's mask is now mask: on the host, with the held ones. */
+static void set_program_mask(struct dune_percpu *cpu, uint64_t mask)
+{
+	uint64_t host = mask | cpu->sig_held;
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &host, NULL, 8);
+}
+
+/* A held signal goes on: its frame is built, or it will never be. */
+static void release_held(struct dune_percpu *cpu, int sig)
+{
+	/* one instruction: the host handler may interrupt this thread */
+	__atomic_and_fetch(&cpu->sig_held, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+}
+
+void signals_release_held(struct dune_percpu *cpu)
+{
+	uint64_t mask = program_mask(cpu);
+	__atomic_store_n(&cpu->sig_held, 0, __ATOMIC_SEQ_CST);
+	set_program_mask(cpu, mask);
+}
+
+long signals_sigprocmask(struct dune_percpu *cpu, int how, const uint64_t *set, uint64_t *oset,
+			 size_t size)
+{
+	uint64_t old, mask;
+
+	if (size != sizeof(uint64_t))
+		return -EINVAL;
+	if ((set && !guest_range_ok((uint64_t)set, size, PROT_READ)) ||
+	    (oset && !guest_range_ok((uint64_t)oset, size, PROT_WRITE)))
+		return -EFAULT;
+	old = program_mask(cpu);
+	if (set) {
+		switch (how) {
+		case SIG_BLOCK:
+			mask = old | *set;
+			break;
+		case SIG_UNBLOCK:
+			mask = old & ~*set;
+			break;
+		case SIG_SETMASK:
+			mask = *set;
+			break;
+		default:
+			return -EINVAL;
+		}
+		mask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
+		/* one the program now blocks itself stays noted, held no more */
+		__atomic_and_fetch(&cpu->sig_held, ~mask, __ATOMIC_SEQ_CST);
+		set_program_mask(cpu, mask);
+	}
+	if (oset)
+		*oset = old;
+	return 0;
+}
+
 /*
  * Builds the frame for sig on the guest stack and points the vCPU at the
  * handler. regs is the interrupted context; fpu the FPU image to save (NULL:
@@ -345,7 +425,7 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 	if (!guest_range_ok(f.frame, f.end - f.frame, PROT_WRITE))
 		return -EFAULT;
 	regs_to_sigcontext(regs, &sc);
-	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
+	mask = program_mask(cpu);
 	/* after sigsuspend the handler's return restores the mask from
 	 * before it (signals_suspend_now) */
 	dune_sigframe_write(&f, a->restorer, &sc, (const siginfo_t *)&cpu->sig_info[sig],
@@ -356,11 +436,14 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 	extra->magic = FRAME_MAGIC;
 	extra->hc_ret = (uint64_t)cpu->hc_ret;
 	memcpy(extra->hc_args, cpu->hc_args, sizeof(extra->hc_args));
+	extra->guard = cpu->sig_guard;
+	cpu->sig_guard = NULL;
 
 	newmask = mask | a->mask;
 	if (!(a->flags & SA_NODEFER))
 		newmask |= KSIG_BIT(sig);
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, NULL, 8);
+	release_held(cpu, sig);
+	set_program_mask(cpu, newmask);
 	if (a->flags & SA_RESETHAND) {
 		struct dune_ksigaction dfl = { SIG_DFL, 0, NULL, 0 };
 		signals_sigaction(sig, &dfl, NULL);
@@ -385,7 +468,8 @@ int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask)
 	newmask &= ~(KSIG_BIT(SIGKILL) | KSIG_BIT(SIGSTOP));
 	if (!(cpu->sig_pending & ~newmask))
 		return 0;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &newmask, &old, 8);
+	old = program_mask(cpu);
+	set_program_mask(cpu, newmask);
 	cpu->sig_suspend_old = old;
 	cpu->sig_suspended = 1;
 	return 1;
@@ -396,7 +480,7 @@ void signals_suspend_done(struct dune_percpu *cpu)
 {
 	if (!cpu->sig_suspended)
 		return;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &cpu->sig_suspend_old, NULL, 8);
+	set_program_mask(cpu, cpu->sig_suspend_old);
 	cpu->sig_suspended = 0;
 }
 
@@ -406,10 +490,39 @@ static int next_signal(struct dune_percpu *cpu)
 	uint64_t blocked, pend = cpu->sig_pending;
 	if (!pend)
 		return 0;
-	raw_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, 8);
+	blocked = program_mask(cpu);
 	for (int sig = 1; sig < 65; sig++)
 		if (pend & ~blocked & KSIG_BIT(sig))
 			return sig;
+	return 0;
+}
+
+/* Did the guest's guard stop the call (its own signal to take)? */
+static int guard_fired(const struct dune_call_guard *g)
+{
+	return g && (*g->pending & ~*g->blocked);
+}
+
+int signals_guard_fired(struct dune_percpu *cpu)
+{
+	return guard_fired(cpu->sig_guard);
+}
+
+/* A forwarded call stopped before it started (forward_call): will
+ * signals_deliver start a handler at the guest's call, so that the call
+ * runs again after it? */
+int signals_ready_at_call(struct dune_percpu *cpu)
+{
+	struct kvm_regs regs;
+	uint64_t blocked, pend = cpu->sig_pending;
+
+	if (!pend || mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0 ||
+	    regs.rip != (uint64_t)dune_syscall_stub_resume || guest_at_safe_point(cpu, &regs) != SAFE)
+		return 0;
+	blocked = program_mask(cpu);
+	for (int sig = 1; sig < 65; sig++)
+		if ((pend & ~blocked & KSIG_BIT(sig)) && is_handler(actions[sig].handler))
+			return 1;
 	return 0;
 }
 
@@ -453,14 +566,21 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 	}
 	while ((sig = next_signal(cpu))) {
 		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
-		if (!is_handler(actions[sig].handler))
-			continue; /* changed to default or ignore meanwhile */
+		if (!is_handler(actions[sig].handler)) {
+			/* changed to default or ignore meanwhile */
+			uint64_t mask = program_mask(cpu);
+			release_held(cpu, sig);
+			set_program_mask(cpu, mask);
+			continue;
+		}
 		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, cpu->tid,
 			 after_syscall ? nr : -1L, result,
 			 regs.rip == (uint64_t)dune_syscall_stub_resume ? "in the stub" : "elsewhere");
 		if (after_syscall && regs.rip == (uint64_t)dune_syscall_stub_resume) {
-			/* the program sees its syscall return (or restart) first */
-			if (result == -EINTR && (actions[sig].flags & SA_RESTART) && restartable((int)nr)) {
+			/* the program sees its syscall return (or restart) first;
+			 * one that never started runs after the handler */
+			if (result == -DUNE_ENOTSTARTED ||
+			    (result == -EINTR && (actions[sig].flags & SA_RESTART) && restartable((int)nr))) {
 				regs.rip = regs.rcx - 2;
 				regs.rax = (uint64_t)nr;
 			} else {
@@ -474,6 +594,13 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 				 "ending the process with SIGSEGV", sig, regs.rsp);
 			die_with_signal(SIGSEGV);
 		}
+	}
+	if (after_syscall && result == -DUNE_ENOTSTARTED && regs.rip == (uint64_t)dune_syscall_stub_resume &&
+	    !guard_fired(cpu->sig_guard)) {
+		/* stopped for a signal that went away meanwhile (its action
+		 * changed): the call, as if nothing had come */
+		regs.rip = regs.rcx - 2;
+		regs.rax = (uint64_t)nr;
 	}
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 }
@@ -507,9 +634,10 @@ long signals_sigreturn(struct dune_percpu *cpu)
 			 "the host); ending the process with SIGSEGV", (void *)fpu);
 		die_with_signal(SIGSEGV);
 	}
-	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL, 8);
+	set_program_mask(cpu, uc->uc_sigmask);
 	cpu->hc_ret = (int64_t)extra->hc_ret;
 	memcpy(cpu->hc_args, extra->hc_args, sizeof(cpu->hc_args));
+	cpu->sig_guard = extra->guard;
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return (long)regs.rax;
 }

@@ -4,6 +4,7 @@
 #define LIBDUNE_SIGNALS_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/ksigaction.h"
@@ -23,6 +24,17 @@ long signals_sigreturn(struct dune_percpu *cpu);
 int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
 /* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
 long signals_route(int sig, int on);
+/* rt_sigprocmask from the guest: the program's mask, not the host's (which
+ * also blocks the signals libdune holds until their frames are built) */
+long signals_sigprocmask(struct dune_percpu *cpu, int how, const uint64_t *set, uint64_t *oset,
+			 size_t size);
+/* Before a call that copies the host's mask to another thread or image
+ * (clone, fork, execve): the held signals go back to the program's mask. */
+void signals_release_held(struct dune_percpu *cpu);
+/* A forwarded call that did not start (-DUNE_ENOTSTARTED): stopped by the
+ * guest's guard, or by a noted signal whose handler can start at the call? */
+int signals_guard_fired(struct dune_percpu *cpu);
+int signals_ready_at_call(struct dune_percpu *cpu);
 int signals_suspend_now(struct dune_percpu *cpu, uint64_t newmask);
 void signals_suspend_done(struct dune_percpu *cpu);
 /* Is [addr, addr+len) mirrored memory with prot? (guest pointers, before

@@ -4,8 +4,8 @@
  * and the frame ring 0 left there (rax, rdx); the decision is made here,
  * again, from the program's set and check: ring 0's copy of the set is
  * only a hint. A call is declined (the handler gets it, the ordinary way)
- * when the program says no, when a signal is pending (the handler's path
- * delivers it), or when it was interrupted (-EINTR: nothing happened, and
+ * when the program says no, when a signal is pending or comes before the
+ * call starts (the handler's path delivers it), or when it was interrupted (-EINTR: nothing happened, and
  * the handler knows about restarts). A served call's frame becomes its
  * return: rax, and rip/rflags from rcx/r11 as `syscall` left them. */
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include "common/state.h"
 #include "common/x86.h"
 #include "guest/x86/usermode.h"
+#include "host/forward_call.h"
 #include "host/hostside.h"
 #include "host/user_fast.h"
 
@@ -25,6 +26,7 @@ void user_fast_syscall(struct dune_percpu *cpu)
 	struct kvm_regs r;
 	long nr = (long)f->rax, args[6];
 	long ret;
+	struct forward_check check = { .host_pending = &cpu->sig_pending, .host_unknown = ~0ULL };
 
 	if (cpu->sig_pending || dune_state.hostside->vcpu_get_regs(cpu, &r) < 0)
 		return;
@@ -36,8 +38,8 @@ void user_fast_syscall(struct dune_percpu *cpu)
 	args[5] = (long)r.r9;
 	if (!user_fast_allowed(nr, args))
 		return;
-	ret = raw_syscall6(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
-	if (ret == -EINTR)
+	ret = forward_call(&check, nr, (const uint64_t *)args);
+	if (ret == -EINTR || ret == -DUNE_ENOTSTARTED)
 		return;
 	cpu->counts.user_fast++;
 	f->rax = (uint64_t)ret;

@@ -134,6 +134,12 @@ struct dune_percpu *vcpu_get(void)
 		/* vectors posted to the thread that had it are lost with it */
 		memset((void *)cpu->vintr_posted, 0, sizeof(cpu->vintr_posted));
 		cpu->uroot = 0; /* so is its table for user code */
+		/* and the signals noted for it; a new thread has no altstack */
+		cpu->sig_pending = 0;
+		cpu->sig_held = 0;
+		cpu->sig_guard = NULL;
+		cpu->sig_suspended = 0;
+		cpu->altstack_sp = cpu->altstack_size = 0;
 		return cpu;
 	}
 	if (vcpu_list_reserve() < 0) /* MAX_VCPUS, counted under the list's lock */

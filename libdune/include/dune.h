@@ -352,6 +352,12 @@ void *dune_user_fpu(struct dune_tf *tf, size_t *size, uint64_t *xcr0);
 /* Called with user code's frame each time a handler of its system call or
  * trap returns to it (a place to deliver the user program's signals). */
 void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf));
+/* (libdune addition) On the way back to user code: it runs one instruction
+ * (a single step), then traps back and the hook runs again; the program's
+ * own trap flag is not involved. dune_user_stepping: that step is still to
+ * come. */
+void dune_user_step(void);
+int dune_user_stepping(void);
 /* After dune_init(false): user code may reach only [start, end) of the
  * mirrored address space (plus what is mapped PERM_U through dune_vm_*);
  * the rest stays the program's. dune_init(true), Dune's full mapping, lets
@@ -393,6 +399,21 @@ struct dune_ksigaction {
 /* Forwards the system call described by tf (rax = number, rdi..r9 = args)
  * to the host kernel; the result lands in tf->rax. */
 void dune_passthrough_syscall(struct dune_tf *tf);
+
+/* (libdune addition) For code that keeps the signals of a program of its
+ * own (a monitor): the same, except that the call does not start while
+ * *g->pending has a bit outside *g->blocked (bit sig-1 for sig). Checked
+ * on the host half together with the call's entry, so a signal the caller
+ * notes (its handler runs in between) cannot slip past: tf->rax is then
+ * -DUNE_ENOTSTARTED and nothing was done; the caller starts its program's
+ * handler and issues the call again. Calls that change the address space
+ * are not guarded (they do not block). */
+#define DUNE_ENOTSTARTED 513
+struct dune_call_guard {
+	const volatile uint64_t *pending;
+	const volatile uint64_t *blocked;
+};
+void dune_passthrough_syscall_guarded(struct dune_tf *tf, const struct dune_call_guard *g);
 void dune_dump_trap_frame(struct dune_tf *tf);
 /* The signal Linux sends for an exception vector (SIGFPE for #DE, SIGSEGV
  * for #PF, ...): what a handler ending the program for it should use. */

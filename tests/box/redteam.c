@@ -847,10 +847,13 @@ static void shared(int host_id, key_t host_key)
 	struct semid_ds sds;
 	refused("semctl-sem-stat", "EINVAL", semctl(0, 0, SEM_STAT, &sds), EINVAL);
 	refused("msgctl-msg-stat", "EINVAL", msgctl(0, MSG_STAT, (struct msqid_ds *)&ds), EINVAL);
-	/* the box's own: works, and is gone when the box is (harness) */
-	int id = shmget(host_key, 4096, IPC_CREAT | 0600);
+	/* the box's own: works, and is gone when the box is (harness). A new
+	 * one under the host's key (IPC_EXCL: the host's is not there), not
+	 * compared by id: a fresh IPC namespace numbers from 0 as the host's
+	 * may (a freshly booted host) */
+	int id = shmget(host_key, 4096, IPC_CREAT | IPC_EXCL | 0600);
 	char *p = id >= 0 ? shmat(id, NULL, 0) : (void *)-1;
-	int ok = p != (void *)-1 && shmget(host_key, 0, 0) == id && id != host_id;
+	int ok = p != (void *)-1 && shmget(host_key, 0, 0) == id;
 	if (ok)
 		strcpy(p, "box");
 	report("shm-box-own", "works, not the host's", ok, "id %d", id);

@@ -280,6 +280,59 @@ static void timers(struct transcript *t)
 	alive(t, "timers");
 }
 
+/* ---- a timer storm ---- */
+
+/* A POSIX timer every microsecond, which its own handler disarms after
+ * STORM_TICKS runs. Natively a handler run is shorter than the period.
+ * Where a signal costs more (a VM exit or several), the program may do
+ * nothing but handle ticks until then, but each must come to the handler,
+ * one per run: no livelock where the thread takes signals and nothing of
+ * the program runs (dunebox before 2026-12-03: stress-ng's timer and
+ * hrtimers). */
+enum { STORM_PERIOD_NS = 1000, STORM_TICKS = 2000 };
+static volatile sig_atomic_t storm_ticks;
+static timer_t storm_timer;
+
+static void on_storm_tick(int sig)
+{
+	static const struct itimerspec disarm;
+	(void)sig;
+	if (++storm_ticks == STORM_TICKS)
+		timer_settime(storm_timer, 0, &disarm, NULL);
+}
+
+static void timer_storm(struct transcript *t)
+{
+	struct sigaction sa, old;
+	struct sigevent sev;
+	sigset_t tick, was;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_storm_tick;
+	sigaction(SIGRTMIN, &sa, &old);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGRTMIN;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &storm_timer)) {
+		say(t, "timer storm: timer_create %s", err_name(errno));
+		return;
+	}
+	struct itimerspec its = { { 0, STORM_PERIOD_NS }, { 0, STORM_PERIOD_NS } };
+	storm_ticks = 0;
+	timer_settime(storm_timer, 0, &its, NULL);
+	while (storm_ticks < STORM_TICKS)
+		;
+	/* the last expirations may still be queued: taken, then the timer goes */
+	sigemptyset(&tick);
+	sigaddset(&tick, SIGRTMIN);
+	sigprocmask(SIG_BLOCK, &tick, &was);
+	timer_delete(storm_timer);
+	sigaction(SIGRTMIN, &old, NULL);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	say(t, "timer storm: %d ticks handled, then the program went on", STORM_TICKS);
+	alive(t, "timer-storm");
+}
+
 /* ---- signals to children ---- */
 
 static volatile sig_atomic_t child_got;
@@ -761,6 +814,7 @@ static void bad_altstack(struct transcript *t)
 const struct conform_loop conform_loops[] = {
 	{ "fork-storm", fork_storm },
 	{ "timers", timers },
+	{ "timer-storm", timer_storm },
 	{ "signal-children", signal_children },
 	{ "dup2-all", dup2_all },
 	{ "close-all", close_all },

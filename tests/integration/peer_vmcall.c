@@ -3,10 +3,12 @@
  * exit of its own; KVM on AMD: a #UD once the hypercall quirk is off) it
  * is a system call: getpid, six arguments (the fourth in r10), an error
  * as -errno, every register but rax kept (as Dune's vmcall exit does).
- * Where the hypervisor below answers vmcall itself (KVM on Intel, PVM)
- * nothing reaches libdune: dune_init says so in one line, since this
- * program holds a vmcall, and the instruction returns the hypervisor's
- * error (-1000 from KVM, -1 from PVM) rather than a result. */
+ * PVM on 6.18 injects a #GP for it, which libdune takes the same way.
+ * Where the hypervisor below answers vmcall itself (KVM on Intel, older
+ * PVM) nothing reaches libdune and the instruction returns the
+ * hypervisor's error (-1000 from KVM, -1 from PVM) rather than a result.
+ * Unless libdune knows up front (dune.ko, KVM on AMD), dune_init says in
+ * one line that this program's vmcall may not reach it. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -40,13 +42,15 @@ static int body(void)
 	int fd;
 
 	tl_enter();
+	if (dune_state.vmcall_seen)
+		fprintf(stderr, "vmcall known to reach libdune at entry\n"); /* main reads stderr */
+	r = vmcall6(SYS_getpid, 0, 0, 0, 0, 0, 0, &rcx, &r11);
 	if (!dune_state.vmcall_seen) {
-		r = vmcall6(SYS_getpid, 0, 0, 0, 0, 0, 0, NULL, NULL);
 		CHECK(r == -1000 || r == -1);
 		printf("vmcall is the hypervisor's here (it returned %ld)\n", r);
 		return tl_failures ? 1 : 2;
 	}
-	CHECK_EQ(vmcall6(SYS_getpid, 0, 0, 0, 0, 0, 0, &rcx, &r11), getpid());
+	CHECK_EQ(r, getpid());
 	CHECK_EQ(rcx, 0x1111); /* as on Dune: only rax changes */
 	CHECK_EQ(r11, 0x2222);
 
@@ -94,6 +98,7 @@ int main(void)
 	r = WIFEXITED(r) ? WEXITSTATUS(r) : 128 + WTERMSIG(r);
 	said = tl_count(text, "holds a vmcall instruction");
 	CHECK(r == 0 || r == 2);
-	CHECK_EQ(said, r == 2 ? 1 : 0); /* said once where vmcall is not ours */
+	/* said once where libdune could not know at entry */
+	CHECK_EQ(said, (tl_count(text, "known to reach libdune at entry") ? 0 : 1));
 	return tl_finish("peer_vmcall");
 }

@@ -59,6 +59,11 @@ long dune_sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	return raw_syscall6(nr, a0, a1, a2, a3, a4, a5);
 }
 
+void hypercall_guard_next(const struct dune_call_guard *g)
+{
+	this_cpu()->sig_guard = g;
+}
+
 /* Ends the process with sig (in the guest, the host half does it). */
 void dune_fatal_signal(int sig)
 {

@@ -190,3 +190,14 @@ void dune_passthrough_syscall(struct dune_tf *tf)
 						 (long)tf->rdx, (long)tf->r10, (long)tf->r8,
 						 (long)tf->r9);
 }
+
+void dune_passthrough_syscall_guarded(struct dune_tf *tf, const struct dune_call_guard *g)
+{
+	if (is_slow(tf->rax)) { /* address-space calls do not block */
+		dune_syscall_slow(tf);
+		return;
+	}
+	hypercall_guard_next(g);
+	dune_passthrough_syscall(tf);
+	hypercall_guard_next(NULL);
+}

@@ -175,6 +175,18 @@ void dune_register_user_return_hook(void (*hook)(struct dune_tf *tf))
 	user_return_hook = hook;
 }
 
+/* The trap entry's way out sets TF for it (entry.S), the #DB ends it
+ * (trap.c), whatever the program's flags */
+void dune_user_step(void)
+{
+	dune_self->sig_step = 1;
+}
+
+int dune_user_stepping(void)
+{
+	return dune_self->sig_step;
+}
+
 /* Every way back into user code after a handler passes here (trap.c, the
  * system call path below). */
 void dune_before_user(struct dune_tf *tf)
