@@ -1,8 +1,10 @@
 /* host mode (the program, in dune_init) - vmcall_scan.c: where the host
- * answers vmcall itself (KVM on Intel, PVM included), a program written
+ * answers vmcall itself (KVM on Intel, PVM before 6.18), a program written
  * for Dune that makes system calls with vmcall would get -1 silently. The
- * instruction never reaches libdune there, so dune_init looks for it in
- * the program's code and says so once, up front. */
+ * instruction never reaches libdune there, and nothing tells such a host
+ * from one that injects a #GP for it (trap.c) but a vmcall, which hung
+ * KVM_RUN on an older PVM; so dune_init looks for it in the program's
+ * code and says so once, up front, unless it knows (dune.ko, KVM on AMD). */
 #include <link.h>
 #include <string.h>
 
@@ -43,7 +45,8 @@ void vmcall_scan(void)
 	dl_iterate_phdr(scan_main_program, &found);
 	if (found)
 		dune_log("this program holds a vmcall instruction (at 0x%lx): on this host the "
-			 "hypervisor below answers vmcall itself (it returns -1, or -1000) and "
-			 "libdune never sees it; make system calls with syscall, which libdune "
-			 "forwards, or use dune.ko (DUNE_HOST=kmod)", (unsigned long)found);
+			 "hypervisor below may answer vmcall itself (KVM on Intel, PVM before "
+			 "6.18: it returns -1, or -1000) and libdune never sees it; make system "
+			 "calls with syscall, which libdune forwards, or use dune.ko "
+			 "(DUNE_HOST=kmod)", (unsigned long)found);
 }

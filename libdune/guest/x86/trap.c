@@ -115,10 +115,13 @@ static void dispatch(struct dune_tf *tf, uint64_t vec)
 		dune_vintr_run_posted(tf); /* and posted vectors (apic.c) */
 		return;
 	}
-	/* KVM on AMD: Dune's vmcall system call, as a #UD (host/kvm.c) */
-	if (vec == T_ILLOP && !(tf->cs & 3) && dune_state.vmcall_seen) {
+	/* Dune's vmcall system call: a #UD on KVM on AMD (host/kvm.c), a #GP
+	 * on PVM hosts that inject one for it (6.18's; older ones answer it
+	 * themselves, and nothing reaches libdune) */
+	if (((vec == T_ILLOP && dune_state.vmcall_seen) || vec == T_GPFLT) && !(tf->cs & 3)) {
 		const uint8_t *ip = (const uint8_t *)tf->rip;
 		if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xc1) {
+			dune_state.vmcall_seen = 1;
 			dune_self->vmcall[0] = tf->rip + 3;
 			dune_self->vmcall[1] = tf->rcx;
 			dune_self->vmcall[2] = tf->r11;
