@@ -18,23 +18,10 @@
 #include <unistd.h>
 
 #include "dune.h"
+#include "bench_clock.h"
 #include "floors.h"
 
 #define NPAGES 100
-
-static long iters(long n)
-{
-	const char *s = getenv("DUNE_ITERS_SCALE");
-	long r = (long)(n * (s ? atof(s) : 1.0));
-	return r < 1 ? 1 : r;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* A row's floor: native's time (if the path does the native work too)
  * plus count[i] of floor i; for a row of system calls, per forwarded call
@@ -116,28 +103,28 @@ static struct floors floors;
 
 static double bench_getppid(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++)
 		syscall(SYS_getppid);
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 static double bench_int3(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++)
 		asm volatile("int3");
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 static double bench_first_touch(long n)
 {
 	size_t len = (size_t)n * 4096;
 	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++)
 		p[i * 4096] = 1;
-	t = (now_ns() - t) / n;
+	t = (bench_now_ns() - t) / n;
 	munmap((void *)p, len);
 	return t;
 }
@@ -163,23 +150,23 @@ static void protect(void *addr, size_t len)
 
 static double bench_appel1(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		protect((void *)prot_pages, 4096);
 		prot_pages[8] = 1; /* traps; the handler unprotects */
 	}
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 static double bench_appel2(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		protect((void *)prot_pages, NPAGES * 4096);
 		for (int p = 0; p < NPAGES; p++)
 			prot_pages[p * 4096] = 1;
 	}
-	return (now_ns() - t) / (n * NPAGES);
+	return (bench_now_ns() - t) / (n * NPAGES);
 }
 
 static void *thread_fn(void *arg)
@@ -189,25 +176,25 @@ static void *thread_fn(void *arg)
 
 static double bench_thread(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		pthread_t th;
 		pthread_create(&th, NULL, thread_fn, NULL);
 		pthread_join(th, NULL);
 	}
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 static double bench_fork(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		pid_t pid = fork();
 		if (pid == 0)
 			_exit(0);
 		waitpid(pid, NULL, 0);
 	}
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 static volatile int usr1_seen;
@@ -219,10 +206,10 @@ static void sig_usr1(int sig)
 
 static double bench_signal(long n)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (long i = 0; i < n; i++)
 		raise(SIGUSR1);
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 /* ---- ring 3 below the program (dune_jump_to_user) ---- */
@@ -259,10 +246,10 @@ static double run_user(void (*fn)(void), long n)
 	tf.rip = (uintptr_t)fn;
 	tf.rsp = (uintptr_t)(user_stack + sizeof(user_stack)) - 8;
 	tf.rdi = (uint64_t)n;
-	t = now_ns();
+	t = bench_now_ns();
 	if (dune_jump_to_user(&tf) != 0)
 		return -1;
-	return (now_ns() - t) / n;
+	return (bench_now_ns() - t) / n;
 }
 
 /* `bench --loop getppid|sigtrap N`: one native loop, for gVisor to run */
@@ -391,7 +378,7 @@ static void run_all(int dune)
 		measure_read_overhead();
 	for (int k = 0; k < 2; k++) { /* first round warms up */
 		for (unsigned i = 0; i < ROW_USER_SYSCALL; i++) {
-			long n = iters(dune ? ops[i].dune_iters : ops[i].native_iters);
+			long n = bench_iters(dune ? ops[i].dune_iters : ops[i].native_iters);
 			struct dune_exit_stats a, b;
 			double v;
 			if (dune)
@@ -558,7 +545,7 @@ static void measure_dune(struct dune_side *d)
 		static void (*const user_fn[3])(void) = { u_bench_sys, u_bench_int3, u_bench_getppid };
 		for (int u = 0; u < 3; u++) {
 			struct result *r = &results[ROW_USER_SYSCALL + u];
-			long n = iters(2000);
+			long n = bench_iters(2000);
 			struct dune_exit_stats a, b;
 			dune_get_exit_stats(&a);
 			r->dune_ns = run_user(user_fn[u], n);
@@ -637,8 +624,8 @@ int main(int argc, char **argv)
 	results[ROW_USER_INT3].native_ns = results[1].native_ns;
 	results[ROW_USER_FAST].native_ns = results[0].native_ns;
 	results[ROW_USER_FAST].gvisor_ns = -1;
-	results[ROW_USER_SYSCALL].gvisor_ns = gvisor_ns("getppid", iters(2000));
-	results[ROW_USER_INT3].gvisor_ns = gvisor_ns("sigtrap", iters(500));
+	results[ROW_USER_SYSCALL].gvisor_ns = gvisor_ns("getppid", bench_iters(2000));
+	results[ROW_USER_INT3].gvisor_ns = gvisor_ns("sigtrap", bench_iters(500));
 
 	if (run_dune_child(d) < 0)
 		return 1;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "floors.h"
 #include "guest_layout.h"
 #include "kvm_stats.h"
@@ -264,13 +265,6 @@ static void run_to_ready(struct guest *g)
 	}
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 struct sample {
 	double ns;
 	uint64_t vcpu[KVM_STATS_MAX], vm[KVM_STATS_MAX];
@@ -288,9 +282,9 @@ static void run_cmd(struct guest *g, int cmd, long n, struct sample *s)
 		die_errno("madvise(MADV_DONTNEED)", -1);
 	kvm_stats_read(&g->vcpu_stats, v0);
 	kvm_stats_read(&g->vm_stats, m0);
-	t = now_ns();
+	t = bench_now_ns();
 	run_to_ready(g);
-	s->ns = now_ns() - t;
+	s->ns = bench_now_ns() - t;
 	kvm_stats_read(&g->vcpu_stats, s->vcpu);
 	kvm_stats_read(&g->vm_stats, s->vm);
 	for (unsigned i = 0; i < g->vcpu_stats.n; i++)

@@ -97,9 +97,10 @@ check-privsep: privsep $(B)/lists/privsep.list
 
 # the bench: sthreads and gates beside threads, fork and pipes (st_bench),
 # and the servers under wrk, the floors before and after (bench/run.sh)
-$(B)/apps/st_bench: $(PS)/bench/st_bench.c $(PS)/include/sthread.h $(B)/libsthread.a $(B)/libdune.a
+$(B)/apps/st_bench: $(PS)/bench/st_bench.c $(PS)/include/sthread.h apps/common/bench_clock.h \
+		$(B)/libsthread.a $(B)/libdune.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PS_CFLAGS) $< $(B)/libsthread.a $(B)/libdune.a -o $@ $(PS_LIBS)
+	$(CC) $(CFLAGS) $(PS_CFLAGS) -Iapps/common $< $(B)/libsthread.a $(B)/libdune.a -o $@ $(PS_LIBS)
 
 .PHONY: bench-privsep
 bench-privsep: $(B)/apps/st_bench $(B)/apps/httpd $(B)/apps/httpd-plain $(B)/apps/floors

@@ -19,23 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "sthread.h"
 
 #define REPS 3
-
-static long iters(long n)
-{
-	const char *s = getenv("DUNE_ITERS_SCALE");
-	long v = (long)(n * (s ? atof(s) : 1.0));
-	return v < 1 ? 1 : v;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void row(const char *key, double ns)
 {
@@ -48,9 +35,9 @@ static double best(void (*fn)(long), long n)
 {
 	double min = 0;
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now_ns(), t;
+		double t0 = bench_now_ns(), t;
 		fn(n);
-		t = (now_ns() - t0) / n;
+		t = (bench_now_ns() - t0) / n;
 		if (!r || t < min)
 			min = t;
 	}
@@ -159,13 +146,13 @@ static double per_call_in_sthread(sthread_fn fn, long n)
 			struct sthread_end end;
 			double t0, t;
 			loop->n = k ? n : 0;
-			t0 = now_ns();
+			t0 = bench_now_ns();
 			if (sthread_create(&st, gate_user_sc, fn, loop) ||
 			    sthread_join(st, &end) != STHREAD_RETURNED || end.ret) {
 				fprintf(stderr, "st_bench: the calling sthread failed\n");
 				exit(1);
 			}
-			t = now_ns() - t0;
+			t = bench_now_ns() - t0;
 			if (k && (!r || t < with))
 				with = t;
 			if (!k && (!r || t < without))
@@ -192,8 +179,8 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* native, before dune mode */
-	row("pthread_create_join", best(pthreads, iters(2000)));
-	row("fork_wait", best(forks, iters(200)));
+	row("pthread_create_join", best(pthreads, bench_iters(2000)));
+	row("fork_wait", best(forks, bench_iters(200)));
 	if (pipe(to_child) || pipe(from_child))
 		return 1;
 	if ((child = fork()) == 0) {
@@ -206,11 +193,11 @@ int main(void)
 	}
 	close(to_child[0]);
 	close(from_child[1]);
-	row("pipe_round_trip", best(pipe_round_trips, iters(5000)));
+	row("pipe_round_trip", best(pipe_round_trips, bench_iters(5000)));
 	close(to_child[1]);
 	close(from_child[0]);
 	waitpid(child, NULL, 0);
-	row("getpid_native", best(native_getpids, iters(100000)));
+	row("getpid_native", best(native_getpids, bench_iters(100000)));
 
 	if (sthread_init())
 		return 1;
@@ -227,12 +214,12 @@ int main(void)
 		return 1;
 	loop->gate = echo;
 	/* the first sthread makes the worker, its domain and table */
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	sthreads(1);
-	row("sthread_first", now_ns() - t0);
-	row("sthread_create_join", best(sthreads, iters(2000)));
-	row("cgate_round_trip", per_call_in_sthread(gate_caller, iters(2000)));
-	row("cgate_from_program", best(gates_from_program, iters(2000)));
-	row("getpid_sthread", per_call_in_sthread(getpid_caller, iters(5000)));
+	row("sthread_first", bench_now_ns() - t0);
+	row("sthread_create_join", best(sthreads, bench_iters(2000)));
+	row("cgate_round_trip", per_call_in_sthread(gate_caller, bench_iters(2000)));
+	row("cgate_from_program", best(gates_from_program, bench_iters(2000)));
+	row("getpid_sthread", per_call_in_sthread(getpid_caller, bench_iters(5000)));
 	return 0;
 }
