@@ -27,6 +27,7 @@
 #include "host/fork.h"
 #include "host/forward_call.h"
 #include "host/hostside.h"
+#include "host/memfault.h"
 #include "host/mmio.h"
 #include "host/run_loop.h"
 #include "host/signals.h"
@@ -82,12 +83,10 @@ static long arch_prctl(struct dune_percpu *cpu, long code, long addr)
  * mid-update), the call goes ahead despite those already noted. */
 static long forward(struct dune_percpu *cpu, long nr, const uint64_t *args)
 {
-	const struct dune_call_guard *g = cpu->sig_guard;
+	const struct dune_call_guard *g = signals_call_guard(cpu);
 	struct forward_check c = { .host_pending = &cpu->sig_pending, .host_unknown = ~0ULL };
 
-	if (g && guest_range_ok((uint64_t)g, sizeof(*g), PROT_READ) &&
-	    guest_range_ok((uint64_t)g->pending, sizeof(uint64_t), PROT_READ) &&
-	    guest_range_ok((uint64_t)g->blocked, sizeof(uint64_t), PROT_READ)) {
+	if (g) {
 		c.guard_pending = g->pending;
 		c.guard_blocked = g->blocked;
 	}
@@ -222,7 +221,10 @@ static void handle_hypercall(struct dune_percpu *cpu)
 	case HC_SYSCALL:
 		if (a[0] == SYS_rt_sigreturn) {
 			signals_sigreturn(cpu); /* restores hc_ret too */
-			signals_deliver(cpu, 0, 0, 0); /* what the old mask held back */
+			/* what the old mask held back (a storm's next tick:
+			 * once the context restored has had a moment) */
+			if (!signals_defer_repeat(cpu))
+				signals_deliver(cpu, 0, 0, 0);
 			return;
 		}
 		cpu->exit_calls++;
@@ -329,6 +331,27 @@ static void vmcall_to_syscall(struct dune_percpu *cpu)
 	dune_state.hostside->vcpu_set_regs(cpu, &r);
 }
 
+/* The guest touched memory the host cannot back: as Linux, SIGBUS at the
+ * address for the program's handler (past a file's end), or the end. */
+static void memfault(struct dune_percpu *cpu, const struct vcpu_exit *ex)
+{
+	struct kvm_regs r;
+	uint64_t addr;
+
+	if (dune_state.hostside->vcpu_get_regs(cpu, &r) == 0 && memfault_find(&r, &addr)) {
+		if (signals_host_fault(cpu, SIGBUS, BUS_ADRERR, addr) == 0)
+			return;
+		dune_log("bus error at 0x%lx (rip 0x%llx): a file mapping touched past the "
+			 "file's end; ending the process with SIGBUS", (unsigned long)addr, r.rip);
+		die_with_signal(SIGBUS);
+	}
+	dune_log("the host could not back a guest access (gpa 0x%llx): a file mapping "
+		 "touched past the file's end, or memory unmapped by another thread; ending "
+		 "the process with SIGSEGV", (unsigned long long)ex->gpa);
+	dump_vcpu(cpu);
+	die_with_signal(SIGSEGV);
+}
+
 static void host_loop(struct dune_percpu *cpu) __attribute__((noreturn));
 static void host_loop(struct dune_percpu *cpu)
 {
@@ -379,14 +402,8 @@ static void host_loop(struct dune_percpu *cpu)
 			dump_vcpu(cpu);
 			die_with_signal(SIGBUS);
 		case EXIT_MEMFAULT:
-			/* no address on hosts that leave KVM_EXIT_MEMORY_FAULT
-			 * unfilled (PVM), so no SIGBUS for the program's handler */
-			dune_log("the host could not back a guest access (gpa 0x%llx): a file "
-				 "mapping touched past the file's end, or memory unmapped by "
-				 "another thread; ending the process with SIGSEGV",
-				 (unsigned long long)ex.gpa);
-			dump_vcpu(cpu);
-			die_with_signal(SIGSEGV);
+			memfault(cpu, &ex);
+			break;
 		case EXIT_SHUTDOWN:
 			dune_log("the guest triple-faulted (an exception while delivering "
 				 "one); ending the process with SIGSEGV");

@@ -33,6 +33,7 @@
 #include "host/forward_call.h"
 #include "host/hostside.h"
 #include "host/signals.h"
+#include "host/vintr.h"
 #include "mm/mirror.h"
 #include "mm/mirror_lock.h"
 
@@ -48,6 +49,7 @@ struct frame_extra {
 	uint64_t hc_ret;
 	uint64_t hc_args[7];
 	const struct dune_call_guard *guard;
+	uint64_t sig;
 };
 #define FRAME_MAGIC 0x64756e6573696721ULL
 
@@ -437,6 +439,7 @@ static int setup_frame(struct dune_percpu *cpu, int sig, struct kvm_regs *regs,
 	extra->hc_ret = (uint64_t)cpu->hc_ret;
 	memcpy(extra->hc_args, cpu->hc_args, sizeof(extra->hc_args));
 	extra->guard = cpu->sig_guard;
+	extra->sig = (uint64_t)sig;
 	cpu->sig_guard = NULL;
 
 	newmask = mask | a->mask;
@@ -497,15 +500,38 @@ static int next_signal(struct dune_percpu *cpu)
 	return 0;
 }
 
-/* Did the guest's guard stop the call (its own signal to take)? */
-static int guard_fired(const struct dune_call_guard *g)
+/* The lowest pending signal the thread does not block whose handler is
+ * still there, taken off the pending set; 0 if none. One whose action
+ * changed to default or ignore meanwhile is dropped on the way. */
+static int take_signal(struct dune_percpu *cpu)
 {
-	return g && (*g->pending & ~*g->blocked);
+	int sig;
+	while ((sig = next_signal(cpu))) {
+		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+		if (is_handler(actions[sig].handler))
+			return sig;
+		uint64_t mask = program_mask(cpu);
+		release_held(cpu, sig);
+		set_program_mask(cpu, mask);
+	}
+	return 0;
+}
+
+const struct dune_call_guard *signals_call_guard(struct dune_percpu *cpu)
+{
+	const struct dune_call_guard *g = cpu->sig_guard;
+	/* the guest's pointers (and a signal frame's copy of them) */
+	if (!g || !guest_range_ok((uint64_t)g, sizeof(*g), PROT_READ) ||
+	    !guest_range_ok((uint64_t)g->pending, sizeof(uint64_t), PROT_READ) ||
+	    !guest_range_ok((uint64_t)g->blocked, sizeof(uint64_t), PROT_READ))
+		return NULL;
+	return g;
 }
 
 int signals_guard_fired(struct dune_percpu *cpu)
 {
-	return guard_fired(cpu->sig_guard);
+	const struct dune_call_guard *g = signals_call_guard(cpu);
+	return g && (*g->pending & ~*g->blocked);
 }
 
 /* A forwarded call stopped before it started (forward_call): will
@@ -564,15 +590,7 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 		dune_state.hostside->vcpu_set_regs(cpu, &regs);
 		return;
 	}
-	while ((sig = next_signal(cpu))) {
-		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
-		if (!is_handler(actions[sig].handler)) {
-			/* changed to default or ignore meanwhile */
-			uint64_t mask = program_mask(cpu);
-			release_held(cpu, sig);
-			set_program_mask(cpu, mask);
-			continue;
-		}
+	while ((sig = take_signal(cpu))) {
 		dune_dbg("signal %d for thread %d (after syscall %ld -> %ld, rip %s)", sig, cpu->tid,
 			 after_syscall ? nr : -1L, result,
 			 regs.rip == (uint64_t)dune_syscall_stub_resume ? "in the stub" : "elsewhere");
@@ -596,7 +614,7 @@ void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long r
 		}
 	}
 	if (after_syscall && result == -DUNE_ENOTSTARTED && regs.rip == (uint64_t)dune_syscall_stub_resume &&
-	    !guard_fired(cpu->sig_guard)) {
+	    !signals_guard_fired(cpu)) {
 		/* stopped for a signal that went away meanwhile (its action
 		 * changed): the call, as if nothing had come */
 		regs.rip = regs.rcx - 2;
@@ -638,6 +656,7 @@ long signals_sigreturn(struct dune_percpu *cpu)
 	cpu->hc_ret = (int64_t)extra->hc_ret;
 	memcpy(cpu->hc_args, extra->hc_args, sizeof(cpu->hc_args));
 	cpu->sig_guard = extra->guard;
+	cpu->sig_returned = (int)extra->sig;
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return (long)regs.rax;
 }
@@ -648,6 +667,45 @@ long signals_sigreturn(struct dune_percpu *cpu)
  * state the trap path saved); returns 0. Otherwise -1: the caller ends the
  * process.
  */
+/* The context a trap of the guest's interrupted (tf, on a trap stack) into
+ * regs, and the FPU image the trap path saved for it. */
+static int regs_from_trap(struct dune_percpu *cpu, const struct dune_tf *tf, struct kvm_regs *regs,
+			  const void **fpu)
+{
+	if (dune_state.hostside->vcpu_get_regs(cpu, regs) < 0)
+		return -1;
+	regs->rax = tf->rax; regs->rbx = tf->rbx; regs->rcx = tf->rcx; regs->rdx = tf->rdx;
+	regs->rsi = tf->rsi; regs->rdi = tf->rdi; regs->rbp = tf->rbp; regs->rsp = tf->rsp;
+	regs->r8 = tf->r8; regs->r9 = tf->r9; regs->r10 = tf->r10; regs->r11 = tf->r11;
+	regs->r12 = tf->r12; regs->r13 = tf->r13; regs->r14 = tf->r14; regs->r15 = tf->r15;
+	regs->rip = tf->rip;
+	regs->rflags = tf->rflags;
+	/* the trap path saved the interrupted FPU state just below the frame */
+	*fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
+	if (!dune_state.use_xsave)
+		*fpu = NULL;
+	return 0;
+}
+
+/* After rt_sigreturn, with the same timer's signal waiting again (a timer
+ * faster than a round trip through a VM exit): delivered at once, its
+ * next tick would always be there and the code underneath would never run
+ * again. It waits for the next exit instead, at the latest a kick shortly
+ * (vintr_kick_soon): the program gets that moment, as natively it gets
+ * what is left of the period. Any other signal goes at once, as the kernel
+ * delivers it (a handler's own raise() must have run its handler when
+ * raise() returns). 1 if deferred. */
+int signals_defer_repeat(struct dune_percpu *cpu)
+{
+	int sig = next_signal(cpu);
+	const siginfo_t *si = (const siginfo_t *)&cpu->sig_info[sig];
+
+	if (!sig || sig != cpu->sig_returned || (si->si_code != SI_TIMER && si->si_code != SI_KERNEL))
+		return 0;
+	vintr_kick_soon(cpu);
+	return 1;
+}
+
 int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec)
 {
 	struct kvm_regs regs;
@@ -677,22 +735,39 @@ int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t
 	default:
 		si->si_code = SI_KERNEL;
 	}
-	if (dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0)
+	if (regs_from_trap(cpu, tf, &regs, &fpu) < 0)
 		return -1;
-	regs.rax = tf->rax; regs.rbx = tf->rbx; regs.rcx = tf->rcx; regs.rdx = tf->rdx;
-	regs.rsi = tf->rsi; regs.rdi = tf->rdi; regs.rbp = tf->rbp; regs.rsp = tf->rsp;
-	regs.r8 = tf->r8; regs.r9 = tf->r9; regs.r10 = tf->r10; regs.r11 = tf->r11;
-	regs.r12 = tf->r12; regs.r13 = tf->r13; regs.r14 = tf->r14; regs.r15 = tf->r15;
-	regs.rip = tf->rip;
-	regs.rflags = tf->rflags;
-	/* the trap path saved the interrupted FPU state just below the frame */
-	fpu = (const void *)(((uintptr_t)tf - DUNE_XSAVE_SIZE) & ~(uintptr_t)(XSAVE_ALIGN - 1));
 	/* leave the trap stack the fault came in on */
 	cpu->trap_sp += TRAP_STACK_SIZE;
-	if (setup_frame(cpu, sig, &regs, dune_state.use_xsave ? fpu : NULL) < 0) {
+	if (setup_frame(cpu, sig, &regs, fpu) < 0) {
 		cpu->trap_sp -= TRAP_STACK_SIZE; /* still on it: the guest goes on there */
 		return -EFAULT;
 	}
+	dune_state.hostside->vcpu_set_regs(cpu, &regs);
+	return 0;
+}
+
+/*
+ * A fault the host found (the guest has not run the instruction): the
+ * program's handler for sig runs at the faulting context, as Linux's would
+ * (0). -1 where Linux would end the process: no handler, the signal
+ * blocked, or a context no frame may be built on.
+ */
+int signals_host_fault(struct dune_percpu *cpu, int sig, int code, uint64_t addr)
+{
+	struct kvm_regs regs;
+	siginfo_t *si = (siginfo_t *)&cpu->sig_info[sig];
+
+	if (!is_handler(actions[sig].handler) || (program_mask(cpu) & KSIG_BIT(sig)) ||
+	    mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0 ||
+	    guest_at_safe_point(cpu, &regs) != SAFE)
+		return -1;
+	memset(si, 0, sizeof(cpu->sig_info[sig]));
+	si->si_signo = sig;
+	si->si_code = code;
+	si->si_addr = (void *)addr;
+	if (setup_frame(cpu, sig, &regs, NULL) < 0)
+		return -1;
 	dune_state.hostside->vcpu_set_regs(cpu, &regs);
 	return 0;
 }

@@ -20,8 +20,14 @@ long signals_sigaltstack(struct dune_percpu *cpu, const void *ss, void *oss, uin
 /* Before the vCPU runs: the program's handler for each pending signal. */
 void signals_deliver(struct dune_percpu *cpu, int after_syscall, long nr, long result);
 long signals_sigreturn(struct dune_percpu *cpu);
+/* After rt_sigreturn, with the same signal waiting again: 1 if it waits
+ * for the next exit (a kick comes shortly) */
+int signals_defer_repeat(struct dune_percpu *cpu);
 /* A fault no dune handler took: 0 if the program's handler runs, -1 if not. */
 int signals_fault(struct dune_percpu *cpu, int sig, struct dune_tf *tf, uint64_t cr2, int vec);
+/* A fault the host half found (memfault.c): 0 if the program's handler
+ * runs, -1 where Linux would end the process. */
+int signals_host_fault(struct dune_percpu *cpu, int sig, int code, uint64_t addr);
 /* sig comes as vector DUNE_SIGNAL_INTR_BASE + sig (on) or as a signal */
 long signals_route(int sig, int on);
 /* rt_sigprocmask from the guest: the program's mask, not the host's (which
@@ -31,6 +37,8 @@ long signals_sigprocmask(struct dune_percpu *cpu, int how, const uint64_t *set, 
 /* Before a call that copies the host's mask to another thread or image
  * (clone, fork, execve): the held signals go back to the program's mask. */
 void signals_release_held(struct dune_percpu *cpu);
+/* The guard the guest gave with its call, checked, or NULL */
+const struct dune_call_guard *signals_call_guard(struct dune_percpu *cpu);
 /* A forwarded call that did not start (-DUNE_ENOTSTARTED): stopped by the
  * guest's guard, or by a noted signal whose handler can start at the call? */
 int signals_guard_fired(struct dune_percpu *cpu);

@@ -139,6 +139,7 @@ struct dune_percpu *vcpu_get(void)
 		cpu->sig_held = 0;
 		cpu->sig_guard = NULL;
 		cpu->sig_suspended = 0;
+		cpu->sig_returned = 0;
 		cpu->altstack_sp = cpu->altstack_size = 0;
 		return cpu;
 	}

@@ -26,7 +26,7 @@
 #define RETRY_NS 100000 /* 100 us: libdune's entry code is out of the way by then */
 
 /* One-shot kick of this thread after RETRY_NS (a POSIX timer aimed at it). */
-static void retry_soon(struct dune_percpu *cpu)
+void vintr_kick_soon(struct dune_percpu *cpu)
 {
 	struct itimerspec when = { .it_value = { 0, RETRY_NS } };
 
@@ -71,12 +71,12 @@ void vintr_deliver(struct dune_percpu *cpu)
 		return;
 	if (mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0 ||
 	    cpu->trap_sp - TRAP_STACK_SIZE < cpu->trap_sp_limit) {
-		retry_soon(cpu);
+		vintr_kick_soon(cpu);
 		return;
 	}
 	switch (in_entry_code(regs.rip) ? UNSAFE : guest_at_safe_point(cpu, &regs)) {
 	case UNSAFE:
-		retry_soon(cpu);
+		vintr_kick_soon(cpu);
 		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps and the trap path runs
