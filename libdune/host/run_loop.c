@@ -27,6 +27,7 @@
 #include "host/fork.h"
 #include "host/forward_call.h"
 #include "host/hostside.h"
+#include "host/kick.h"
 #include "host/memfault.h"
 #include "host/mmio.h"
 #include "host/run_loop.h"
@@ -203,7 +204,7 @@ static long host_syscall(struct dune_percpu *cpu)
 	case SYS_exit:
 		/* this thread ends; its vCPU waits for the next one */
 		fastcall_stop(cpu, 1);
-		vintr_forget_timer(cpu);
+		kick_forget_timer(cpu);
 		vcpu_put(cpu);
 		break;
 	}

@@ -32,8 +32,8 @@
 #include "guest/x86/trap.h"
 #include "host/forward_call.h"
 #include "host/hostside.h"
+#include "host/kick.h"
 #include "host/signals.h"
-#include "host/vintr.h"
 #include "mm/mirror.h"
 #include "mm/mirror_lock.h"
 
@@ -691,7 +691,7 @@ static int regs_from_trap(struct dune_percpu *cpu, const struct dune_tf *tf, str
  * faster than a round trip through a VM exit): delivered at once, its
  * next tick would always be there and the code underneath would never run
  * again. It waits for the next exit instead, at the latest a kick shortly
- * (vintr_kick_soon): the program gets that moment, as natively it gets
+ * (kick_soon): the program gets that moment, as natively it gets
  * what is left of the period. Any other signal goes at once, as the kernel
  * delivers it (a handler's own raise() must have run its handler when
  * raise() returns). 1 if deferred. */
@@ -702,7 +702,7 @@ int signals_defer_repeat(struct dune_percpu *cpu)
 
 	if (!sig || sig != cpu->sig_returned || (si->si_code != SI_TIMER && si->si_code != SI_KERNEL))
 		return 0;
-	vintr_kick_soon(cpu);
+	kick_soon(cpu);
 	return 1;
 }
 

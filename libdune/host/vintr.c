@@ -19,39 +19,10 @@
 #include "guest/x86/apic.h"
 #include "guest/x86/entry.h"
 #include "host/hostside.h"
+#include "host/kick.h"
 #include "host/signals.h"
 #include "host/vintr.h"
 #include "mm/mirror_lock.h"
-
-#define RETRY_NS 100000 /* 100 us: libdune's entry code is out of the way by then */
-
-/* One-shot kick of this thread after RETRY_NS (a POSIX timer aimed at it). */
-void vintr_kick_soon(struct dune_percpu *cpu)
-{
-	struct itimerspec when = { .it_value = { 0, RETRY_NS } };
-
-	if (cpu->vintr_timer < 0) {
-		struct sigevent ev;
-		int id;
-		memset(&ev, 0, sizeof(ev));
-		ev.sigev_notify = SIGEV_THREAD_ID;
-		ev.sigev_signo = dune_state.kick_signal;
-		ev._sigev_un._tid = cpu->tid;
-		/* the kick's cookie: the timer's signal is libdune's (kick.c) */
-		ev.sigev_value.sival_ptr = (void *)(uintptr_t)dune_state.kick_cookie;
-		if (raw_syscall3(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) < 0)
-			return; /* the next exit delivers it */
-		cpu->vintr_timer = id;
-	}
-	raw_syscall4(SYS_timer_settime, cpu->vintr_timer, 0, &when, NULL);
-}
-
-void vintr_forget_timer(struct dune_percpu *cpu)
-{
-	if (cpu->vintr_timer >= 0)
-		raw_syscall1(SYS_timer_delete, cpu->vintr_timer);
-	cpu->vintr_timer = -1;
-}
 
 static int in_entry_code(uint64_t rip)
 {
@@ -71,12 +42,12 @@ void vintr_deliver(struct dune_percpu *cpu)
 		return;
 	if (mirror_locked_by_me() || dune_state.hostside->vcpu_get_regs(cpu, &regs) < 0 ||
 	    cpu->trap_sp - TRAP_STACK_SIZE < cpu->trap_sp_limit) {
-		vintr_kick_soon(cpu);
+		kick_soon(cpu);
 		return;
 	}
 	switch (in_entry_code(regs.rip) ? UNSAFE : guest_at_safe_point(cpu, &regs)) {
 	case UNSAFE:
-		vintr_kick_soon(cpu);
+		kick_soon(cpu);
 		return;
 	case IN_USER_CODE:
 		/* one instruction on, user code traps and the trap path runs

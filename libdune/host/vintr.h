@@ -7,9 +7,5 @@
 /* Before the vCPU runs again: the highest posted vector's handler starts
  * (the rest follow in the guest), or a retry is arranged. */
 void vintr_deliver(struct dune_percpu *cpu);
-/* The vCPU comes out of the guest shortly (100 us), whatever it runs */
-void vintr_kick_soon(struct dune_percpu *cpu);
-/* The retry timer goes (the thread ends or a fork child starts). */
-void vintr_forget_timer(struct dune_percpu *cpu);
 
 #endif
