@@ -51,6 +51,7 @@ struct box_thread {
 	uint64_t suspend_mask;     /* the mask sigsuspend replaced */
 	int in_suspend;
 	int sig_stepping;          /* a handler returned: one instruction first (signals.c) */
+	int sig_unguarded;         /* ... which is a system call: it starts anyway */
 	siginfo_t sig_info[65];
 	stack_t altstack;
 	void *uaccess_jmp[5];      /* where a bad program pointer lands (uaccess.c) */

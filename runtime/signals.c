@@ -86,22 +86,30 @@ static void set_host_mask(uint64_t mask)
 
 /* A call for the program that does not start while the program has a
  * signal to take: -DUNE_ENOTSTARTED then. */
-static long guarded(long nr, long a0, long a1)
+void sig_forward(struct dune_tf *t)
 {
 	struct dune_call_guard g = { &self->sig_pending, &self->mask };
+	if (self->sig_unguarded) {
+		/* the instruction after a handler returned: the call runs as
+		 * natively with a signal pending, and one that blocks is ended
+		 * by the next (the hold goes: set_host_mask) */
+		self->sig_unguarded = 0;
+		set_host_mask(self->mask);
+		dune_passthrough_syscall(t);
+		return;
+	}
+	dune_passthrough_syscall_guarded(t, &g);
+}
+
+static long guarded(long nr, long a0, long a1)
+{
 	struct dune_tf t;
 	memset(&t, 0, sizeof(t));
 	t.rax = (uint64_t)nr;
 	t.rdi = (uint64_t)a0;
 	t.rsi = (uint64_t)a1;
-	dune_passthrough_syscall_guarded(&t, &g);
+	sig_forward(&t);
 	return (long)t.rax;
-}
-
-void sig_forward(struct dune_tf *t)
-{
-	struct dune_call_guard g = { &self->sig_pending, &self->mask };
-	dune_passthrough_syscall_guarded(t, &g);
 }
 
 static long do_sigaction(int sig, uintptr_t act, uintptr_t oact, size_t size)
@@ -302,8 +310,10 @@ static long do_sigreturn(struct dune_tf *tf)
 
 void sig_syscall_entered(void)
 {
-	if (self)
+	if (self && self->sig_stepping) {
 		self->sig_stepping = 0;
+		self->sig_unguarded = 1;
+	}
 }
 
 /* The signal calls; *handled = 0 for the others. */
@@ -357,6 +367,7 @@ void sig_user_return(struct dune_tf *tf)
 	int dropped = 0;
 	if (!self)
 		return;
+	self->sig_unguarded = 0; /* the call it was for is over */
 	if (self->sig_stepping) {
 		if (dune_user_stepping())
 			return; /* after the step */

@@ -12,8 +12,9 @@ void sig_user_return(struct dune_tf *tf);
 void sig_fault(struct dune_tf *tf, int sig, int code, uintptr_t addr, const char *what);
 void sig_reset_on_exec(void);
 /* A system call from user code ends the step after a handler returned
- * (sig_syscall's rt_sigreturn): its instruction ran. One stopped for the
- * waiting signal (DUNE_ENOTSTARTED) is made again after the handler. */
+ * (sig_syscall's rt_sigreturn): its instruction ran, and the call starts
+ * despite the waiting signal, as natively (one that blocks is ended by
+ * the next signal); otherwise a storm would stop every call. */
 void sig_syscall_entered(void);
 int sig_restart_wanted(void);
 /* Forwards the program's call (tf: rax, rdi..r9); it does not start while

@@ -189,6 +189,8 @@ struct dune_percpu {
 	int uview_quiet;                /* libdune's own flush: the user view is done */
 	int sig_step;                   /* user code single-steps to let a signal in */
 	int sig_returned;               /* the signal whose handler returned last */
+	volatile uint64_t sig_deferred; /* noted, let wait for a kick (a storm's
+					 * next tick): calls start despite them */
 	int ufs_set;                    /* dune_set_user_fs was called */
 	int sig_suspended;              /* a guest sigsuspend let a held signal in */
 	uint64_t sig_suspend_old;       /* ... and this mask comes back after it */

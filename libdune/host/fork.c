@@ -44,6 +44,7 @@ static void rebuild_in_child(struct dune_percpu *cpu, const struct vcpu_snapshot
 	 * cached tid is its parent's */
 	mirror_lock_after_fork();
 	cpu->sig_pending = 0; /* a child starts with no signal pending */
+	cpu->sig_deferred = 0;
 	vcpu_list_after_fork();
 	forget_other_vcpus(cpu);
 	fastcall_stop(cpu, 0); /* the parent's server thread is not ours */

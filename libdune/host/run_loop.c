@@ -85,7 +85,8 @@ static long arch_prctl(struct dune_percpu *cpu, long code, long addr)
 static long forward(struct dune_percpu *cpu, long nr, const uint64_t *args)
 {
 	const struct dune_call_guard *g = signals_call_guard(cpu);
-	struct forward_check c = { .host_pending = &cpu->sig_pending, .host_unknown = ~0ULL };
+	/* a storm's deferred tick does not stop a call (signals_defer_repeat) */
+	struct forward_check c = { .host_pending = &cpu->sig_pending, .host_unknown = ~cpu->sig_deferred };
 
 	if (g) {
 		c.guard_pending = g->pending;

@@ -508,6 +508,7 @@ static int take_signal(struct dune_percpu *cpu)
 	int sig;
 	while ((sig = next_signal(cpu))) {
 		__atomic_and_fetch(&cpu->sig_pending, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&cpu->sig_deferred, ~KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 		if (is_handler(actions[sig].handler))
 			return sig;
 		uint64_t mask = program_mask(cpu);
@@ -702,6 +703,9 @@ int signals_defer_repeat(struct dune_percpu *cpu)
 
 	if (!sig || sig != cpu->sig_returned || (si->si_code != SI_TIMER && si->si_code != SI_KERNEL))
 		return 0;
+	/* meanwhile the program's calls go on as they would natively with a
+	 * signal pending: they start, and one that blocks ends at the kick */
+	__atomic_or_fetch(&cpu->sig_deferred, KSIG_BIT(sig), __ATOMIC_SEQ_CST);
 	kick_soon(cpu);
 	return 1;
 }

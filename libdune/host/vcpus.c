@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 
 #include "common/percpu.h"
 #include "common/state.h"
 #include "dune.h"
 #include "guest/x86/descriptors.h"
+#include "host/forward_call.h"
 #include "host/hostside.h"
 #include "host/kick.h"
 #include "host/signals.h"
@@ -37,6 +39,13 @@ static void kick_handler(int sig, siginfo_t *info, void *uc)
 	/* the kick may land just before KVM_RUN: make that run return too */
 	if (cpu && cpu->vcpu)
 		dune_state.hostside->vcpu_kick(cpu);
+	/* a forwarded call that started despite a deferred signal and
+	 * blocks: it stops (restarted by SA_RESTART, so rip is back at its
+	 * syscall) and the handler runs first (signals_defer_repeat) */
+	if (cpu && (cpu->sig_deferred & cpu->sig_pending)) {
+		greg_t *rip = &((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+		*rip = (greg_t)forward_call_interrupted((uint64_t)*rip);
+	}
 }
 
 int vcpus_init(void)
@@ -140,6 +149,7 @@ struct dune_percpu *vcpu_get(void)
 		cpu->sig_guard = NULL;
 		cpu->sig_suspended = 0;
 		cpu->sig_returned = 0;
+		cpu->sig_deferred = 0;
 		cpu->altstack_sp = cpu->altstack_size = 0;
 		return cpu;
 	}

@@ -338,8 +338,12 @@ static int storm_start(struct transcript *t, void (*handler)(int), long period_n
 
 static void storm_stop(void)
 {
+	static const struct itimerspec disarm;
 	sigset_t tick, was;
-	/* the last expirations may still be queued: taken, then the timer goes */
+	/* disarmed first: a tick queued while it is blocked would outlive
+	 * timer_delete on kernels before 6.13 and end the process once the
+	 * default action is back; one already queued goes to the handler */
+	timer_settime(storm_timer, 0, &disarm, NULL);
 	sigemptyset(&tick);
 	sigaddset(&tick, SIGRTMIN);
 	sigprocmask(SIG_BLOCK, &tick, &was);
