@@ -20,6 +20,7 @@
  */
 #include <asm/ioctls.h>
 #include <asm/termbits.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <stddef.h>
@@ -90,13 +91,14 @@ const size_t seccomp_host_nioctls = sizeof(seccomp_host_ioctls) / sizeof(unsigne
 /* the program's, when the policy lets ioctl through: terminals (not
  * TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCVHANGUP: typing into the
  * user's terminal, taking the console, line disciplines, hanging it up),
- * any file, sockets */
+ * any file (FIEMAP: the extents of a file it has open, as any user may
+ * read them), sockets */
 const unsigned seccomp_program_ioctls[] = {
 	TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETS2, TCSETS2, TCSETSW2, TCSETSF2,
 	TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCGSID, TIOCOUTQ, TIOCINQ,
 	TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER, TIOCSCTTY, TIOCNOTTY, TIOCGETD,
 	TIOCGEXCL, TIOCGDEV, TIOCPKT, TIOCGPKT, TIOCMGET, TCFLSH, TCXONC, TCSBRK, TCSBRKP,
-	FIONBIO, FIOASYNC, FIOCLEX, FIONCLEX, FIOQSIZE, FIGETBSZ,
+	FIONBIO, FIOASYNC, FIOCLEX, FIONCLEX, FIOQSIZE, FIGETBSZ, FS_IOC_FIEMAP,
 	0x8906 /* SIOCGSTAMP_OLD */, 0x8905 /* SIOCATMARK */,
 };
 const size_t seccomp_program_nioctls = sizeof(seccomp_program_ioctls) / sizeof(unsigned);
